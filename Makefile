@@ -1,0 +1,58 @@
+# csplatform — the two commands: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format bench install dev worker beat clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+# The stamp files make a second `make run` skip the install when nothing changed.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed  ## Create .venv and install the app
+dev: $(VENV)/.installed-dev  ## Also install the test and lint tools
+
+run: $(VENV)/.installed  ## Serve the app on SQLite with demo data (tasks run inline)
+	@$(BIN)/python manage.py migrate --noinput -v 0
+	@$(BIN)/python manage.py seed_demo --if-empty
+	@echo
+	@echo "  csplatform is starting at http://$(HOST):$(PORT)/"
+	@echo
+	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev  ## Run the whole test suite
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev  ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev  ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed-dev  ## Run tests/benchmarks and print measured vs reference figures
+	$(BIN)/python -m pytest tests/benchmarks -m benchmark -s
+
+worker: $(VENV)/.installed  ## A Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A csplatform worker -l info
+
+beat: $(VENV)/.installed  ## Celery beat (needs REDIS_URL)
+	$(BIN)/celery -A csplatform beat -l info --schedule $${TMPDIR:-/tmp}/csplatform-beat
+
+clean:  ## Remove the virtualenv, the SQLite database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

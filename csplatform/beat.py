@@ -1,0 +1,73 @@
+"""The Celery beat schedule, defined in code and overridable per entry from the environment.
+
+Each entry reads ``BEAT_<NAME>`` (for instance ``BEAT_RECOMPUTE_HEALTH="30 3 * * *"``):
+a five-field cron expression replaces the default, and ``off`` disables the entry.
+Every entry expires before its next run so that a backlog never piles up runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from celery.schedules import crontab
+
+from csplatform.env import ConfigError, Env
+
+
+@dataclass(frozen=True)
+class BeatEntry:
+    name: str
+    task: str
+    cron: str
+    expires: timedelta
+
+    @property
+    def env_name(self) -> str:
+        return "BEAT_" + self.name.upper().replace("-", "_")
+
+
+def parse_cron(expression: str, *, variable: str) -> crontab:
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ConfigError(
+            f"{variable}={expression!r} must be a cron expression with five fields "
+            "(minute hour day-of-month month day-of-week) or 'off'."
+        )
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    try:
+        return crontab(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+        )
+    except ValueError as exc:
+        raise ConfigError(
+            f"{variable}={expression!r} is not a valid cron expression ({exc})."
+        ) from None
+
+
+def build_schedule(entries: list[BeatEntry], env: Env) -> dict[str, dict]:
+    schedule: dict[str, dict] = {}
+    for entry in entries:
+        expression = env.str(entry.env_name, entry.cron)
+        if expression.lower() == "off":
+            continue
+        schedule[entry.name] = {
+            "task": entry.task,
+            "schedule": parse_cron(expression, variable=entry.env_name),
+            "options": {"expires": entry.expires.total_seconds()},
+        }
+    return schedule
+
+
+DEFAULT_ENTRIES = [
+    BeatEntry(
+        name="recompute-health",
+        task="healthscores.tasks.recompute_health_all",
+        cron="15 2 * * *",
+        expires=timedelta(hours=23),
+    ),
+]

@@ -1,0 +1,106 @@
+"""Typed readers for environment variables that fail loudly.
+
+Settings are read once at start-up. A wrong or missing value must stop the process
+with one line that names the variable, not a traceback from deep inside Django, so
+every reader raises :class:`ConfigError` (a ``SystemExit``) with such a line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import environ
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_MISSING: Any = object()
+
+
+class ConfigError(SystemExit):
+    """A configuration problem, printed as one line by the interpreter on exit."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"csplatform: configuration error: {message}")
+
+
+class Env:
+    """Reads typed values from a mapping (``os.environ`` by default)."""
+
+    def __init__(self, environ_: Mapping[str, str] | None = None) -> None:
+        self._environ = os.environ if environ_ is None else environ_
+
+    def is_set(self, name: str) -> bool:
+        return bool(self._environ.get(name, "").strip())
+
+    def _raw(self, name: str, default: Any, required_because: str | None) -> Any:
+        value = self._environ.get(name)
+        if value is None or not value.strip():
+            if default is _MISSING:
+                why = f" ({required_because})" if required_because else ""
+                raise ConfigError(f"environment variable {name} is required{why}.")
+            return default
+        return value.strip()
+
+    def str(self, name: str, default: Any = _MISSING, *, required_because: str | None = None):
+        return self._raw(name, default, required_because)
+
+    def bool(self, name: str, default: bool) -> bool:
+        value = self._raw(name, default, None)
+        if isinstance(value, bool):
+            return value
+        lowered = value.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ConfigError(f"{name}={value!r} is not a boolean (use true or false).")
+
+    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+        value = self._raw(name, default, None)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}={value!r} is not a whole number.") from None
+        if minimum is not None and number < minimum:
+            raise ConfigError(f"{name}={number} must be at least {minimum}.")
+        return number
+
+    def list(
+        self,
+        name: str,
+        default: Sequence[str] | Any = _MISSING,
+        *,
+        required_because: str | None = None,
+    ) -> list[str]:
+        value = self._raw(name, default, required_because)
+        if isinstance(value, list | tuple):
+            return list(value)
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+    def choice(self, name: str, choices: Sequence[str], default: str) -> str:
+        value = self._raw(name, default, None).lower()
+        if value not in choices:
+            raise ConfigError(f"{name}={value!r} must be one of: {', '.join(choices)}.")
+        return value
+
+    def database(self, name: str, default: Any = _MISSING, *, required_because=None) -> dict:
+        url = self._raw(name, default, required_because)
+        try:
+            config = environ.Env.db_url_config(url)
+        except Exception as exc:  # django-environ raises several types for a bad URL
+            raise ConfigError(f"{name} is not a valid database URL ({exc}).") from None
+        if "." not in config["ENGINE"]:  # an unknown scheme comes back unmapped
+            raise ConfigError(f"{name} has an unknown database scheme {config['ENGINE']!r}.")
+        return config
+
+    def email(self, name: str, default: str) -> dict:
+        url = self._raw(name, default, None)
+        try:
+            return environ.Env.email_url_config(url)
+        except Exception as exc:
+            raise ConfigError(f"{name} is not a valid email URL ({exc}).") from None
+
+
+env = Env()
