@@ -1,0 +1,90 @@
+"""REST endpoints for accounts and contacts (read-only until ingestion lands)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Account, Contact, User
+from accounts.roles import ALL_ROLES, STAFF_ROLES
+from csplatform.access import allow
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    csm_owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Account
+        fields = [
+            "id",
+            "name",
+            "external_id",
+            "domain",
+            "plan",
+            "segment",
+            "arr",
+            "licensed_seats",
+            "lifecycle_stage",
+            "csm_owner",
+            "started_on",
+            "renews_on",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "account", "name", "email", "title", "is_champion", "created_at"]
+
+
+@allow(STAFF_ROLES)
+class AccountViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AccountSerializer
+    filterset_fields = ["segment", "plan", "lifecycle_stage", "csm_owner"]
+    search_fields = ["name", "domain", "external_id"]
+    ordering_fields = ["name", "arr", "renews_on", "created_at"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return Account.objects.visible_to(self.request.user).select_related("csm_owner")
+
+
+@allow(STAFF_ROLES)
+class ContactViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ContactSerializer
+    filterset_fields = ["account", "is_champion"]
+    search_fields = ["name", "email"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return Contact.objects.visible_to(self.request.user)
+
+
+class MeSerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "time_zone",
+            "account",
+        ]
+
+
+@allow(ALL_ROLES)
+class MeView(APIView):
+    """Who the caller is: useful to check a token."""
+
+    serializer_class = MeSerializer
+
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from accounts.models import Account
+
+
+class Command(BaseCommand):
+    help = "Create or refresh deterministic demo data (accounts, contacts, one login per role)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--accounts", type=int, default=60, help="Number of accounts.")
+        parser.add_argument("--seed", type=int, default=42, help="Random seed.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when accounts already exist (used by `make run`).",
+        )
+
+    def handle(self, *args, accounts: int, seed: int, if_empty: bool, **options):
+        if accounts < 1:
+            raise CommandError("--accounts must be at least 1.")
+        if if_empty and Account.objects.exists():
+            self.stdout.write("Accounts already present: demo data left as it is.")
+        else:
+            summary = seed_demo(accounts=accounts, seed=seed)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo data ready: {summary.accounts} accounts, "
+                    f"{summary.contacts} contacts, {summary.users} users."
+                )
+            )
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.role.label:<28} {login.username}")

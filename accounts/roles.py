@@ -1,0 +1,17 @@
+"""The four roles of csplatform. Kept apart from the models so that the access layer
+can name roles without importing any model."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    CSM = "csm", _("Customer success manager")
+    PM = "pm", _("Product manager")
+    CUSTOMER = "customer", _("Customer")
+
+
+#: People who work at the vendor: they may see every account.
+STAFF_ROLES = frozenset({Role.ADMIN, Role.CSM, Role.PM})
+ALL_ROLES = frozenset(Role)

@@ -1,0 +1,110 @@
+"""The one permission layer: deny by default, allow by role.
+
+Every HTML view declares who may open it with ``@allow(...)`` or ``@public``;
+:class:`AccessPolicyMiddleware` enforces it before the view runs and refuses any view
+that declares nothing. Every API view declares the same ``access_policy`` and DRF's
+default permission class, :class:`RolePermission`, enforces it. Rows are scoped to the
+user separately, by each model's ``visible_to(user)`` QuerySet method.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from rest_framework.permissions import BasePermission
+
+logger = logging.getLogger(__name__)
+
+V = TypeVar("V", bound=Callable[..., Any] | type)
+
+
+@dataclass(frozen=True)
+class Policy:
+    roles: frozenset[str] = frozenset()
+    public: bool = False
+
+    def permits(self, user: Any) -> bool:
+        if self.public:
+            return True
+        return bool(user and user.is_authenticated and user.role in self.roles)
+
+
+DENY = Policy()
+
+
+def allow(*roles: str | Iterable[str]) -> Callable[[V], V]:
+    """Let signed-in users with one of ``roles`` reach a view (function, CBV or viewset)."""
+    flat: set[str] = set()
+    for role in roles:
+        flat.update([role] if isinstance(role, str) else role)
+
+    def decorate(view: V) -> V:
+        view.access_policy = Policy(roles=frozenset(flat))  # type: ignore[union-attr]
+        return view
+
+    return decorate
+
+
+def public(view: V) -> V:
+    """Let anyone, signed in or not, reach a view."""
+    view.access_policy = Policy(public=True)  # type: ignore[union-attr]
+    return view
+
+
+def policy_of(view_func: Callable[..., Any]) -> Policy | None:
+    """The policy declared on a resolved view, whatever kind of view it is."""
+    for holder in (
+        view_func,
+        getattr(view_func, "view_class", None),  # class-based views
+        getattr(view_func, "cls", None),  # DRF views and viewsets
+    ):
+        policy = getattr(holder, "access_policy", None)
+        if policy is not None:
+            return policy
+    return None
+
+
+def is_api_view(view_func: Callable[..., Any]) -> bool:
+    return hasattr(view_func, "cls")
+
+
+class AccessPolicyMiddleware:
+    """Enforce the declared policy of every HTML view; no policy means no entry."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if is_api_view(view_func):
+            return None  # RolePermission answers with a JSON 401/403 instead of a page.
+        match = request.resolver_match
+        if match is not None and "admin" in match.namespaces:
+            return None  # Django's admin site checks is_staff itself.
+        policy = policy_of(view_func)
+        if policy is None:
+            logger.error("View %s declares no access policy; refused.", match and match.view_name)
+            policy = DENY
+        if policy.public:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if policy.permits(request.user):
+            return None
+        raise PermissionDenied
+
+
+class RolePermission(BasePermission):
+    """DRF's default permission: the view's ``access_policy``, denied when absent."""
+
+    def has_permission(self, request, view) -> bool:
+        policy = getattr(view, "access_policy", None)
+        return policy is not None and policy.permits(request.user)

@@ -1,0 +1,59 @@
+"""Navigation built from the access policies themselves, so a link is shown exactly to
+the people who may open it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from csplatform.access import policy_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+
+
+MAIN_NAV = [
+    NavItem(_("Getting started"), "accounts:getting_started"),
+    NavItem(_("Portfolio"), "accounts:portfolio"),
+    NavItem(_("Triage"), "feedback:triage"),
+    NavItem(_("Ideas"), "feedback:board"),
+    NavItem(_("Roadmap"), "roadmap:public"),
+    NavItem(_("Changelog"), "roadmap:changelog"),
+    NavItem(_("API"), "api-docs"),
+]
+
+
+@lru_cache(maxsize=64)
+def _resolved(url_name: str):
+    try:
+        path = reverse(url_name)
+    except NoReverseMatch:
+        return None, None
+    return path, policy_of(resolve(path).func)
+
+
+def nav_items(user, current_path: str) -> list[dict]:
+    items = []
+    for item in MAIN_NAV:
+        path, policy = _resolved(item.url_name)
+        if path is None or policy is None or not policy.permits(user):
+            continue
+        items.append({"label": item.label, "url": path, "active": False})
+    # The deepest link containing the current page is the active one, so that
+    # /accounts/getting-started/ marks "Getting started" and not also "Portfolio".
+    containing = [i for i in items if current_path.startswith(i["url"]) and i["url"] != "/"]
+    if containing:
+        max(containing, key=lambda i: len(i["url"]))["active"] = True
+    return items
+
+
+def navigation(request) -> dict:
+    """Template context processor: ``nav_items`` for the current user."""
+    return {"nav_items": nav_items(request.user, request.path)}
