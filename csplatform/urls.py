@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from rest_framework.routers import DefaultRouter
+
+from accounts import api as accounts_api
+from csplatform import views
+
+admin.site.site_header = _("csplatform administration")
+admin.site.site_title = _("csplatform")
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("accounts", accounts_api.AccountViewSet, basename="account")
+router.register("contacts", accounts_api.ContactViewSet, basename="contact")
+
+api_patterns = [
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("schema/", views.SchemaView.as_view(), name="api-schema"),
+    path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("accounts/", include("accounts.urls")),
+    path("health/", include("healthscores.urls")),
+    path("onboarding/", include("ttfv.urls")),
+    path("ideas/", include("feedback.urls")),
+    path("", include("roadmap.urls")),
+]

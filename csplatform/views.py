@@ -1,0 +1,53 @@
+"""Project-wide views: the role-based home, sign-in, and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.roles import ALL_ROLES, STAFF_ROLES, Role
+from csplatform.access import allow, public
+
+HOME_BY_ROLE = {
+    Role.ADMIN: "accounts:getting_started",
+    Role.CSM: "accounts:portfolio",
+    Role.PM: "feedback:triage",
+    Role.CUSTOMER: "feedback:board",
+}
+
+
+@allow(ALL_ROLES)
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(HOME_BY_ROLE[request.user.role])
+
+
+@public
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and compose: the database answers a query."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+login = public(
+    auth_views.LoginView.as_view(
+        template_name="registration/login.html", redirect_authenticated_user=True
+    )
+)
+logout = public(auth_views.LogoutView.as_view())
+
+
+# The API serves integrations and the vendor's staff; customers use the pages.
+@allow(STAFF_ROLES)
+class SchemaView(SpectacularAPIView):
+    pass
+
+
+@allow(STAFF_ROLES)
+class DocsView(SpectacularSwaggerView):
+    pass
