@@ -1,0 +1,73 @@
+"""seed_demo: deterministic, idempotent, one working login per role."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from accounts.models import Account, Contact, User
+from accounts.roles import Role
+from healthscores.models import RecomputeRun
+
+pytestmark = pytest.mark.django_db
+DAY = date(2026, 11, 23)
+
+
+def _snapshot():
+    return sorted(Account.objects.values_list("external_id", "name", "arr", "segment", "renews_on"))
+
+
+def test_running_twice_duplicates_nothing():
+    seed_demo(accounts=15, seed=7, today=DAY)
+    counts = (Account.objects.count(), Contact.objects.count(), User.objects.count())
+    first = _snapshot()
+    seed_demo(accounts=15, seed=7, today=DAY)
+    assert (Account.objects.count(), Contact.objects.count(), User.objects.count()) == counts
+    assert _snapshot() == first
+
+
+def test_another_seed_gives_other_data():
+    seed_demo(accounts=15, seed=1, today=DAY)
+    one = _snapshot()
+    seed_demo(accounts=15, seed=2, today=DAY)
+    assert _snapshot() != one
+
+
+def test_data_is_realistic():
+    seed_demo(accounts=40, seed=3, today=DAY)
+    accounts = Account.objects.all()
+    assert {a.segment for a in accounts} >= {"SMB", "Mid-market"}
+    assert all(a.arr > 0 and a.licensed_seats > 0 for a in accounts)
+    assert all(a.started_on < DAY < a.renews_on for a in accounts)
+    assert all(a.csm_owner.role == Role.CSM for a in accounts)
+    assert all(3 <= a.contacts.count() <= 8 for a in accounts)
+
+
+def test_every_demo_login_signs_in_with_the_documented_password():
+    seed_demo(accounts=5, seed=1, today=DAY)
+    for login in DEMO_LOGINS:
+        assert Client().login(username=login.username, password=DEMO_PASSWORD), login.username
+        assert User.objects.get(username=login.username).role == login.role
+    assert User.objects.get(username="customer").contact is not None
+
+
+def test_seeding_queues_a_health_recompute_for_the_seeded_accounts(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_demo(accounts=5, seed=1, today=DAY)
+    run = RecomputeRun.objects.get()
+    assert run.status == RecomputeRun.Status.SUCCEEDED
+    assert run.accounts_processed == 5
+
+
+def test_command_if_empty_leaves_existing_data_and_prints_logins():
+    call_command("seed_demo", "--accounts", "3", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--accounts", "9", "--if-empty", stdout=out)
+    assert Account.objects.count() == 3
+    assert "already present" in out.getvalue()
+    assert all(login.username in out.getvalue() for login in DEMO_LOGINS)

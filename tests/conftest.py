@@ -1,0 +1,156 @@
+"""Shared fixtures: the actors of every permission test, and the service guards.
+
+Tests that need a real service carry a marker (needs_postgres, needs_redis,
+needs_chromium). Without the service they skip on a developer's machine, and fail in CI,
+where CSPLATFORM_REQUIRE_SERVICES=1 says every service must be there.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.roles import Role
+from csplatform.celery import app as celery_app
+from tests.accounts.factories import AccountFactory, UserFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRE_SERVICES = os.environ.get("CSPLATFORM_REQUIRE_SERVICES") == "1"
+
+
+def _postgres_missing() -> str | None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "DATABASE_URL does not point at PostgreSQL"
+    return None
+
+
+def _redis_missing() -> str | None:
+    if not settings.REDIS_URL:
+        return "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis at REDIS_URL does not answer ({exc})"
+    return None
+
+
+def _chromium_missing() -> str | None:
+    return None if CHROMIUM.exists() else f"{CHROMIUM} is not installed (apt-get install chromium)"
+
+
+SERVICE_CHECKS = {
+    "needs_postgres": _postgres_missing,
+    "needs_redis": _redis_missing,
+    "needs_chromium": _chromium_missing,
+}
+
+
+def _is_e2e(item) -> bool:
+    return "/e2e/" in str(item.path).replace(os.sep, "/")
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests need Chromium, and run last (see tests/e2e/conftest.py)."""
+    for item in items:
+        if _is_e2e(item):
+            item.add_marker(pytest.mark.needs_chromium)
+    items.sort(key=_is_e2e)
+
+
+def pytest_runtest_setup(item):
+    for marker, check in SERVICE_CHECKS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = check()
+        if reason is None:
+            continue
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{marker}: {reason}, and CI requires it.", pytrace=False)
+        pytest.skip(f"{marker}: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(request):
+    """Run tasks inline unless a test drives a real worker (marker celery_worker)."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+# --- The actors -------------------------------------------------------------------
+
+
+@pytest.fixture
+def account_a(db):
+    return AccountFactory(name="Account A")
+
+
+@pytest.fixture
+def account_b(db):
+    return AccountFactory(name="Account B")
+
+
+@pytest.fixture
+def customer_a(account_a):
+    return UserFactory(role=Role.CUSTOMER, contact__account=account_a, username="customer_a")
+
+
+@pytest.fixture
+def customer_b(account_b):
+    return UserFactory(role=Role.CUSTOMER, contact__account=account_b, username="customer_b")
+
+
+@pytest.fixture
+def csm(db):
+    return UserFactory(role=Role.CSM, username="csm")
+
+
+@pytest.fixture
+def pm(db):
+    return UserFactory(role=Role.PM, username="pm")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(role=Role.ADMIN, username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def actors(customer_a, csm, pm, admin_user):
+    """Signed-in clients by actor name, plus ``anonymous``."""
+    clients = {"anonymous": Client()}
+    for name, user in {
+        "customer": customer_a,
+        "csm": csm,
+        "pm": pm,
+        "admin": admin_user,
+    }.items():
+        client = Client()
+        client.force_login(user)
+        clients[name] = client
+    return clients
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,131 @@
+"""The permission matrix: every page and endpoint against every actor."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from csplatform.access import policy_of
+
+LOGIN = "login"  # anonymous HTML request: redirected to the sign-in page
+OK, REDIRECT, FORBIDDEN, UNAUTHORIZED = 200, 302, 403, 401
+ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
+
+# url name -> expected result for anonymous, customer, csm, pm, admin
+PAGES = {
+    "home": [LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+    "accounts:portfolio": [LOGIN, FORBIDDEN, OK, OK, OK],
+    "accounts:detail": [LOGIN, FORBIDDEN, OK, OK, OK],
+    "accounts:getting_started": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    "feedback:board": [LOGIN, OK, OK, OK, OK],
+    "feedback:triage": [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK],
+    "roadmap:public": [OK, OK, OK, OK, OK],
+    "roadmap:changelog": [OK, OK, OK, OK, OK],
+    "healthz": [OK, OK, OK, OK, OK],
+    "login": [OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+}
+ENDPOINTS = {
+    "api-me": [UNAUTHORIZED, OK, OK, OK, OK],
+    "account-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
+    "account-detail": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
+    "contact-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
+    "api-schema": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
+}
+NEEDS_ACCOUNT = {"accounts:detail": "account_id", "account-detail": "pk"}
+
+
+def _url(name: str, account) -> str:
+    if name in NEEDS_ACCOUNT:
+        return reverse(name, kwargs={NEEDS_ACCOUNT[name]: account.pk})
+    return reverse(name)
+
+
+def _cases(table):
+    return [
+        pytest.param(name, actor, expected[index], id=f"{name}-{actor}")
+        for name, expected in table.items()
+        for index, actor in enumerate(ACTORS)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "actor", "expected"), _cases(PAGES))
+def test_page_access(actors, account_a, name, actor, expected):
+    url = _url(name, account_a)
+    response = actors[actor].get(url)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == expected, response.content[:300]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "actor", "expected"), _cases(ENDPOINTS))
+def test_endpoint_access(actors, account_a, name, actor, expected):
+    response = actors[actor].get(_url(name, account_a), HTTP_ACCEPT="application/json")
+    assert response.status_code == expected
+    if expected in (UNAUTHORIZED, FORBIDDEN):
+        assert response["Content-Type"].startswith("application/json")
+        assert "detail" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("actor", "expected"), list(zip(ACTORS, [UNAUTHORIZED, FORBIDDEN, OK, OK, OK], strict=True))
+)
+def test_interactive_api_docs_are_for_signed_in_staff(actors, actor, expected):
+    response = actors[actor].get(reverse("api-docs"), HTTP_ACCEPT="text/html")
+    assert response.status_code == expected
+    if expected == OK:
+        assert "swagger-ui" in response.content.decode()
+        assert "cdn.jsdelivr" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_forbidden_page_is_friendly(actors):
+    response = actors["customer"].get(reverse("accounts:portfolio"))
+    assert response.status_code == 403
+    assert "have access to this page" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unauthenticated_api_call_asks_for_a_token(client):
+    response = client.get(reverse("account-list"))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.django_db
+def test_token_authenticates_api_calls(csm, client):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=csm)
+    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.json()["role"] == "csm"
+
+
+def _all_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the admin site checks is_staff itself
+            yield from _all_patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def test_every_route_declares_who_may_open_it():
+    """Deny by default only works if nobody forgets: list any route without a policy."""
+    undeclared = [route for route, view in _all_patterns() if policy_of(view) is None]
+    assert undeclared == []
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.csplatform.undeclared_urls")
+def test_view_without_policy_is_refused_even_for_admin(client_for, admin_user, client):
+    assert client_for(admin_user).get("/undeclared/").status_code == 403
+    assert client.get("/undeclared/")["Location"].startswith("/login/")
+    assert client_for(admin_user).get("/undeclared-api/").status_code == 403

@@ -1,0 +1,30 @@
+"""docker-compose.yml starts the whole production stack in the right order."""
+
+from pathlib import Path
+
+import yaml
+
+COMPOSE = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text())
+
+
+def test_stack_has_every_service_with_a_healthcheck_where_others_wait_on_it():
+    services = COMPOSE["services"]
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    for name in ("postgres", "redis", "web", "worker"):
+        assert "healthcheck" in services[name], name
+
+
+def test_app_services_wait_for_healthy_services_and_migrations():
+    services = COMPOSE["services"]
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["redis"] == {"condition": "service_healthy"}, name
+        assert depends["migrate"] == {"condition": "service_completed_successfully"}, name
+    assert services["web"]["depends_on"]["postgres"] == {"condition": "service_healthy"}
+
+
+def test_app_services_run_in_production_mode_against_postgres_and_redis():
+    env = COMPOSE["services"]["web"]["environment"]
+    assert env["CSPLATFORM_ENV"] == "production"
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert env["REDIS_URL"].startswith("redis://")

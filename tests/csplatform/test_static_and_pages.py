@@ -1,0 +1,77 @@
+"""Assets come from our own static files; pages carry the shell and the role's navigation."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_plotly_js_is_found_in_the_installed_plotly_package():
+    path = finders.find("vendor/plotly.min.js")
+    assert path is not None
+    assert Path(path).stat().st_size > 1_000_000
+
+
+@pytest.mark.parametrize("asset", ["css/app.css", "vendor/htmx.min.js", "vendor/plotly.min.js"])
+def test_assets_are_served_by_the_app(client, asset):
+    response = client.get(f"/static/{asset}")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert len(body) > 1000
+
+
+def test_no_template_or_stylesheet_loads_anything_from_another_host():
+    external = re.compile(r"""(src|href)=["']?(https?:)?//""")
+    offenders = []
+    for path in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("csplatform/static/css/*.css")]:
+        text = path.read_text()
+        if external.search(text) or "@import url(http" in text:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_navigation_shows_each_role_only_what_it_may_open(actors):
+    def nav(actor):
+        response = actors[actor].get(reverse("roadmap:public"))
+        items = response.context["nav_items"]
+        html = response.content.decode()
+        assert all(f'href="{item["url"]}"' in html for item in items)
+        return {str(item["label"]) for item in items}
+
+    assert "Portfolio" not in nav("customer")
+    assert "Ideas" in nav("customer")
+    assert {"Portfolio", "Ideas"} <= nav("csm")
+    assert "Getting started" not in nav("csm")
+    assert "Triage" in nav("pm")
+    assert {"Getting started", "Portfolio", "Triage"} <= nav("admin")
+    assert nav("anonymous") <= {"Roadmap", "Changelog"}
+
+
+@pytest.mark.django_db
+def test_times_are_shown_in_the_users_zone(client_for, csm):
+    from django.utils import timezone
+
+    from csplatform.middleware import UserTimezoneMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["zone"] = timezone.get_current_timezone_name()
+        return None
+
+    csm.time_zone = "Asia/Tokyo"
+    request = type("R", (), {"user": csm})()
+    UserTimezoneMiddleware(view)(request)
+    assert seen["zone"] == "Asia/Tokyo"
+
+
+@pytest.mark.django_db
+def test_only_the_deepest_matching_link_is_active(actors):
+    response = actors["admin"].get(reverse("accounts:getting_started"))
+    active = [str(item["label"]) for item in response.context["nav_items"] if item["active"]]
+    assert active == ["Getting started"]
