@@ -1,0 +1,30 @@
+# csplatform production image: gunicorn for the web, the same image for Celery.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1
+
+WORKDIR /app
+RUN useradd --system --create-home --uid 10001 csplatform
+
+COPY pyproject.toml constraints.txt README.md ./
+COPY csplatform ./csplatform
+COPY accounts ./accounts
+COPY healthscores ./healthscores
+COPY ttfv ./ttfv
+COPY feedback ./feedback
+COPY roadmap ./roadmap
+COPY templates ./templates
+COPY manage.py ./
+RUN pip install --constraint constraints.txt .
+
+# collectstatic needs production settings but no real secret or service.
+RUN CSPLATFORM_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+    DATABASE_URL=sqlite:////tmp/unused.sqlite3 REDIS_URL=redis://localhost:6379/0 \
+    python manage.py collectstatic --noinput
+
+USER csplatform
+EXPOSE 8000
+CMD ["gunicorn", "csplatform.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
