@@ -56,3 +56,16 @@ def test_anonymous_visitor_reads_the_public_roadmap_but_not_the_board(page, live
     expect(page.get_by_role("heading", level=1)).to_have_text("Roadmap")
     page.goto(f"{live_server.url}/ideas/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/ideas/"))
+
+
+def test_every_demo_login_works_in_the_browser(sign_in, live_server):
+    """The logins `make run` prints are the ones a new user types."""
+    from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+
+    seed_demo(accounts=3, seed=1)
+    homes = {role: path for role, path, _heading in HOMES}
+    for login in DEMO_LOGINS:
+        page = sign_in(login.username, DEMO_PASSWORD)
+        expect(page).to_have_url(re.compile(re.escape(live_server.url + homes[login.role])))
+        page.get_by_role("button", name="Sign out").click()
+        expect(page).to_have_url(re.compile(r"/login/"))
