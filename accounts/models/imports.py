@@ -1,0 +1,107 @@
+"""Import jobs (one per file or batch, so people can watch and audit them) and the
+write keys of the Segment-compatible tracking API."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MAX_STORED_ERRORS = 100
+
+
+class ImportJob(models.Model):
+    class Kind(models.TextChoices):
+        ACCOUNTS = "accounts", _("Accounts")
+        CONTACTS = "contacts", _("Contacts")
+        USAGE = "usage", _("Usage events")
+        TICKETS = "tickets", _("Tickets")
+        SURVEYS = "surveys", _("Survey responses")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (Status.SUCCEEDED, Status.REJECTED, Status.FAILED)
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    source = models.CharField(_("source"), max_length=12)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    partial = models.BooleanField(
+        _("import valid rows"),
+        default=False,
+        help_text=_("Land the valid rows and report the rest, instead of all or nothing."),
+    )
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    file_path = models.CharField(max_length=500, blank=True, editable=False)
+    bytes_total = models.PositiveBigIntegerField(default=0)
+    bytes_done = models.PositiveBigIntegerField(default=0)
+    rows_seen = models.PositiveBigIntegerField(_("rows seen"), default=0)
+    rows_inserted = models.PositiveBigIntegerField(_("inserted"), default=0)
+    rows_updated = models.PositiveBigIntegerField(_("updated"), default=0)
+    rows_duplicate = models.PositiveBigIntegerField(_("duplicates"), default=0)
+    rows_rejected = models.PositiveBigIntegerField(_("rejected"), default=0)
+    #: The first MAX_STORED_ERRORS row errors: {"row", "column", "reason"}.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.file_name}".strip()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def progress_percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.bytes_total:
+            return 0
+        return min(99, int(100 * self.bytes_done / self.bytes_total))
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+def new_write_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class WriteKey(models.Model):
+    """A key that a Segment library sends as the Basic-auth user name."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("Where the key is used."))
+    key = models.CharField(_("key"), max_length=64, unique=True, default=new_write_key)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tracking write key")
+        verbose_name_plural = _("tracking write keys")
+
+    def __str__(self) -> str:
+        return self.name
