@@ -135,6 +135,10 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "csplatform.staticfinders.PlotlyFinder",
 ]
+# Uploaded import files wait here for a worker: a volume shared by web and workers.
+MEDIA_ROOT = env.str("MEDIA_ROOT", str(BASE_DIR / "media"))
+MEDIA_URL = "media/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,98 @@
+"""Services for import jobs: record the job first, then run it inline or on a worker."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from accounts.ingest import pipeline
+from accounts.models import ImportJob, Source, User
+
+#: Uploads larger than this run on a Celery worker; smaller ones in the request.
+INLINE_LIMIT_BYTES = 2 * 1024 * 1024
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_job_create(
+    *,
+    kind: str,
+    source: str,
+    partial: bool = False,
+    user: User | None = None,
+    file_name: str = "",
+    upload: BinaryIO | None = None,
+    size: int = 0,
+) -> ImportJob:
+    """Record a job; with ``upload``, keep the file where a worker can read it."""
+    job = ImportJob(kind=kind, source=source, partial=partial, created_by=user, file_name=file_name)
+    if upload is not None:
+        target = _upload_dir() / f"{uuid.uuid4().hex}.csv"
+        with target.open("wb") as out:
+            shutil.copyfileobj(upload, out, length=1024 * 1024)
+        job.file_path = str(target)
+        job.bytes_total = target.stat().st_size
+    else:
+        job.bytes_total = size
+    job.save()
+    return job
+
+
+def import_job_enqueue(*, job: ImportJob) -> None:
+    from accounts.tasks import run_import_job
+
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Run a queued file job once; a second delivery finds it claimed and does nothing."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.get(pk=job_id)
+    path = Path(job.file_path)
+    try:
+        with path.open("rb") as stream:
+            return pipeline.run_csv(job, stream)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def import_file(*, kind: str, path: Path, partial: bool = False, user: User | None = None):
+    """The CLI door: import a file in this process, reading it in place."""
+    job = import_job_create(
+        kind=kind,
+        source=Source.CSV,
+        partial=partial,
+        user=user,
+        file_name=path.name,
+        size=path.stat().st_size,
+    )
+    with path.open("rb") as stream:
+        return pipeline.run_csv(job, stream)
+
+
+def import_records(*, kind: str, records: list[dict], source: str, user=None, partial=False):
+    """The REST and tracking doors: a batch of JSON objects, imported now."""
+    job = import_job_create(kind=kind, source=source, partial=partial, user=user)
+    return pipeline.run_records(job, records)
+
+
+def import_progress(job: ImportJob) -> int:
+    """Percent done, from the worker's live byte count while the job runs."""
+    if job.is_finished or not job.bytes_total:
+        return job.progress_percent
+    done = cache.get(pipeline.progress_key(job.pk), 0)
+    return min(99, int(100 * done / job.bytes_total))

@@ -1,0 +1,109 @@
+"""The documented columns of each import kind, and the header aliases real exports use.
+
+Pure data: the README table is written from this, and the validators read it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def known(self) -> set[str]:
+        return {*self.required, *self.optional}
+
+
+def normalise_header(name: str) -> str:
+    """'Ticket ID' -> 'ticket_id', ' Created at ' -> 'created_at'."""
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
+SPECS: dict[str, KindSpec] = {
+    "accounts": KindSpec(
+        required=("external_id", "name"),
+        optional=(
+            "domain", "plan", "segment", "arr", "licensed_seats", "lifecycle_stage",
+            "csm_email", "started_on", "renews_on",
+        ),
+        aliases={
+            "account_id": "external_id", "id": "external_id", "account_name": "name",
+            "seats": "licensed_seats", "stage": "lifecycle_stage", "csm": "csm_email",
+            "owner_email": "csm_email", "start_date": "started_on",
+            "renewal_date": "renews_on",
+        },
+    ),
+    "contacts": KindSpec(
+        required=("account_external_id", "name", "email"),
+        optional=("title", "is_champion"),
+        aliases={"account_id": "account_external_id", "organization": "account_external_id",
+                 "full_name": "name", "champion": "is_champion", "job_title": "title"},
+    ),
+    "usage": KindSpec(
+        required=("account_external_id", "event", "occurred_at"),
+        optional=("quantity", "contact_email", "message_id"),
+        aliases={
+            "account_id": "account_external_id", "group_id": "account_external_id",
+            "event_name": "event", "timestamp": "occurred_at", "time": "occurred_at",
+            "email": "contact_email", "user_email": "contact_email", "messageid": "message_id",
+            "count": "quantity",
+        },
+    ),
+    "tickets": KindSpec(
+        required=("external_id", "account_external_id", "subject", "opened_at"),
+        optional=("priority", "status", "tags", "first_response_at", "solved_at"),
+        aliases={
+            "ticket_id": "external_id", "id": "external_id",
+            "organization": "account_external_id", "organization_id": "account_external_id",
+            "account_id": "account_external_id", "created_at": "opened_at",
+            "first_reply_at": "first_response_at", "solved": "solved_at",
+            "title": "subject",
+        },
+    ),
+    "surveys": KindSpec(
+        required=("external_id", "account_external_id", "kind", "score", "responded_at"),
+        optional=("contact_email", "comment"),
+        aliases={
+            "response_id": "external_id", "id": "external_id",
+            "account_id": "account_external_id", "organization": "account_external_id",
+            "survey_type": "kind", "type": "kind", "rating": "score",
+            "created_at": "responded_at", "submitted_at": "responded_at",
+            "email": "contact_email", "feedback": "comment",
+        },
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HeaderCheck:
+    rename: dict[str, str]
+    missing: list[str]
+    unknown: list[str]
+    duplicated: list[str]
+
+
+def check_header(kind: str, header: list[str]) -> HeaderCheck:
+    """Map a file's header onto the documented columns, naming what is missing or extra."""
+    spec = SPECS[kind]
+    rename: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    unknown, duplicated = [], []
+    for original in header:
+        key = normalise_header(original)
+        column = key if key in spec.known else spec.aliases.get(key)
+        if column is None:
+            unknown.append(original)
+            continue
+        if column in seen:
+            duplicated.append(original)
+            continue
+        seen[column] = original
+        rename[original] = column
+    missing = [column for column in spec.required if column not in seen]
+    return HeaderCheck(rename=rename, missing=missing, unknown=unknown, duplicated=duplicated)

@@ -1,0 +1,197 @@
+"""Run one import job from start to end, all or nothing unless the job is partial."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
+
+import pandas as pd
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.ingest.columns import SPECS, HeaderCheck, check_header
+from accounts.ingest.reader import FileProblem, open_csv
+from accounts.ingest.rules import RULES, Lookups
+from accounts.ingest.sinks import EntitySink, SinkResult, UsageSink
+from accounts.models import MAX_STORED_ERRORS, Account, ImportJob, User
+from accounts.roles import Role
+from accounts.signals import announce_account_data_changed
+
+logger = logging.getLogger(__name__)
+
+
+def progress_key(job_id: int) -> str:
+    return f"import-progress:{job_id}"
+
+
+class _Run:
+    """The state of one run; the job row is written once, after the transaction."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.errors: list[dict] = []
+        self.seen = 0
+        self.rejected = 0
+        self._accounts: dict[str, int] = {}
+        self._csms: dict[str, int] | None = None
+
+    def lookups(self, frame: pd.DataFrame) -> Lookups:
+        if "account_external_id" in frame:
+            wanted = set(frame["account_external_id"].str.strip().unique()) - set(self._accounts)
+            if wanted:
+                self._accounts.update(
+                    Account.objects.filter(external_id__in=wanted).values_list("external_id", "pk")
+                )
+        if self._csms is None and self.job.kind == ImportJob.Kind.ACCOUNTS:
+            self._csms = {
+                email.lower(): pk
+                for email, pk in User.objects.filter(role=Role.CSM)
+                .exclude(email="")
+                .values_list("email", "pk")
+            }
+        return Lookups(accounts=self._accounts, csms=self._csms or {})
+
+    def record(self, errors: pd.DataFrame) -> None:
+        self.rejected += len(errors)
+        room = MAX_STORED_ERRORS - len(self.errors)
+        if room > 0 and len(errors):
+            head = errors.head(room)
+            self.errors.extend(
+                {"row": int(r), "column": str(c), "reason": str(why)}
+                for r, c, why in head.itertuples(index=False, name=None)
+            )
+
+
+def run(
+    job: ImportJob,
+    frames: Iterable[pd.DataFrame],
+    *,
+    header: HeaderCheck | None = None,
+    on_progress: Callable[[pd.DataFrame], None] | None = None,
+) -> ImportJob:
+    """Validate and land every frame of text columns for ``job``; return the job, saved."""
+    state = _Run(job)
+    job.status = ImportJob.Status.RUNNING
+    job.started_at = job.started_at or timezone.now()
+    if header is not None:
+        job.warnings = _header_warnings(header)
+    result = SinkResult()
+    try:
+        with transaction.atomic():
+            sink = (
+                UsageSink(job.source) if job.kind == ImportJob.Kind.USAGE else EntitySink(job.kind)
+            )
+            for frame in frames:
+                state.seen += len(frame)
+                checked = RULES[job.kind](frame, state.lookups(frame))
+                state.record(checked.errors)
+                sink.add(checked.rows)
+                if on_progress:
+                    on_progress(frame)
+            if state.seen == 0:
+                raise FileProblem(_("The file has a header but no data rows."))
+            if state.rejected and not job.partial:
+                transaction.set_rollback(True)
+                job.status = ImportJob.Status.REJECTED
+                job.message = _(
+                    "%(count)d rows have errors, so nothing was imported. Fix them, or "
+                    "import the valid rows only."
+                ) % {"count": state.rejected}
+            else:
+                result = sink.finish()
+                announce_account_data_changed(result.account_ids)
+                job.status = ImportJob.Status.SUCCEEDED
+    except FileProblem as problem:
+        job.status = ImportJob.Status.REJECTED
+        job.message = str(problem)
+    except Exception as exc:  # the job row must say it failed; the error is re-raised
+        job.status = ImportJob.Status.FAILED
+        job.message = _("The import failed: %(error)s") % {"error": exc}
+        _save(job, state, result)
+        raise
+    _save(job, state, result)
+    return job
+
+
+def _save(job: ImportJob, state: _Run, result: SinkResult) -> None:
+    job.rows_seen = state.seen
+    job.rows_rejected = state.rejected
+    job.rows_inserted = result.inserted
+    job.rows_updated = result.updated
+    job.rows_duplicate = result.duplicate
+    job.errors = state.errors
+    job.finished_at = timezone.now()
+    job.save()
+    cache.delete(progress_key(job.pk))
+
+
+def _header_warnings(header: HeaderCheck) -> list[str]:
+    warnings = []
+    if header.unknown:
+        warnings.append(
+            _("Ignored unknown columns: %(columns)s.") % {"columns": ", ".join(header.unknown)}
+        )
+    if header.duplicated:
+        warnings.append(
+            _("Ignored repeated columns: %(columns)s.") % {"columns": ", ".join(header.duplicated)}
+        )
+    return warnings
+
+
+def run_csv(job: ImportJob, stream: BinaryIO) -> ImportJob:
+    """Import a CSV stream (a file, an upload, a request body) into ``job``."""
+    try:
+        csv = open_csv(stream, kind=job.kind)
+    except FileProblem as problem:
+        return _reject(job, str(problem))
+    if csv.header.missing:
+        return _reject(
+            job,
+            _("Missing required columns: %(columns)s. Expected: %(expected)s.")
+            % {
+                "columns": ", ".join(csv.header.missing),
+                "expected": ", ".join(SPECS[job.kind].required),
+            },
+            warnings=_header_warnings(csv.header),
+        )
+
+    def frames() -> Iterator[pd.DataFrame]:
+        for chunk in csv.chunks:
+            job.bytes_done = chunk.bytes_read
+            yield chunk.frame
+
+    def report(frame: pd.DataFrame) -> None:
+        cache.set(progress_key(job.pk), job.bytes_done, timeout=3600)
+
+    return run(job, frames(), header=csv.header, on_progress=report)
+
+
+def run_records(job: ImportJob, records: list[dict]) -> ImportJob:
+    """Import a list of JSON objects (the REST and tracking doors) into ``job``."""
+    if not records:
+        return _reject(job, _("The batch is empty."))
+    frame = pd.DataFrame.from_records(records).astype(object)
+    frame = frame.where(frame.notna(), "").astype(str)
+    header = check_header(job.kind, list(frame.columns))
+    if header.missing:
+        return _reject(
+            job,
+            _("Missing required fields: %(fields)s.") % {"fields": ", ".join(header.missing)},
+        )
+    frame = frame[list(header.rename)].rename(columns=header.rename)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)  # the n-th record of the batch
+    return run(job, [frame], header=header)
+
+
+def _reject(job: ImportJob, message: str, warnings: list[str] | None = None) -> ImportJob:
+    now = timezone.now()
+    job.status = ImportJob.Status.REJECTED
+    job.message = message
+    job.warnings = warnings or []
+    job.started_at = job.started_at or now
+    job.finished_at = now
+    job.save()
+    return job

@@ -1,0 +1,207 @@
+"""The rules of each import kind, built from the vectorised checks in ``validate``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from accounts.ingest import validate as v
+from accounts.models import Account, SurveyResponse, Ticket
+
+TRUE_WORDS = {"1": True, "true": True, "yes": True, "y": True, "x": True,
+              "0": False, "false": False, "no": False, "n": False}  # fmt: skip
+
+
+@dataclass
+class Lookups:
+    """What the rules need from the database, fetched by the pipeline per chunk."""
+
+    accounts: Mapping[str, int] = field(default_factory=dict)  # external_id -> pk
+    csms: Mapping[str, int] = field(default_factory=dict)  # e-mail -> user pk
+
+
+def _choices(enum) -> dict[str, str]:
+    spellings = {value: value for value in enum.values}
+    spellings.update({str(label).lower(): value for value, label in enum.choices})
+    return spellings
+
+
+def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = None) -> v.Checked:
+    problems = v.Problems(frame.index)
+    account_id = v.account_ids(frame, problems, lookups.accounts)
+    event = v.text(frame, problems, "event", required=True, max_length=200)
+    occurred_at = v.timestamp(frame, problems, "occurred_at", now=now)
+    quantity = v.number(frame, problems, "quantity", default=1, minimum=0)
+    email = v.emails(frame, problems, "contact_email")
+    message_id = v.text(frame, problems, "message_id", max_length=200)
+    hashed = v.row_hash(
+        frame,
+        [
+            c
+            for c in ("account_external_id", "event", "occurred_at", "quantity", "contact_email")
+            if c in frame
+        ],
+    )
+    source_id = message_id.where(message_id != "", hashed)
+    return v.finish(
+        frame,
+        problems,
+        {
+            "account_id": account_id,
+            "contact_email": email,
+            "event": event,
+            "occurred_at": occurred_at,
+            "quantity": quantity,
+            "source_id": source_id,
+        },
+    )
+
+
+def check_tickets(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = None) -> v.Checked:
+    problems = v.Problems(frame.index)
+    external_id = v.text(frame, problems, "external_id", required=True, max_length=100)
+    account_id = v.account_ids(frame, problems, lookups.accounts)
+    subject = v.text(frame, problems, "subject", required=True, max_length=300)
+    priority = v.choice(
+        frame, problems, "priority", choices=_choices(Ticket.Priority), default="normal"
+    )
+    status = v.choice(
+        frame,
+        problems,
+        "status",
+        choices=_choices(Ticket.Status) | {"new": "open", "hold": "pending", "on-hold": "pending"},
+        default="open",
+    )
+    opened_at = v.timestamp(frame, problems, "opened_at", now=now)
+    first_response_at = v.timestamp(frame, problems, "first_response_at", required=False, now=now)
+    solved_at = v.timestamp(frame, problems, "solved_at", required=False, now=now)
+    tags = v.text(frame, problems, "tags", max_length=1000)
+    problems.add(solved_at.notna() & (solved_at < opened_at), "solved_at", _("is before opened_at"))
+    return v.finish(
+        frame,
+        problems,
+        {
+            "external_id": external_id,
+            "account_id": account_id,
+            "subject": subject,
+            "priority": priority,
+            "status": status,
+            "tags": tags.str.replace(";", ",")
+            .str.split(",")
+            .map(lambda parts: sorted({p.strip() for p in parts if p.strip()})),
+            "opened_at": opened_at,
+            "first_response_at": first_response_at,
+            "solved_at": solved_at,
+        },
+    )
+
+
+def check_surveys(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = None) -> v.Checked:
+    problems = v.Problems(frame.index)
+    external_id = v.text(frame, problems, "external_id", required=True, max_length=100)
+    account_id = v.account_ids(frame, problems, lookups.accounts)
+    kind = v.choice(frame, problems, "kind", choices=_choices(SurveyResponse.Kind), default="")
+    problems.add(kind == "", "kind", _("is required (nps or csat)"))
+    score = v.number(frame, problems, "score", minimum=0, integer=True)
+    nps_low, nps_high = SurveyResponse.SCORE_RANGE[SurveyResponse.Kind.NPS]
+    csat_low, csat_high = SurveyResponse.SCORE_RANGE[SurveyResponse.Kind.CSAT]
+    problems.add(
+        (kind == "nps") & ((score < nps_low) | (score > nps_high)),
+        "score",
+        _("must be %(low)d to %(high)d for NPS") % {"low": nps_low, "high": nps_high},
+    )
+    problems.add(
+        (kind == "csat") & ((score < csat_low) | (score > csat_high)),
+        "score",
+        _("must be %(low)d to %(high)d for CSAT") % {"low": csat_low, "high": csat_high},
+    )
+    responded_at = v.timestamp(frame, problems, "responded_at", now=now)
+    return v.finish(
+        frame,
+        problems,
+        {
+            "external_id": external_id,
+            "account_id": account_id,
+            "kind": kind,
+            "score": score,
+            "responded_at": responded_at,
+            "contact_email": v.emails(frame, problems, "contact_email"),
+            "comment": v.text(frame, problems, "comment", max_length=5000),
+        },
+    )
+
+
+def check_accounts(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = None) -> v.Checked:
+    problems = v.Problems(frame.index)
+    csm_email = v.emails(frame, problems, "csm_email")
+    csm_id = csm_email.map(lookups.csms)
+    problems.add((csm_email != "") & csm_id.isna(), "csm_email", _("no CSM user has this e-mail"))
+    started_on = v.date(frame, problems, "started_on")
+    renews_on = v.date(frame, problems, "renews_on")
+    both = started_on.notna() & renews_on.notna()
+    problems.add(
+        both & (renews_on.where(both) < started_on.where(both)).fillna(False),
+        "renews_on",
+        _("is before started_on"),
+    )
+    return v.finish(
+        frame,
+        problems,
+        {
+            "external_id": v.text(frame, problems, "external_id", required=True, max_length=100),
+            "name": v.text(frame, problems, "name", required=True, max_length=200),
+            "domain": v.text(frame, problems, "domain", max_length=200),
+            "plan": v.text(frame, problems, "plan", max_length=60),
+            "segment": v.text(frame, problems, "segment", max_length=60),
+            "arr": v.number(frame, problems, "arr", default=0, minimum=0, maximum=10**12),
+            "licensed_seats": v.number(
+                frame,
+                problems,
+                "licensed_seats",
+                default=0,
+                minimum=0,
+                integer=True,
+                maximum=2**31 - 1,
+            ),
+            "lifecycle_stage": v.choice(
+                frame,
+                problems,
+                "lifecycle_stage",
+                choices=_choices(Account.Lifecycle),
+                default=Account.Lifecycle.ONBOARDING,
+            ),
+            "csm_owner_id": csm_id,
+            "started_on": started_on,
+            "renews_on": renews_on,
+        },
+    )
+
+
+def check_contacts(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = None) -> v.Checked:
+    problems = v.Problems(frame.index)
+    return v.finish(
+        frame,
+        problems,
+        {
+            "account_id": v.account_ids(frame, problems, lookups.accounts),
+            "name": v.text(frame, problems, "name", required=True, max_length=200),
+            "email": v.emails(frame, problems, "email", required=True),
+            "title": v.text(frame, problems, "title", max_length=120),
+            "is_champion": v.choice(
+                frame, problems, "is_champion", choices=TRUE_WORDS, default=False
+            ),
+        },
+    )
+
+
+RULES = {
+    "accounts": check_accounts,
+    "contacts": check_contacts,
+    "usage": check_usage,
+    "tickets": check_tickets,
+    "surveys": check_surveys,
+}

@@ -1,0 +1,10 @@
+"""Celery entry points for accounts: thin wrappers around services."""
+
+from celery import shared_task
+
+from accounts import imports
+
+
+@shared_task
+def run_import_job(job_id: int) -> None:
+    imports.import_job_run(job_id=job_id)
