@@ -1,0 +1,250 @@
+"""The ingestion pipeline against the database (SQLite locally, PostgreSQL in CI)."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from accounts.imports import import_file, import_records
+from accounts.models import (
+    Account,
+    Contact,
+    DailyActivity,
+    DailyUsage,
+    ImportJob,
+    Source,
+    Ticket,
+    UsageEvent,
+)
+from healthscores.models import RecomputeRun
+from tests.accounts.factories import AccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+USAGE_HEADER = "account_external_id,event,occurred_at,quantity,contact_email\n"
+
+
+@pytest.fixture
+def acme(db):
+    return AccountFactory(external_id="ACME", name="Acme")
+
+
+def write(tmp_path: Path, text: str, name="file.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def usage_file(tmp_path, rows: list[str]) -> Path:
+    return write(tmp_path, USAGE_HEADER + "".join(f"{r}\n" for r in rows))
+
+
+def rollups():
+    return sorted(
+        DailyUsage.objects.values_list(
+            "account_id", "day", "event", "event_count", "quantity", "active_contacts"
+        )
+    )
+
+
+def test_usage_lands_with_exact_daily_rollups(tmp_path, acme):
+    path = usage_file(
+        tmp_path,
+        [
+            "ACME,report.viewed,2026-11-20T10:00:00Z,1,ana@acme.test",
+            "ACME,report.viewed,2026-11-20T23:30:00+00:00,2,ben@acme.test",
+            "ACME,report.viewed,2026-11-21T00:30:00+02:00,1,ana@acme.test",
+            "ACME,export,2026-11-20T12:00:00,,ana@acme.test",
+        ],
+    )
+    job = import_file(kind="usage", path=path)
+    assert (job.status, job.rows_seen, job.rows_inserted) == (ImportJob.Status.SUCCEEDED, 4, 4)
+    day = {str(d): (c, q, a) for _, d, e, c, q, a in rollups() if e == "report.viewed"}
+    # 00:30 at +02:00 is 22:30 UTC on the 20th: three views that day by two people.
+    assert day == {"2026-11-20": (3, 4.0, 2)}
+    activity = DailyActivity.objects.get(account=acme)
+    assert (activity.event_count, activity.active_contacts) == (4, 2)
+    assert set(Contact.objects.filter(account=acme).values_list("email", flat=True)) == {
+        "ana@acme.test",
+        "ben@acme.test",
+    }
+
+
+def test_same_file_twice_changes_nothing_the_second_time(
+    tmp_path, acme, django_capture_on_commit_callbacks
+):
+    path = usage_file(
+        tmp_path, ["ACME,login,2026-11-20T10:00:00,1,", "ACME,login,2026-11-20T11:00:00,1,"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = import_file(kind="usage", path=path)
+    before = (rollups(), UsageEvent.objects.count(), RecomputeRun.objects.count())
+    with django_capture_on_commit_callbacks(execute=True):
+        second = import_file(kind="usage", path=path)
+    assert (first.rows_inserted, second.rows_inserted, second.rows_duplicate) == (2, 0, 2)
+    assert (rollups(), UsageEvent.objects.count(), RecomputeRun.objects.count()) == before
+
+
+def test_one_bad_row_rejects_the_file_and_writes_nothing(tmp_path, acme):
+    path = usage_file(
+        tmp_path,
+        [
+            "ACME,login,2026-11-20T10:00:00,1,new.person@acme.test",
+            "GHOST,login,2026-11-20T10:00:00,1,",
+            "ACME,login,not-a-date,1,",
+        ],
+    )
+    job = import_file(kind="usage", path=path)
+    assert job.status == ImportJob.Status.REJECTED
+    assert (job.rows_seen, job.rows_rejected, job.rows_inserted) == (3, 2, 0)
+    assert [(e["row"], e["column"]) for e in job.errors] == [
+        (3, "account_external_id"),
+        (4, "occurred_at"),
+    ]
+    assert not UsageEvent.objects.exists()
+    assert not DailyUsage.objects.exists()
+    assert not Contact.objects.filter(email="new.person@acme.test").exists()
+    assert not Account.objects.filter(external_id="GHOST").exists()
+
+
+def test_partial_lands_the_valid_rows_and_reports_the_rest(tmp_path, acme):
+    path = usage_file(
+        tmp_path, ["ACME,login,2026-11-20T10:00:00,1,", "GHOST,login,2026-11-20T10:00:00,1,"]
+    )
+    job = import_file(kind="usage", path=path, partial=True)
+    assert (job.status, job.rows_inserted, job.rows_rejected) == (ImportJob.Status.SUCCEEDED, 1, 1)
+    assert "GHOST" in job.errors[0]["reason"]
+
+
+def test_only_touched_days_are_rebuilt(tmp_path, acme):
+    import_file(kind="usage", path=usage_file(tmp_path, ["ACME,login,2026-11-01T10:00:00,1,"]))
+    old_day = DailyUsage.objects.get(day="2026-11-01")
+    import_file(kind="usage", path=usage_file(tmp_path, ["ACME,login,2026-11-02T10:00:00,1,"]))
+    assert DailyUsage.objects.get(day="2026-11-01").pk == old_day.pk  # not deleted and rebuilt
+    import_file(kind="usage", path=usage_file(tmp_path, ["ACME,login,2026-11-01T18:00:00,5,"]))
+    assert DailyUsage.objects.get(day="2026-11-01").event_count == 2
+
+
+def test_only_touched_accounts_are_announced(tmp_path, acme, django_capture_on_commit_callbacks):
+    AccountFactory(external_id="OTHER")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(kind="usage", path=usage_file(tmp_path, ["ACME,login,2026-11-20T10:00:00,1,"]))
+    assert RecomputeRun.objects.get().account_ids == [acme.pk]
+
+
+def test_only_the_first_hundred_errors_are_kept_but_all_are_counted(tmp_path, acme):
+    path = usage_file(tmp_path, [f"GHOST{i},login,2026-11-20T10:00:00,1," for i in range(150)])
+    job = import_file(kind="usage", path=path)
+    assert (job.rows_rejected, len(job.errors)) == (150, 100)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        (USAGE_HEADER, "no data rows"),
+        ("account_external_id,quantity\nACME,1\n", "Missing required columns: event, occurred_at"),
+    ],
+)
+def test_whole_file_problems_reject_the_job_with_a_message(tmp_path, acme, text, message):
+    job = import_file(kind="usage", path=write(tmp_path, text))
+    assert job.status == ImportJob.Status.REJECTED
+    assert message in job.message
+    assert job.finished_at is not None
+
+
+def test_unknown_columns_are_ignored_with_a_warning(tmp_path, acme):
+    path = write(
+        tmp_path, "account_external_id,event,occurred_at,browser\nACME,login,2026-11-20,chrome\n"
+    )
+    job = import_file(kind="usage", path=path)
+    assert job.status == ImportJob.Status.SUCCEEDED
+    assert job.warnings == ["Ignored unknown columns: browser."]
+
+
+def test_ticket_export_headers_work_and_reimport_updates_changed_tickets(tmp_path, acme):
+    header = "Ticket ID,Organization,Subject,Created at,Priority,Status\n"
+    path = write(tmp_path, header + "Z-1,ACME,Login broken,2026-11-01T09:00:00Z,Urgent,Open\n")
+    assert import_file(kind="tickets", path=path).rows_inserted == 1
+    again = import_file(kind="tickets", path=path)
+    assert (again.rows_inserted, again.rows_updated, again.rows_duplicate) == (0, 0, 1)
+    path = write(tmp_path, header + "Z-1,ACME,Login broken,2026-11-01T09:00:00Z,Urgent,Solved\n")
+    changed = import_file(kind="tickets", path=path)
+    assert changed.rows_updated == 1
+    assert Ticket.objects.get(external_id="Z-1").status == Ticket.Status.SOLVED
+
+
+def test_accounts_import_creates_updates_and_maps_csm_by_email(tmp_path):
+    csm = UserFactory(role="csm", email="casey@vendor.test")
+    header = "external_id,name,arr,licensed_seats,csm_email,renews_on\n"
+    path = write(tmp_path, header + "N-1,Northwind,12000,10,casey@vendor.test,2027-01-31\n")
+    assert import_file(kind="accounts", path=path).rows_inserted == 1
+    account = Account.objects.get(external_id="N-1")
+    assert (account.csm_owner, account.licensed_seats, str(account.renews_on)) == (
+        csm,
+        10,
+        "2027-01-31",
+    )
+    path = write(tmp_path, header + "N-1,Northwind Foods,12000,10,casey@vendor.test,2027-01-31\n")
+    job = import_file(kind="accounts", path=path)
+    assert (job.rows_inserted, job.rows_updated) == (0, 1)
+    assert Account.objects.get(external_id="N-1").name == "Northwind Foods"
+
+
+def test_surveys_check_score_ranges_per_kind(tmp_path, acme):
+    header = "external_id,account_external_id,kind,score,responded_at\n"
+    path = write(tmp_path, header + "S1,ACME,nps,10,2026-11-01\nS2,ACME,csat,9,2026-11-01\n")
+    job = import_file(kind="surveys", path=path)
+    assert job.status == ImportJob.Status.REJECTED
+    assert job.errors == [{"row": 3, "column": "score", "reason": "must be 1 to 5 for CSAT"}]
+
+
+def test_json_records_go_through_the_same_pipeline(acme):
+    records = [
+        {
+            "account_external_id": "ACME",
+            "event": "login",
+            "occurred_at": "2026-11-20T10:00:00Z",
+            "message_id": "m1",
+        },
+        {
+            "account_external_id": "ACME",
+            "event": "login",
+            "occurred_at": "2026-11-20T10:00:00Z",
+            "message_id": "m1",
+        },
+    ]
+    job = import_records(kind="usage", records=records, source=Source.API)
+    assert (job.rows_inserted, job.rows_duplicate) == (1, 1)
+    assert UsageEvent.objects.get().source == Source.API
+
+
+def test_cli_prints_counts_and_fails_on_rejection(tmp_path, acme):
+    good = usage_file(tmp_path, ["ACME,login,2026-11-20T10:00:00,1,"])
+    out = StringIO()
+    call_command("ingest", "usage", str(good), stdout=out)
+    assert "1 inserted" in out.getvalue()
+    bad = usage_file(tmp_path, ["GHOST,login,2026-11-20T10:00:00,1,"])
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("ingest", "usage", str(bad), stdout=StringIO(), stderr=err)
+    assert "unknown account" in err.getvalue()
+
+
+@pytest.mark.needs_postgres
+def test_postgres_path_stages_with_copy_and_keeps_the_brin_index(tmp_path, acme):
+    rows = [
+        f"ACME,e{i % 3},2026-11-{1 + i % 20:02d}T10:{i // 20:02d}:00,1,p{i % 7}@acme.test"
+        for i in range(500)
+    ]
+    job = import_file(kind="usage", path=usage_file(tmp_path, rows))
+    again = import_file(kind="usage", path=usage_file(tmp_path, rows[:100]))
+    assert (job.rows_inserted, again.rows_inserted, again.rows_duplicate) == (500, 0, 100)
+    assert sum(DailyUsage.objects.values_list("event_count", flat=True)) == 500
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = 'usage_occurred_brin'")
+        assert cursor.fetchone() is not None

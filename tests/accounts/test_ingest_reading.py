@@ -1,0 +1,226 @@
+"""Reading and checking import files: pure, no database."""
+
+import io
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+
+from accounts.ingest.columns import check_header, normalise_header
+from accounts.ingest.reader import FileProblem, open_csv, sniff_delimiter
+from accounts.ingest.rules import Lookups, check_tickets, check_usage
+
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+
+def _frames(data: bytes, kind="usage", chunk_rows=100):
+    csv = open_csv(io.BytesIO(data), kind=kind, chunk_rows=chunk_rows)
+    return csv, [chunk.frame for chunk in csv.chunks]
+
+
+def test_real_export_headers_map_onto_documented_columns():
+    header = check_header(
+        "tickets",
+        ["Ticket ID", "Organization", "Subject", "Created at", "Priority", "Status", "Via"],
+    )
+    assert header.missing == []
+    assert header.rename["Ticket ID"] == "external_id"
+    assert header.rename["Organization"] == "account_external_id"
+    assert header.rename["Created at"] == "opened_at"
+    assert header.unknown == ["Via"]
+
+
+def test_missing_required_columns_are_named():
+    assert check_header("usage", ["account_external_id", "quantity"]).missing == [
+        "event",
+        "occurred_at",
+    ]
+
+
+def test_header_normalisation():
+    assert normalise_header("  Created At ") == "created_at"
+    assert normalise_header("Ticket-ID") == "ticket_id"
+
+
+@pytest.mark.parametrize(
+    ("line", "delimiter"),
+    [("a,b,c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"), ('"x;y",b', ","), ("single", ",")],
+)
+def test_delimiter_is_sniffed_from_the_header(line, delimiter):
+    assert sniff_delimiter(line) == delimiter
+
+
+def test_utf8_bom_and_semicolons_and_quoted_newlines_are_read():
+    data = (
+        '\ufeffaccount_external_id;event;occurred_at\nA1;"multi\nline";2026-11-20T10:00:00\n'
+    ).encode()
+    csv, frames = _frames(data)
+    assert csv.delimiter == ";"
+    assert frames[0].loc[2, "event"] == "multi\nline"
+    assert frames[0].loc[2, "account_external_id"] == "A1"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n", "empty"),
+        (b"account_external_id,event\x00\x01\x02", "binary"),
+        ("account_external_id,event,occurred_at\nA,caf\u00e9,x\n".encode("latin-1"), "not UTF-8"),
+        ("a,b\n".encode("utf-16"), "UTF-16"),
+    ],
+)
+def test_unreadable_files_get_a_clear_message(data, message):
+    with pytest.raises(FileProblem, match=message):
+        _frames(data)
+
+
+def test_big_files_come_in_bounded_chunks_with_file_row_numbers():
+    rows = "".join(f"A1,e,2026-11-20T10:00:{i % 60:02d}\n" for i in range(250))
+    _csv, frames = _frames(
+        ("account_external_id,event,occurred_at\n" + rows).encode(), chunk_rows=100
+    )
+    assert [len(f) for f in frames] == [100, 100, 50]
+    assert frames[1].index[0] == 102  # row 1 is the header
+
+
+def _usage(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows).astype(str)
+    frame.index = pd.RangeIndex(2, len(rows) + 2)
+    return frame
+
+
+def test_usage_rows_are_typed_and_defaults_applied():
+    checked = check_usage(
+        _usage(
+            [
+                {
+                    "account_external_id": "A1",
+                    "event": " login ",
+                    "occurred_at": "2026-11-20T10:00:00",
+                    "quantity": "",
+                    "contact_email": "Ana@X.com",
+                }
+            ]
+        ),
+        Lookups(accounts={"A1": 7}),
+        now=NOW,
+    )
+    assert checked.errors.empty
+    row = checked.rows.iloc[0]
+    assert (row.account_id, row.event, row.quantity, row.contact_email) == (
+        7,
+        "login",
+        1,
+        "ana@x.com",
+    )
+    assert row.occurred_at == pd.Timestamp("2026-11-20T10:00:00Z")  # naive means UTC
+    assert row.source_id.startswith("h:")
+
+
+def test_each_bad_usage_row_is_reported_with_row_column_and_reason():
+    checked = check_usage(
+        _usage(
+            [
+                {
+                    "account_external_id": "NOPE",
+                    "event": "e",
+                    "occurred_at": "2026-11-20",
+                    "quantity": "1",
+                },
+                {
+                    "account_external_id": "A1",
+                    "event": "e",
+                    "occurred_at": "20/11/2026",
+                    "quantity": "1",
+                },
+                {
+                    "account_external_id": "A1",
+                    "event": "e",
+                    "occurred_at": "2026-11-20",
+                    "quantity": "-3",
+                },
+                {
+                    "account_external_id": "A1",
+                    "event": "e",
+                    "occurred_at": "2026-11-20",
+                    "quantity": "lots",
+                },
+                {
+                    "account_external_id": "A1",
+                    "event": "",
+                    "occurred_at": "2026-11-20",
+                    "quantity": "1",
+                },
+                {
+                    "account_external_id": "A1",
+                    "event": "e",
+                    "occurred_at": "2031-01-01",
+                    "quantity": "1",
+                },
+                {
+                    "account_external_id": "A1",
+                    "event": "ok",
+                    "occurred_at": "2026-11-20",
+                    "quantity": "2",
+                },
+            ]
+        ),
+        Lookups(accounts={"A1": 1}),
+        now=NOW,
+    )
+    errors = checked.errors.set_index("row")
+    assert list(checked.rows["event"]) == ["ok"]
+    assert errors.loc[2, "column"] == "account_external_id"
+    assert "unknown account" in errors.loc[2, "reason"]
+    assert errors.loc[3, "column"] == "occurred_at"
+    assert "ISO 8601" in errors.loc[3, "reason"]
+    assert "at least 0" in errors.loc[4, "reason"]
+    assert "not a number" in errors.loc[5, "reason"]
+    assert errors.loc[6, "reason"] == "is required"
+    assert "future" in errors.loc[7, "reason"]
+
+
+def test_same_row_hashes_to_the_same_key_and_message_id_wins():
+    row = {
+        "account_external_id": "A1",
+        "event": "e",
+        "occurred_at": "2026-11-20T10:00:00",
+        "quantity": "1",
+    }
+    first = check_usage(_usage([row, row]), Lookups(accounts={"A1": 1}), now=NOW).rows
+    assert first["source_id"].iloc[0] == first["source_id"].iloc[1]
+    other = check_usage(
+        _usage([{**row, "quantity": "2"}]), Lookups(accounts={"A1": 1}), now=NOW
+    ).rows
+    assert other["source_id"].iloc[0] != first["source_id"].iloc[0]
+    with_id = check_usage(
+        _usage([{**row, "message_id": "m-1"}]), Lookups(accounts={"A1": 1}), now=NOW
+    ).rows
+    assert with_id["source_id"].iloc[0] == "m-1"
+
+
+def test_ticket_choices_accept_labels_in_any_case_and_refuse_others():
+    frame = _usage(
+        [
+            {
+                "external_id": "T1",
+                "account_external_id": "A1",
+                "subject": "s",
+                "opened_at": "2026-11-01",
+                "priority": "High",
+                "status": "Pending",
+            },
+            {
+                "external_id": "T2",
+                "account_external_id": "A1",
+                "subject": "s",
+                "opened_at": "2026-11-01",
+                "priority": "critical",
+                "status": "open",
+            },
+        ]
+    )
+    checked = check_tickets(frame, Lookups(accounts={"A1": 1}), now=NOW)
+    assert list(checked.rows[["priority", "status"]].iloc[0]) == ["high", "pending"]
+    assert "is not one of" in checked.errors.iloc[0]["reason"]
