@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Contact, User
+from accounts.models import Account, Contact, DailyUsage, Note, SurveyResponse, Ticket, User
 
 
 @admin.register(User)
@@ -49,3 +49,53 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "account__name"]
     list_select_related = ["account"]
     autocomplete_fields = ["account"]
+
+
+# --- Ingested facts and notes: browse and correct, rarely edit -----------------------
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "account", "author", "__str__"]
+    list_select_related = ["account", "author"]
+    search_fields = ["body", "account__name"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["account"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "subject", "account", "priority", "status", "opened_at"]
+    list_filter = ["status", "priority"]
+    list_select_related = ["account"]
+    search_fields = ["external_id", "subject", "account__name"]
+    date_hierarchy = "opened_at"
+    autocomplete_fields = ["account"]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "account", "contact", "kind", "score", "responded_at"]
+    list_filter = ["kind"]
+    list_select_related = ["account", "contact"]
+    search_fields = ["external_id", "account__name", "comment"]
+    date_hierarchy = "responded_at"
+    autocomplete_fields = ["account", "contact"]
+
+
+@admin.register(DailyUsage)
+class DailyUsageAdmin(admin.ModelAdmin):
+    """Rollups are rebuilt from events by the ingest; editing them by hand would be
+    overwritten, so the admin shows them read-only."""
+
+    list_display = ["day", "account", "event", "event_count", "quantity", "active_contacts"]
+    list_select_related = ["account"]
+    search_fields = ["event", "account__name"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
