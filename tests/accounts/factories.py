@@ -4,9 +4,21 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Account, Contact, User
+from accounts.models import (
+    Account,
+    Contact,
+    DailyActivity,
+    DailyUsage,
+    Note,
+    Source,
+    SurveyResponse,
+    Ticket,
+    UsageEvent,
+    User,
+)
 from accounts.roles import Role
 
 
@@ -54,3 +66,75 @@ class UserFactory(DjangoModelFactory):
         no_declaration=None,
     )
     password = factory.django.Password("correct-horse-battery")
+
+
+# --- Ingested facts (Customer 360) ---------------------------------------------------
+
+
+class UsageEventFactory(DjangoModelFactory):
+    class Meta:
+        model = UsageEvent
+
+    account = factory.SubFactory(AccountFactory)
+    contact = factory.SubFactory(ContactFactory, account=factory.SelfAttribute("..account"))
+    event = "report.viewed"
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    quantity = 1
+    source = Source.API
+    source_id = factory.Sequence(lambda n: f"evt-{n:07d}")
+
+
+class DailyUsageFactory(DjangoModelFactory):
+    class Meta:
+        model = DailyUsage
+
+    account = factory.SubFactory(AccountFactory)
+    day = factory.LazyFunction(lambda: timezone.now().date())
+    event = "report.viewed"
+    event_count = 10
+    quantity = factory.LazyAttribute(lambda o: float(o.event_count))
+    active_contacts = 3
+
+
+class DailyActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = DailyActivity
+
+    account = factory.SubFactory(AccountFactory)
+    day = factory.LazyFunction(lambda: timezone.now().date())
+    event_count = 10
+    active_contacts = 3
+
+
+class TicketFactory(DjangoModelFactory):
+    class Meta:
+        model = Ticket
+
+    external_id = factory.Sequence(lambda n: f"TCK-{n:06d}")
+    account = factory.SubFactory(AccountFactory)
+    subject = factory.Sequence(lambda n: f"Ticket subject {n}")
+    priority = Ticket.Priority.NORMAL
+    status = Ticket.Status.OPEN
+    opened_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class SurveyResponseFactory(DjangoModelFactory):
+    class Meta:
+        model = SurveyResponse
+
+    external_id = factory.Sequence(lambda n: f"SRV-{n:06d}")
+    account = factory.SubFactory(AccountFactory)
+    contact = None
+    kind = SurveyResponse.Kind.NPS
+    score = 9
+    comment = ""
+    responded_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class NoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    account = factory.SubFactory(AccountFactory)
+    author = factory.SubFactory(UserFactory, role=Role.CSM)
+    body = factory.Sequence(lambda n: f"Note number {n}")
