@@ -2,39 +2,156 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from accounts import selectors
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.exports import portfolio_csv_rows
+from accounts.forms import NoteForm, PortfolioQueryForm
 from accounts.roles import STAFF_ROLES, Role
-from csplatform.access import allow
+from csplatform.access import allow, policy_of
 
 PAGE_SIZE = 25
+#: First click on a column sorts the way people usually want it: biggest ARR and seat
+#: counts first, names A-Z and the soonest renewal first.
+SORT_FIRST_DIRECTION = {"name": "asc", "arr": "desc", "renewal": "asc", "seats": "desc"}
+
+
+def _portfolio_query(request: HttpRequest) -> tuple[PortfolioQueryForm, dict[str, Any]]:
+    form = PortfolioQueryForm(
+        request.GET,
+        choices=selectors.portfolio_filter_choices(user=request.user),
+        default_scope=selectors.default_portfolio_scope(request.user),
+    )
+    return form, form.values()
+
+
+def _filtered_accounts(request: HttpRequest, params: dict[str, Any]):
+    return selectors.portfolio_accounts(
+        user=request.user,
+        scope=params["scope"],
+        search=params["q"],
+        segment=params["segment"],
+        plan=params["plan"],
+        stage=params["stage"],
+        renews_within=params["renewal"],
+        sort=params["sort"],
+        descending=params["dir"] == "desc",
+    )
+
+
+def _sort_columns(params: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Per sortable column: the direction its link asks for and its aria-sort state."""
+    columns = {}
+    for key, first in SORT_FIRST_DIRECTION.items():
+        active = params["sort"] == key
+        current = params["dir"] or first
+        columns[key] = {
+            "key": key,
+            "next_dir": ("desc" if current == "asc" else "asc") if active else first,
+            "aria_sort": ("ascending" if current == "asc" else "descending") if active else "none",
+        }
+    return columns
 
 
 @allow(STAFF_ROLES)
 def portfolio(request: HttpRequest) -> HttpResponse:
-    scope = request.GET.get("scope") or selectors.default_portfolio_scope(request.user)
-    if scope not in selectors.PORTFOLIO_SCOPES:
-        scope = "all"
-    search = request.GET.get("q", "").strip()[:100]
-    accounts = selectors.portfolio_accounts(user=request.user, scope=scope, search=search)
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    form, params = _portfolio_query(request)
+    page = Paginator(_filtered_accounts(request, params), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "accounts/portfolio.html",
-        {"page": page, "scope": scope, "search": search},
+        {
+            "page": page,
+            "form": form,
+            "scope": params["scope"],
+            "search": params["q"],
+            "has_filters": form.has_filters,
+            "columns": _sort_columns(params),
+        },
+    )
+
+
+@allow(STAFF_ROLES)
+def portfolio_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The current filtered and sorted portfolio as CSV, streamed row by row."""
+    _form, params = _portfolio_query(request)
+    accounts = _filtered_accounts(request, params).iterator(chunk_size=2000)
+    response = StreamingHttpResponse(portfolio_csv_rows(accounts), content_type="text/csv")
+    filename = f"portfolio-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _render_account(
+    request: HttpRequest, account_id: int, note_form: NoteForm, status: int = 200
+) -> HttpResponse:
+    data = selectors.account_360(user=request.user, account_id=account_id)
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {
+            "c360": data,
+            "account": data.account,
+            "contacts": data.contacts,
+            "note_form": note_form,
+            # Links and forms are shown exactly to the people whose role the target
+            # view allows, read from the same policy the middleware enforces.
+            "can_add_note": policy_of(add_note).permits(request.user),
+        },
+        status=status,
     )
 
 
 @allow(STAFF_ROLES)
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+    return _render_account(request, account_id, NoteForm())
+
+
+@allow(Role.CSM, Role.ADMIN)
+@require_POST
+def add_note(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Add a note. htmx gets the notes partial back; a plain form post is redirected."""
     account = selectors.account_for_user(user=request.user, account_id=account_id)
-    contacts = account.contacts.order_by("-is_champion", "name")
-    return render(
-        request, "accounts/account_detail.html", {"account": account, "contacts": contacts}
-    )
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_create(
+                account=account, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if request.htmx:
+                form = NoteForm()
+            else:
+                messages.success(request, _("Note added."))
+                return redirect(reverse("accounts:detail", args=[account.pk]) + "#notes")
+    if request.htmx:
+        # 200 even with errors: htmx swaps only successful responses, and the errors
+        # must replace the form in place.
+        return render(
+            request,
+            "accounts/_notes.html",
+            {
+                "account": account,
+                "timeline": selectors.account_notes(account=account),
+                "note_form": form,
+                "can_add_note": True,
+            },
+        )
+    return _render_account(request, account.pk, form, status=400)
 
 
 @allow(Role.ADMIN)

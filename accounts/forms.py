@@ -1,0 +1,90 @@
+"""Input parsing of the account pages: the note form and the portfolio's query string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import (
+    PORTFOLIO_SCOPES,
+    PORTFOLIO_SORTS,
+    RENEWAL_WINDOWS,
+    PortfolioChoices,
+)
+from accounts.services import NOTE_MAX_LENGTH
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Add a note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": _("Call summary, risk, next step…"),
+            }
+        ),
+        error_messages={
+            "required": _("Write something before saving the note."),
+            "max_length": _(
+                "A note can be at most %(limit_value)d characters long (it has %(show_value)d)."
+            ),
+        },
+    )
+
+
+class PortfolioQueryForm(forms.Form):
+    """The portfolio's GET parameters. Unknown or stale values are dropped, not errors:
+    a bookmarked link to a segment that no longer exists still shows the portfolio."""
+
+    scope = forms.ChoiceField(
+        choices=[(scope, scope) for scope in PORTFOLIO_SCOPES], required=False
+    )
+    q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)
+    segment = forms.ChoiceField(label=_("Segment"), required=False)
+    plan = forms.ChoiceField(label=_("Plan"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    renewal = forms.TypedChoiceField(
+        label=_("Renewal"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Any time")),
+            *[(days, _("Within %(days)d days") % {"days": days}) for days in RENEWAL_WINDOWS],
+        ],
+    )
+    sort = forms.ChoiceField(choices=[(key, key) for key in PORTFOLIO_SORTS], required=False)
+    dir = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
+
+    FILTERS = ("segment", "plan", "stage", "renewal")
+
+    def __init__(self, data: Any, *, choices: PortfolioChoices, default_scope: str) -> None:
+        super().__init__(data)
+        self.default_scope = default_scope
+        self.fields["segment"].choices = [("", _("All segments"))] + [
+            (value, value) for value in choices.segments
+        ]
+        self.fields["plan"].choices = [("", _("All plans"))] + [
+            (value, value) for value in choices.plans
+        ]
+        self.fields["stage"].choices = [("", _("All stages")), *choices.stages]
+
+    def values(self) -> dict[str, Any]:
+        """Cleaned parameters, each invalid one replaced by its default."""
+        self.is_valid()
+        cleaned = {name: self.cleaned_data.get(name) for name in self.fields}
+        for name in self.errors:
+            cleaned[name] = None
+        cleaned["scope"] = cleaned["scope"] or self.default_scope
+        cleaned["q"] = cleaned["q"] or ""
+        for name in ("segment", "plan", "stage", "sort", "dir"):
+            cleaned[name] = cleaned[name] or ""
+        return cleaned
+
+    @property
+    def has_filters(self) -> bool:
+        values = self.values()
+        return any(values[name] for name in self.FILTERS)

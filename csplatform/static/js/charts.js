@@ -1,0 +1,34 @@
+/* Draw every server-built plotly figure on the page.
+   An element with data-plotly-figure="<id>" is drawn from the JSON in the
+   <script type="application/json" id="<id>"> that Django's json_script wrote.
+   Text and grid colours follow the stylesheet, so charts match light and dark mode. */
+(function () {
+  "use strict";
+
+  function themed(layout) {
+    var css = getComputedStyle(document.documentElement);
+    var text = css.getPropertyValue("--text-muted").trim() || "#5f6b7a";
+    var grid = css.getPropertyValue("--border").trim() || "#e3e6eb";
+    layout.font = Object.assign({ color: text, family: getComputedStyle(document.body).fontFamily }, layout.font || {});
+    ["xaxis", "yaxis"].forEach(function (axis) {
+      layout[axis] = Object.assign({ gridcolor: grid, zerolinecolor: grid, linecolor: grid }, layout[axis] || {});
+    });
+    return layout;
+  }
+
+  function draw(root) {
+    if (typeof Plotly === "undefined") { return; }
+    root.querySelectorAll("[data-plotly-figure]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-plotly-figure"));
+      if (!source) { return; }
+      var fig = JSON.parse(source.textContent);
+      Plotly.newPlot(el, fig.data, themed(fig.layout || {}), { responsive: true, displaylogo: false });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  } else {
+    draw(document);
+  }
+})();
