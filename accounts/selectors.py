@@ -148,6 +148,14 @@ def account_for_user(*, user: User, account_id: int) -> Account:
     )
 
 
+def contact_for_user(*, user: User, contact_id: int) -> Contact:
+    """A contact the user may see, with its account and any portal user, or 404."""
+    return get_object_or_404(
+        Contact.objects.visible_to(user).select_related("account", "portal_user"),
+        pk=contact_id,
+    )
+
+
 #: Usage charts and the NPS cover this many days, ending today (UTC, like the rollups).
 USAGE_WINDOW_DAYS = 90
 #: "Top features" looks at a shorter, more current window.

@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.exports import portfolio_csv_rows
@@ -109,6 +109,7 @@ def _render_account(
             # Links and forms are shown exactly to the people whose role the target
             # view allows, read from the same policy the middleware enforces.
             "can_add_note": policy_of(add_note).permits(request.user),
+            "can_manage_privacy": policy_of(contact_erase).permits(request.user),
         },
         status=status,
     )
@@ -152,6 +153,36 @@ def add_note(request: HttpRequest, account_id: int) -> HttpResponse:
             },
         )
     return _render_account(request, account.pk, form, status=400)
+
+
+@allow(Role.ADMIN)
+def contact_export(request: HttpRequest, contact_id: int) -> JsonResponse:
+    """Download a contact's personal data (data-subject access request)."""
+    contact = selectors.contact_for_user(user=request.user, contact_id=contact_id)
+    response = JsonResponse(
+        services.contact_export(contact=contact), json_dumps_params={"indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
+    response["Cache-Control"] = "no-store"  # personal data: keep it out of caches
+    return response
+
+
+@allow(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def contact_erase(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Confirm (GET) and erase (POST) a contact's personal data."""
+    contact = selectors.contact_for_user(user=request.user, contact_id=contact_id)
+    if request.method == "POST":
+        services.contact_erase(contact=contact, actor=request.user)
+        messages.success(
+            request, _("Personal data of contact #%(id)d was erased.") % {"id": contact.pk}
+        )
+        return redirect("accounts:detail", account_id=contact.account_id)
+    return render(
+        request,
+        "accounts/contact_erase_confirm.html",
+        {"contact": contact, "portal_user": getattr(contact, "portal_user", None)},
+    )
 
 
 @allow(Role.ADMIN)
