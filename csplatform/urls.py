@@ -33,4 +33,5 @@ urlpatterns = [
     path("onboarding/", include("ttfv.urls")),
     path("ideas/", include("feedback.urls")),
     path("", include("roadmap.urls")),
+    path("", include("accounts.tracking_urls")),  # Segment-compatible /v1/...
 ]

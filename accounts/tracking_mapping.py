@@ -1,0 +1,297 @@
+"""Segment messages to csplatform rows: pure functions, no ORM, no HTTP.
+
+The tracking door (``accounts.tracking``) authenticates and reads the request, then hands
+the decoded JSON here. What comes back is plain data: usage records in the shape of the
+usage import, contact and account updates, and a row-level error for every message that
+cannot be used. One bad message never spoils the others.
+
+Field mapping (the first present value wins):
+
+============== ====================================================================
+csplatform     Segment message
+============== ====================================================================
+account        ``groupId``, ``context.groupId``, ``traits.groupId``,
+               ``properties.groupId``, ``context.traits.groupId``,
+               ``context.traits.account_external_id``, ``traits.company.id``
+contact e-mail ``traits.email``, ``context.traits.email``, ``properties.email``,
+               ``userId`` when it is an e-mail address
+occurred at    ``timestamp``, ``originalTimestamp``, ``sentAt`` (message, then batch),
+               ``receivedAt``, else the time the request arrived
+event          ``event``
+quantity       ``properties.quantity`` (1 when absent)
+dedupe key     ``messageId``
+============== ====================================================================
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+#: Segment's own limits: 32 KB per message, 500 KB per request.
+MAX_MESSAGE_BYTES = 32 * 1024
+MAX_REQUEST_BYTES = 500 * 1024
+
+MESSAGE_TYPES = ("track", "identify", "group")
+#: Valid Segment calls that carry nothing we store; counted, never an error.
+IGNORED_TYPES = ("page", "screen", "alias")
+
+ACCOUNT_PATHS = (
+    "groupId",
+    "context.groupId",
+    "traits.groupId",
+    "properties.groupId",
+    "context.traits.groupId",
+    "context.traits.account_external_id",
+    "traits.company.id",
+)
+EMAIL_PATHS = ("traits.email", "context.traits.email", "properties.email")
+TIME_PATHS = ("timestamp", "originalTimestamp", "sentAt")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+ACCOUNT_TRAITS = {"name": 200, "plan": 60, "segment": 60}  # trait -> max length
+CONTACT_NAME_MAX, CONTACT_TITLE_MAX = 200, 120
+
+
+class PayloadError(ValueError):
+    """The request as a whole cannot be used (malformed JSON, wrong shape)."""
+
+
+@dataclass(frozen=True)
+class MessageError:
+    index: int  # position of the message in the batch, from 0
+    type: str
+    field: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "type": self.type, "field": self.field, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ContactUpdate:
+    """An identify call: this person (by e-mail) belongs to this account, named so."""
+
+    index: int
+    email: str
+    account_external_id: str  # "" when the call names no account
+    name: str  # "" when not sent
+    title: str  # "" when not sent
+
+
+@dataclass(frozen=True)
+class AccountUpdate:
+    """A group call: new values for the traits it carries, and only for those."""
+
+    index: int
+    account_external_id: str
+    traits: dict[str, str]
+
+
+@dataclass
+class Mapped:
+    received: int = 0
+    ignored: int = 0
+    #: Records for the usage import (its documented column names), and where each
+    #: record came from in the batch, so that row errors point at the message.
+    usage: list[dict[str, str]] = field(default_factory=list)
+    usage_index: list[int] = field(default_factory=list)
+    contacts: list[ContactUpdate] = field(default_factory=list)
+    accounts: list[AccountUpdate] = field(default_factory=list)
+    errors: list[MessageError] = field(default_factory=list)
+
+
+def decode(raw: bytes) -> Any:
+    """JSON from request bytes, or PayloadError with a reason a developer can act on."""
+    if not raw.strip():
+        raise PayloadError(_("The request body is empty."))
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise PayloadError(_("The request body is not UTF-8 text.")) from None
+    except json.JSONDecodeError as exc:
+        raise PayloadError(
+            _("The request body is not valid JSON: %(error)s") % {"error": exc}
+        ) from None
+
+
+def batch_messages(body: Any) -> list[Any]:
+    """The messages of a ``/v1/batch`` body; batch-level context and sentAt apply to each."""
+    if not isinstance(body, dict):
+        raise PayloadError(_("Expected a JSON object with a “batch” list."))
+    batch = body.get("batch")
+    if not isinstance(batch, list):
+        raise PayloadError(_("Expected a JSON object with a “batch” list."))
+    shared_context = body.get("context") if isinstance(body.get("context"), dict) else {}
+    sent_at = body.get("sentAt")
+    messages = []
+    for message in batch:
+        if isinstance(message, dict):
+            message = dict(message)
+            if shared_context:
+                own = message.get("context") if isinstance(message.get("context"), dict) else {}
+                message["context"] = {**shared_context, **own}
+            if sent_at and not message.get("sentAt"):
+                message["sentAt"] = sent_at
+        messages.append(message)
+    return messages
+
+
+def single_message(body: Any, message_type: str) -> dict[str, Any]:
+    """The body of ``/v1/track`` and friends: one message, whose type the path names."""
+    if not isinstance(body, dict):
+        raise PayloadError(_("Expected a JSON object."))
+    return {**body, "type": message_type}
+
+
+def _value(message: dict[str, Any], path: str) -> str:
+    value: Any = message
+    for key in path.split("."):
+        if not isinstance(value, dict):
+            return ""
+        value = value.get(key)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value).strip()
+
+
+def _first(message: dict[str, Any], paths: tuple[str, ...]) -> str:
+    for path in paths:
+        value = _value(message, path)
+        if value:
+            return value
+    return ""
+
+
+def _email(message: dict[str, Any]) -> str:
+    email = _first(message, EMAIL_PATHS)
+    if not email:
+        user_id = _value(message, "userId")
+        email = user_id if EMAIL_RE.fullmatch(user_id) else ""
+    return email.lower()
+
+
+def _occurred_at(message: dict[str, Any], received_at: datetime) -> str:
+    return _first(message, (*TIME_PATHS, "receivedAt")) or received_at.isoformat()
+
+
+def _size(message: Any) -> int:
+    return len(json.dumps(message, separators=(",", ":"), default=str).encode())
+
+
+def map_messages(messages: list[Any], *, received_at: datetime) -> Mapped:
+    """Sort a batch into usage records, contact and account updates, and errors."""
+    mapped = Mapped(received=len(messages))
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict):
+            mapped.errors.append(MessageError(index, "", "message", _("is not a JSON object")))
+            continue
+        kind = _value(message, "type").lower()
+        if kind in IGNORED_TYPES:
+            mapped.ignored += 1
+            continue
+        if kind not in MESSAGE_TYPES:
+            mapped.errors.append(
+                MessageError(
+                    index,
+                    kind,
+                    "type",
+                    _("must be one of: %(types)s") % {"types": ", ".join(MESSAGE_TYPES)},
+                )
+            )
+            continue
+        if _size(message) > MAX_MESSAGE_BYTES:
+            mapped.errors.append(MessageError(index, kind, "message", _("is larger than 32 KB")))
+            continue
+        if kind == "track":
+            _map_track(mapped, index, message, received_at)
+        elif kind == "identify":
+            _map_identify(mapped, index, message)
+        else:
+            _map_group(mapped, index, message)
+    return mapped
+
+
+def _map_track(mapped: Mapped, index: int, message: dict, received_at: datetime) -> None:
+    event = _value(message, "event")
+    if not event:
+        mapped.errors.append(MessageError(index, "track", "event", _("is required")))
+        return
+    mapped.usage.append(
+        {
+            "account_external_id": _first(message, ACCOUNT_PATHS),
+            "event": event,
+            "occurred_at": _occurred_at(message, received_at),
+            "quantity": _value(message, "properties.quantity"),
+            "contact_email": _email(message),
+            "message_id": _value(message, "messageId"),
+        }
+    )
+    mapped.usage_index.append(index)
+
+
+def _map_identify(mapped: Mapped, index: int, message: dict) -> None:
+    email = _email(message)
+    if not email:
+        mapped.errors.append(
+            MessageError(
+                index,
+                "identify",
+                "traits.email",
+                _("is required (or a userId that is an e-mail address)"),
+            )
+        )
+        return
+    if not EMAIL_RE.fullmatch(email):
+        mapped.errors.append(
+            MessageError(index, "identify", "traits.email", _("is not an e-mail address"))
+        )
+        return
+    name = _value(message, "traits.name") or " ".join(
+        part
+        for part in (_value(message, "traits.firstName"), _value(message, "traits.lastName"))
+        if part
+    )
+    title = _value(message, "traits.title")
+    if len(name) > CONTACT_NAME_MAX or len(title) > CONTACT_TITLE_MAX:
+        mapped.errors.append(
+            MessageError(index, "identify", "traits", _("name or title is too long"))
+        )
+        return
+    mapped.contacts.append(
+        ContactUpdate(
+            index=index,
+            email=email,
+            account_external_id=_first(message, ACCOUNT_PATHS),
+            name=name,
+            title=title,
+        )
+    )
+
+
+def _map_group(mapped: Mapped, index: int, message: dict) -> None:
+    group_id = _value(message, "groupId")
+    if not group_id:
+        mapped.errors.append(MessageError(index, "group", "groupId", _("is required")))
+        return
+    traits = {}
+    for trait, max_length in ACCOUNT_TRAITS.items():
+        value = _value(message, f"traits.{trait}")
+        if len(value) > max_length:
+            mapped.errors.append(
+                MessageError(
+                    index,
+                    "group",
+                    f"traits.{trait}",
+                    _("is longer than %d characters") % max_length,
+                )
+            )
+            return
+        if value:
+            traits[trait] = value
+    mapped.accounts.append(AccountUpdate(index=index, account_external_id=group_id, traits=traits))

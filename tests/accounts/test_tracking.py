@@ -1,0 +1,293 @@
+"""The Segment-compatible tracking API, over HTTP and with the real Segment library."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Account, Contact, ImportJob, Source, UsageEvent, WriteKey
+from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.accounts.import_factories import WriteKeyFactory
+
+pytestmark = pytest.mark.django_db
+
+EVENT_TIME = "2025-02-03T10:00:00Z"
+
+
+@pytest.fixture
+def write_key():
+    return WriteKeyFactory()
+
+
+@pytest.fixture
+def acme():
+    return AccountFactory(external_id="ACME", name="Acme", plan="Growth", segment="SMB")
+
+
+def _auth(key: str) -> dict:
+    token = base64.b64encode(f"{key}:".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+def _post(client, name, body, key, **extra):
+    data = body if isinstance(body, bytes | str) else json.dumps(body)
+    return client.post(
+        reverse(f"tracking:{name}"),
+        data=data,
+        content_type="application/json",
+        **(_auth(key) if key is not None else {}),
+        **extra,
+    )
+
+
+def _track(message_id, group="ACME", event="report.viewed", **fields):
+    return {
+        "type": "track",
+        "event": event,
+        "groupId": group,
+        "userId": "ada@acme.test",
+        "messageId": message_id,
+        "timestamp": EVENT_TIME,
+        **fields,
+    }
+
+
+def test_batch_of_track_events_lands_as_usage(client, write_key, acme):
+    batch = {"batch": [_track("m1"), _track("m2", properties={"quantity": 4})]}
+    response = _post(client, "batch", batch, write_key.key)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is True
+    assert (body["received"], body["inserted"], body["rejected"]) == (2, 2, 0)
+    events = UsageEvent.objects.filter(account=acme).order_by("source_id")
+    assert [(e.source, e.source_id, e.quantity) for e in events] == [
+        (Source.SEGMENT, "m1", 1.0),
+        (Source.SEGMENT, "m2", 4.0),
+    ]
+    assert events[0].contact.email == "ada@acme.test"
+    job = ImportJob.objects.get(pk=body["job"])
+    assert (job.source, job.kind, job.partial) == (Source.SEGMENT, "usage", True)
+
+
+def test_the_same_batch_twice_is_counted_as_duplicates(client, write_key, acme):
+    batch = {"batch": [_track("m1"), _track("m2"), _track("m3")]}
+    first = _post(client, "batch", batch, write_key.key).json()
+    second = _post(client, "batch", batch, write_key.key).json()
+    assert (first["inserted"], first["duplicates"]) == (3, 0)
+    assert (second["inserted"], second["duplicates"]) == (0, 3)
+    assert UsageEvent.objects.count() == 3
+
+
+def test_unknown_group_id_creates_no_account_and_is_reported(client, write_key, acme):
+    batch = {"batch": [_track("m1"), _track("m2", group="NOPE")]}
+    body = _post(client, "batch", batch, write_key.key).json()
+    assert (body["inserted"], body["rejected"]) == (1, 1)
+    assert body["errors"] == [
+        {"index": 1, "type": "track", "field": "groupId", "reason": "unknown account “NOPE”"}
+    ]
+    assert not Account.objects.filter(external_id="NOPE").exists()
+
+
+def test_one_bad_event_does_not_drop_the_batch(client, write_key, acme):
+    batch = {
+        "batch": [
+            _track("m1"),
+            {"type": "track", "groupId": "ACME"},  # no event
+            _track("m3", timestamp="yesterday"),
+            _track("m4"),
+        ]
+    }
+    body = _post(client, "batch", batch, write_key.key).json()
+    assert (body["inserted"], body["rejected"]) == (2, 2)
+    assert [(e["index"], e["field"]) for e in body["errors"]] == [(1, "event"), (2, "timestamp")]
+
+
+def test_track_without_group_id_goes_to_the_account_of_its_person(client, write_key, acme):
+    ContactFactory(account=acme, email="bo@acme.test")
+    message = _track("m1", userId="bo@acme.test")
+    del message["groupId"]
+    body = _post(client, "track", message, write_key.key).json()
+    assert body["inserted"] == 1
+    assert UsageEvent.objects.get().account == acme
+
+
+def test_single_track_endpoint_accepts_trailing_slash(client, write_key, acme):
+    response = client.post(
+        "/v1/track/",
+        data=json.dumps(_track("m1")),
+        content_type="application/json",
+        **_auth(write_key.key),
+    )
+    assert response.status_code == 200
+    assert response.json()["inserted"] == 1
+
+
+def test_identify_creates_a_contact_in_the_named_account(client, write_key, acme):
+    message = {
+        "userId": "u-7",
+        "groupId": "ACME",
+        "traits": {"email": "Cy@Acme.test", "name": "Cy Young", "title": "Ops lead"},
+    }
+    body = _post(client, "identify", message, write_key.key).json()
+    assert body["contacts_created"] == 1
+    contact = Contact.objects.get(account=acme, email="cy@acme.test")
+    assert (contact.name, contact.title) == ("Cy Young", "Ops lead")
+
+
+def test_identify_without_group_updates_an_existing_contact(client, write_key, acme):
+    ContactFactory(account=acme, email="cy@acme.test", name="cy", title="")
+    body = _post(
+        client,
+        "identify",
+        {"userId": "cy@acme.test", "traits": {"name": "Cy Young"}},
+        write_key.key,
+    ).json()
+    assert (body["contacts_created"], body["contacts_updated"]) == (0, 1)
+    assert Contact.objects.get(email="cy@acme.test").name == "Cy Young"
+
+
+def test_identify_of_a_stranger_without_group_is_reported(client, write_key):
+    body = _post(client, "identify", {"userId": "who@nowhere.test"}, write_key.key).json()
+    assert body["rejected"] == 1
+    assert not Contact.objects.exists()
+
+
+def test_group_updates_only_the_traits_it_carries(client, write_key, acme):
+    body = _post(
+        client, "group", {"groupId": "ACME", "traits": {"plan": "Enterprise"}}, write_key.key
+    ).json()
+    assert body["accounts_updated"] == 1
+    acme.refresh_from_db()
+    assert (acme.name, acme.plan, acme.segment) == ("Acme", "Enterprise", "SMB")
+
+
+def test_group_never_creates_an_account(client, write_key):
+    body = _post(
+        client, "group", {"groupId": "NEW", "traits": {"name": "New Co"}}, write_key.key
+    ).json()
+    assert body["rejected"] == 1
+    assert body["errors"][0]["field"] == "groupId"
+    assert not Account.objects.exists()
+
+
+def test_malformed_json_is_a_400_json_error(client, write_key):
+    response = _post(client, "batch", b"{not json", write_key.key)
+    assert response.status_code == 400
+    assert response.json()["success"] is False
+    assert "not valid JSON" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("batch", {"events": []}),
+        ("track", {"groupId": "ACME"}),
+        ("identify", {"userId": "not-an-email"}),
+        ("group", {"traits": {"name": "X"}}),
+    ],
+)
+def test_missing_required_fields_are_a_400(client, write_key, acme, name, body):
+    response = _post(client, name, body, write_key.key)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("key", [None, "wrong-key", ""])
+def test_missing_or_wrong_write_key_is_a_401(client, write_key, acme, key):
+    response = _post(client, "batch", {"batch": [_track("m1")]}, key)
+    assert response.status_code == 401
+    assert response.json()["success"] is False
+    assert response["WWW-Authenticate"].startswith("Basic")
+    assert not UsageEvent.objects.exists()
+
+
+def test_inactive_write_key_is_a_401(client, acme):
+    key = WriteKeyFactory(is_active=False)
+    assert _post(client, "batch", {"batch": [_track("m1")]}, key.key).status_code == 401
+
+
+def test_write_key_in_the_body_is_accepted(client, write_key, acme):
+    response = _post(client, "batch", {"batch": [_track("m1")], "writeKey": write_key.key}, None)
+    assert response.status_code == 200
+
+
+def test_body_over_500_kb_is_a_413(client, write_key):
+    padding = "x" * (500 * 1024)
+    response = _post(client, "batch", {"batch": [], "padding": padding}, write_key.key)
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+
+
+def test_gzipped_body_is_read(client, write_key, acme):
+    raw = gzip.compress(json.dumps({"batch": [_track("m1")]}).encode())
+    response = _post(client, "batch", raw, write_key.key, HTTP_CONTENT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response.json()["inserted"] == 1
+
+
+def test_get_is_not_allowed(client, write_key):
+    response = client.get(reverse("tracking:batch"), **_auth(write_key.key))
+    assert response.status_code == 405
+    assert response.json()["success"] is False
+
+
+def test_last_used_is_written_at_most_once_a_minute(client, write_key, acme):
+    _post(client, "batch", {"batch": []}, write_key.key)
+    write_key.refresh_from_db()
+    first = write_key.last_used_at
+    assert first is not None
+    _post(client, "batch", {"batch": []}, write_key.key)
+    write_key.refresh_from_db()
+    assert write_key.last_used_at == first
+
+    WriteKey.objects.filter(pk=write_key.pk).update(last_used_at=first - timedelta(minutes=2))
+    _post(client, "batch", {"batch": []}, write_key.key)
+    write_key.refresh_from_db()
+    assert write_key.last_used_at > first - timedelta(seconds=1)
+    assert timezone.now() - write_key.last_used_at < timedelta(minutes=1)
+
+
+def test_tracking_needs_no_session_or_csrf_token(write_key, acme):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert _post(strict, "batch", {"batch": [_track("m1")]}, write_key.key).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_sent_by_the_real_segment_library_land(live_server):
+    from segment.analytics import Client as SegmentClient
+
+    acme = AccountFactory(external_id="ACME", name="Acme")
+    key = WriteKeyFactory()
+    analytics = SegmentClient(key.key, host=live_server.url, sync_mode=True, max_retries=0)
+    analytics.identify(
+        "ada@acme.test", {"email": "ada@acme.test", "name": "Ada", "groupId": "ACME"}
+    )
+    analytics.group("ada@acme.test", "ACME", {"plan": "Enterprise"})
+    analytics.track(
+        "ada@acme.test",
+        "report.exported",
+        {"quantity": 2, "groupId": "ACME"},
+        message_id="seg-1",
+    )
+    analytics.track(
+        "ada@acme.test", "report.viewed", context={"groupId": "ACME"}, message_id="seg-2"
+    )
+
+    events = UsageEvent.objects.filter(account=acme).order_by("source_id")
+    assert [(e.event, e.quantity, e.source_id) for e in events] == [
+        ("report.exported", 2.0, "seg-1"),
+        ("report.viewed", 1.0, "seg-2"),
+    ]
+    assert Contact.objects.get(account=acme, email="ada@acme.test").name == "Ada"
+    acme.refresh_from_db()
+    assert acme.plan == "Enterprise"
+    key.refresh_from_db()
+    assert key.last_used_at is not None

@@ -1,0 +1,203 @@
+"""The Segment message mapping: pure functions, no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from accounts.tracking_mapping import (
+    MAX_MESSAGE_BYTES,
+    PayloadError,
+    batch_messages,
+    decode,
+    map_messages,
+    single_message,
+)
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _track(**fields):
+    return {"type": "track", "event": "report.viewed", "messageId": "m-1", **fields}
+
+
+def test_track_maps_group_user_time_quantity_and_message_id():
+    mapped = map_messages(
+        [
+            _track(
+                groupId="ACC-1",
+                userId="Ada@Example.com",
+                timestamp="2025-02-28T10:00:00Z",
+                properties={"quantity": 3},
+            )
+        ],
+        received_at=NOW,
+    )
+    assert mapped.errors == []
+    assert mapped.usage == [
+        {
+            "account_external_id": "ACC-1",
+            "event": "report.viewed",
+            "occurred_at": "2025-02-28T10:00:00Z",
+            "quantity": "3",
+            "contact_email": "ada@example.com",
+            "message_id": "m-1",
+        }
+    ]
+    assert mapped.usage_index == [0]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        _track(context={"groupId": "ACC-9"}),
+        _track(traits={"groupId": "ACC-9"}),
+        _track(properties={"groupId": "ACC-9"}),
+        _track(context={"traits": {"account_external_id": "ACC-9"}}),
+    ],
+    ids=["context.groupId", "traits.groupId", "properties.groupId", "context.traits"],
+)
+def test_the_account_can_come_from_any_documented_place(message):
+    (record,) = map_messages([message], received_at=NOW).usage
+    assert record["account_external_id"] == "ACC-9"
+
+
+def test_top_level_group_id_wins_over_context():
+    (record,) = map_messages(
+        [_track(groupId="TOP", context={"groupId": "CTX"})], received_at=NOW
+    ).usage
+    assert record["account_external_id"] == "TOP"
+
+
+def test_user_id_that_is_not_an_email_is_not_used_as_email():
+    (record,) = map_messages(
+        [_track(userId="u-123", context={"traits": {"email": "Bo@Example.com"}})],
+        received_at=NOW,
+    ).usage
+    assert record["contact_email"] == "bo@example.com"
+    (record,) = map_messages([_track(userId="u-123")], received_at=NOW).usage
+    assert record["contact_email"] == ""
+
+
+def test_time_falls_back_to_sent_at_then_received_at_then_now():
+    def occurred(message):
+        return map_messages([message], received_at=NOW).usage[0]["occurred_at"]
+
+    assert occurred(_track(sentAt="2025-02-01T00:00:00Z")) == "2025-02-01T00:00:00Z"
+    assert occurred(_track(receivedAt="2025-02-02T00:00:00Z")) == "2025-02-02T00:00:00Z"
+    assert occurred(_track()) == NOW.isoformat()
+
+
+def test_track_without_event_is_an_error_and_the_others_still_map():
+    mapped = map_messages(
+        [_track(groupId="A"), {"type": "track", "groupId": "A"}, _track(groupId="B")],
+        received_at=NOW,
+    )
+    assert [e.as_dict() for e in mapped.errors] == [
+        {"index": 1, "type": "track", "field": "event", "reason": "is required"}
+    ]
+    assert mapped.usage_index == [0, 2]
+
+
+def test_page_screen_and_alias_are_counted_as_ignored():
+    mapped = map_messages(
+        [{"type": "page"}, {"type": "screen"}, {"type": "alias"}], received_at=NOW
+    )
+    assert (mapped.received, mapped.ignored, mapped.errors) == (3, 3, [])
+
+
+def test_unknown_type_and_non_object_messages_are_errors():
+    mapped = map_messages([{"type": "bogus"}, "text", 5], received_at=NOW)
+    assert [(e.index, e.field) for e in mapped.errors] == [
+        (0, "type"),
+        (1, "message"),
+        (2, "message"),
+    ]
+
+
+def test_oversized_message_is_refused():
+    mapped = map_messages(
+        [_track(groupId="A", properties={"blob": "x" * MAX_MESSAGE_BYTES})], received_at=NOW
+    )
+    assert mapped.usage == []
+    assert mapped.errors[0].reason == "is larger than 32 KB"
+
+
+def test_identify_maps_email_account_name_and_title():
+    mapped = map_messages(
+        [
+            {
+                "type": "identify",
+                "userId": "u-1",
+                "traits": {
+                    "email": "ADA@example.com",
+                    "firstName": "Ada",
+                    "lastName": "Lovelace",
+                    "title": "CTO",
+                    "company": {"id": "ACC-1"},
+                },
+            }
+        ],
+        received_at=NOW,
+    )
+    (contact,) = mapped.contacts
+    assert (contact.email, contact.account_external_id, contact.name, contact.title) == (
+        "ada@example.com",
+        "ACC-1",
+        "Ada Lovelace",
+        "CTO",
+    )
+
+
+def test_identify_needs_an_email():
+    mapped = map_messages([{"type": "identify", "userId": "u-1"}], received_at=NOW)
+    assert mapped.contacts == []
+    assert mapped.errors[0].field == "traits.email"
+
+
+def test_group_carries_only_the_traits_sent():
+    mapped = map_messages(
+        [{"type": "group", "groupId": "ACC-1", "traits": {"plan": "Enterprise", "seats": 9}}],
+        received_at=NOW,
+    )
+    (update,) = mapped.accounts
+    assert update.account_external_id == "ACC-1"
+    assert update.traits == {"plan": "Enterprise"}
+
+
+def test_group_without_group_id_is_an_error():
+    mapped = map_messages([{"type": "group", "traits": {"name": "X"}}], received_at=NOW)
+    assert mapped.accounts == []
+    assert mapped.errors[0].field == "groupId"
+
+
+def test_batch_context_and_sent_at_apply_to_each_message():
+    messages = batch_messages(
+        {
+            "batch": [_track(), _track(context={"groupId": "OWN"}, sentAt="2025-01-02T00:00:00Z")],
+            "context": {"groupId": "SHARED"},
+            "sentAt": "2025-01-01T00:00:00Z",
+        }
+    )
+    records = map_messages(messages, received_at=NOW).usage
+    assert [r["account_external_id"] for r in records] == ["SHARED", "OWN"]
+    assert [r["occurred_at"] for r in records] == ["2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z"]
+
+
+@pytest.mark.parametrize("body", [[], {"batch": "x"}, {"events": []}, "text"])
+def test_batch_body_must_be_an_object_with_a_batch_list(body):
+    with pytest.raises(PayloadError):
+        batch_messages(body)
+
+
+def test_single_message_takes_its_type_from_the_path():
+    assert single_message({"type": "group", "event": "x"}, "track")["type"] == "track"
+    with pytest.raises(PayloadError):
+        single_message([1], "track")
+
+
+@pytest.mark.parametrize("raw", [b"", b"   ", b"{not json", b"\xff\xfe"])
+def test_decode_refuses_empty_and_malformed_bodies(raw):
+    with pytest.raises(PayloadError):
+        decode(raw)
