@@ -13,9 +13,11 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("contacts", accounts_api.ContactViewSet, basename="contact")
+router.register("import-jobs", accounts_api.ImportJobViewSet, basename="import-job")
 
 api_patterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("import/<str:kind>/", accounts_api.BulkImportView.as_view(), name="api-import"),
     path("schema/", views.SchemaView.as_view(), name="api-schema"),
     path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
