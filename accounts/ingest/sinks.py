@@ -130,33 +130,34 @@ class UsageSink:
         table = UsageEvent._meta.db_table
         columns = "account_id, contact_id, event, occurred_at, quantity, source_id"
         with connection.cursor() as cursor:
-            rollups.create_touched_table(cursor, self.vendor)
+            rollups.create_new_events_table(cursor, self.vendor)
             if self.vendor == "postgresql":
+                cursor.execute("ANALYZE csp_stage_usage")  # see rollups.apply_new_events
                 cursor.execute(
                     f"WITH inserted AS (INSERT INTO {table} ({columns}, properties, source, "
                     f"received_at) SELECT {columns}, '{{}}'::jsonb, %s, now() "
                     f"FROM csp_stage_usage ON CONFLICT (source, source_id) DO NOTHING "
-                    f"RETURNING account_id, occurred_at), "
-                    f"touched AS (INSERT INTO csp_touched SELECT DISTINCT account_id, "
-                    f"(occurred_at AT TIME ZONE 'UTC')::date FROM inserted) "
-                    f"SELECT count(*) FROM inserted",
+                    f"RETURNING account_id, occurred_at, event, contact_id, quantity) "
+                    f"INSERT INTO csp_new SELECT account_id, "
+                    f"(occurred_at AT TIME ZONE 'UTC')::date, event, contact_id, quantity "
+                    f"FROM inserted",
                     [self.source],
                 )
-                inserted = cursor.fetchone()[0]
+                inserted = cursor.rowcount
             else:
+                # SQLite has no data-modifying CTE: the embedded mode's batches are small.
                 cursor.execute(
                     f"INSERT INTO {table} ({columns}, properties, source, received_at) "
                     f"SELECT {columns}, '{{}}', %s, datetime('now') FROM csp_stage_usage "
                     f"WHERE true ON CONFLICT (source, source_id) DO NOTHING "
-                    f"RETURNING account_id, substr(occurred_at, 1, 10)",
+                    f"RETURNING account_id, substr(occurred_at, 1, 10), event, contact_id, "
+                    f"quantity",
                     [self.source],
                 )
                 returned = cursor.fetchall()
-                inserted, touched = len(returned), set(returned)
-                cursor.executemany("INSERT INTO csp_touched VALUES (%s, %s)", sorted(touched))
-            cursor.execute("SELECT DISTINCT account_id FROM csp_touched")
-            account_ids = {row[0] for row in cursor.fetchall()}
-            rollups.refresh_rollups(cursor, self.vendor)
+                inserted = len(returned)
+                cursor.executemany("INSERT INTO csp_new VALUES (%s, %s, %s, %s, %s)", returned)
+            account_ids = rollups.apply_new_events(cursor, self.vendor)
             if self.vendor != "postgresql":
                 cursor.execute("DROP TABLE csp_stage_usage")
         return SinkResult(

@@ -11,6 +11,7 @@ from accounts.models.core import (
 )
 from accounts.models.facts import (
     DailyActivity,
+    DailyEventContact,
     DailyUsage,
     Note,
     Source,
@@ -28,6 +29,7 @@ __all__ = [
     "ContactQuerySet",
     "CsplatformUserManager",
     "DailyActivity",
+    "DailyEventContact",
     "DailyUsage",
     "ImportJob",
     "Note",

@@ -112,6 +112,33 @@ class DailyActivity(models.Model):
         return f"{self.day}: {self.active_contacts} active"
 
 
+class DailyEventContact(models.Model):
+    """Who did an event on a day: the set behind DailyUsage/DailyActivity.active_contacts.
+
+    Distinct counts cannot be added up, so an ingest that only sees its new events adds
+    their (account, day, event, contact) tuples here and recounts the touched days from
+    this narrow table, never re-reading the raw events of those days.
+    """
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    event = models.CharField(_("event"), max_length=200)
+    contact = models.ForeignKey("accounts.Contact", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("daily event contact")
+        verbose_name_plural = _("daily event contacts")
+        constraints = [
+            # Also the index of the recount joins on (account, day[, event]).
+            models.UniqueConstraint(
+                fields=["account", "day", "event", "contact"], name="daily_event_contact_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.event} #{self.contact_id}"
+
+
 class Ticket(models.Model):
     class Priority(models.TextChoices):
         LOW = "low", _("Low")
