@@ -256,7 +256,9 @@ def _upsert_user(login: DemoLogin | tuple, *, contact: Contact | None = None) ->
 
 
 @transaction.atomic
-def seed_demo(*, accounts: int = 60, seed: int = 42, today: date | None = None) -> DemoSummary:
+def seed_demo(
+    *, accounts: int = 60, seed: int = 42, today: date | None = None, activity: bool = True
+) -> DemoSummary:
     if accounts < 1:
         raise ValueError("accounts must be at least 1")
     rng = random.Random(seed)
@@ -294,6 +296,10 @@ def seed_demo(*, accounts: int = 60, seed: int = 42, today: date | None = None) 
     _upsert_user(logins[Role.PM])
     _upsert_user(logins[Role.CUSTOMER], contact=champion)
 
+    if activity:
+        from accounts.demo_activity import seed_activity
+
+        seed_activity(accounts=ordered, seed=seed, today=today)
     announce_account_data_changed(account.pk for account in ordered)
     return DemoSummary(
         accounts=len(ordered),

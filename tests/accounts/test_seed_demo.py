@@ -54,14 +54,34 @@ def test_every_demo_login_signs_in_with_the_documented_password():
     assert User.objects.get(username="customer").contact is not None
 
 
-def test_seeding_queues_a_health_recompute_for_the_seeded_accounts(
-    django_capture_on_commit_callbacks,
-):
+def test_seeding_recomputes_health_for_every_seeded_account(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         seed_demo(accounts=5, seed=1, today=DAY)
-    run = RecomputeRun.objects.get()
-    assert run.status == RecomputeRun.Status.SUCCEEDED
-    assert run.accounts_processed == 5
+    runs = RecomputeRun.objects.all()
+    assert {run.status for run in runs} == {RecomputeRun.Status.SUCCEEDED}
+    covered = {pk for run in runs for pk in run.account_ids}
+    assert covered == set(Account.objects.values_list("pk", flat=True))
+
+
+def test_demo_activity_tells_engaged_declining_and_dormant_stories():
+    from accounts.models import DailyActivity, SurveyResponse, Ticket, UsageEvent
+
+    seed_demo(accounts=30, seed=5, today=DAY)
+    events = UsageEvent.objects.count()
+    assert events > 5_000
+    assert Ticket.objects.exists()
+    assert SurveyResponse.objects.exists()
+    # Some accounts were active in the first weeks and silent in the last two.
+    early = set(
+        DailyActivity.objects.filter(day__lt="2026-09-20").values_list("account", flat=True)
+    )
+    late = set(
+        DailyActivity.objects.filter(day__gte="2026-11-09").values_list("account", flat=True)
+    )
+    assert early - late
+    assert late
+    seed_demo(accounts=30, seed=5, today=DAY)
+    assert UsageEvent.objects.count() == events
 
 
 def test_command_if_empty_leaves_existing_data_and_prints_logins():

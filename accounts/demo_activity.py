@@ -1,0 +1,151 @@
+"""Ninety days of demo activity (usage, tickets, survey answers) for the demo accounts.
+
+Accounts get one of three profiles so that the pages tell real stories: engaged
+(steady use by most people), declining (use fading to a trickle, more urgent tickets)
+and dormant (a few weeks of use, then silence). Everything lands through the real
+ingestion pipeline, with stable IDs, so seeding twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+
+from accounts.imports import import_records
+from accounts.models import Account, Source
+
+DAYS = 90
+EVENTS = np.array(
+    ["login", "report.viewed", "dashboard.created", "export.csv", "integration.synced",
+     "alert.configured", "report.shared"]
+)  # fmt: skip
+PROFILES = {
+    # name: (share of accounts, event weights, ticket rate, NPS range)
+    "engaged": (0.6, [0.3, 0.3, 0.08, 0.1, 0.12, 0.04, 0.06], 2, (8, 10)),
+    "declining": (0.25, [0.55, 0.3, 0.02, 0.08, 0.03, 0.01, 0.01], 5, (4, 8)),
+    "dormant": (0.15, [0.7, 0.25, 0.01, 0.02, 0.01, 0.005, 0.005], 3, (0, 6)),
+}
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    events: int
+    tickets: int
+    surveys: int
+
+
+def _activity_share(profile: str, days: np.ndarray) -> np.ndarray:
+    """Probability that a contact is active on each day (day 0 is 90 days ago)."""
+    if profile == "engaged":
+        share = np.full(days.shape, 0.6)
+    elif profile == "declining":
+        share = np.linspace(0.7, 0.08, days.size)
+    else:
+        share = np.where(days < 25, 0.45, 0.01)
+    return share
+
+
+def _usage(rng, account: Account, emails: list[str], profile: str, start: date) -> pd.DataFrame:
+    days = np.arange(DAYS)
+    dates = pd.to_datetime([start + timedelta(days=int(d)) for d in days])
+    weekday = np.where(dates.day_of_week < 5, 1.0, 0.25)
+    active = rng.random((DAYS, len(emails))) < (_activity_share(profile, days) * weekday)[:, None]
+    day_index, person = np.nonzero(active)
+    per_person = rng.poisson(4, day_index.size) + 1
+    day_index, person = np.repeat(day_index, per_person), np.repeat(person, per_person)
+    if day_index.size == 0:
+        return pd.DataFrame()
+    weights = np.array(PROFILES[profile][1])
+    seconds = rng.integers(8 * 3600, 19 * 3600, day_index.size)
+    moments = dates[day_index] + pd.to_timedelta(seconds, unit="s")
+    sequence = pd.Series(np.arange(day_index.size)).astype(str)
+    return pd.DataFrame(
+        {
+            "account_external_id": account.external_id,
+            "event": rng.choice(EVENTS, size=day_index.size, p=weights / weights.sum()),
+            "occurred_at": moments.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "contact_email": np.array(emails)[person],
+            "message_id": f"demo-{account.external_id}-{start:%Y%m%d}-" + sequence,
+        }
+    )
+
+
+def _tickets(rng, account: Account, profile: str, start: date, today: date) -> list[dict]:
+    rows = []
+    urgent_share = 0.25 if profile != "engaged" else 0.05
+    for number in range(rng.poisson(PROFILES[profile][2])):
+        opened = datetime.combine(start, time(9), tzinfo=None) + timedelta(
+            days=int(rng.integers(0, DAYS)), hours=int(rng.integers(0, 9))
+        )
+        age = (today - opened.date()).days
+        responded = opened + timedelta(hours=int(rng.integers(1, 9)))
+        closed = opened + timedelta(days=int(rng.integers(1, 6)))
+        priority = rng.choice(
+            ["urgent", "high", "normal", "low"], p=[urgent_share, 0.2, 0.55 - urgent_share, 0.25]
+        )
+        solved = age > 7 and rng.random() < 0.85
+        rows.append(
+            {
+                "external_id": f"DEMO-T-{account.external_id}-{number}",
+                "account_external_id": account.external_id,
+                "subject": rng.choice(
+                    [
+                        "Export times out",
+                        "SSO login loop",
+                        "Dashboard shows stale data",
+                        "Question about seats",
+                        "Integration sync failing",
+                        "Report formatting",
+                    ]
+                ),
+                "priority": priority,
+                "status": "solved" if solved else rng.choice(["open", "pending"]),
+                "opened_at": opened.isoformat() + "Z",
+                "first_response_at": responded.isoformat() + "Z",
+                "solved_at": closed.isoformat() + "Z" if solved else "",
+            }
+        )
+    return rows
+
+
+def _surveys(rng, account: Account, emails: list[str], profile: str, start: date) -> list[dict]:
+    low, high = PROFILES[profile][3]
+    return [
+        {
+            "external_id": f"DEMO-S-{account.external_id}-{number}",
+            "account_external_id": account.external_id,
+            "kind": "nps",
+            "score": int(rng.integers(low, high + 1)),
+            "responded_at": f"{start + timedelta(days=int(rng.integers(0, DAYS)))}T12:00:00Z",
+            "contact_email": emails[int(rng.integers(0, len(emails)))] if emails else "",
+            "comment": "",
+        }
+        for number in range(int(rng.integers(1, 4)))
+    ]
+
+
+def seed_activity(*, accounts: list[Account], seed: int, today: date) -> ActivitySummary:
+    rng = np.random.default_rng(seed)
+    start = today - timedelta(days=DAYS)
+    names = list(PROFILES)
+    shares = [PROFILES[name][0] for name in names]
+    emails = {
+        account.pk: list(account.contacts.exclude(email="").values_list("email", flat=True))
+        for account in accounts
+    }
+    usage, tickets, surveys = [], [], []
+    for account in accounts:
+        profile = names[rng.choice(len(names), p=shares)]
+        usage.append(_usage(rng, account, emails[account.pk], profile, start))
+        tickets += _tickets(rng, account, profile, start, today)
+        surveys += _surveys(rng, account, emails[account.pk], profile, start)
+    frame = pd.concat([part for part in usage if not part.empty], ignore_index=True)
+    jobs = [
+        import_records(kind="usage", records=frame.to_dict("records"), source=Source.API),
+        import_records(kind="tickets", records=tickets, source=Source.API),
+        import_records(kind="surveys", records=surveys, source=Source.API),
+    ]
+    return ActivitySummary(*(job.rows_inserted + job.rows_duplicate for job in jobs))
