@@ -261,12 +261,17 @@ def test_tracking_needs_no_session_or_csrf_token(write_key, acme):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_events_sent_by_the_real_segment_library_land(live_server):
+def test_events_sent_by_the_real_segment_library_land(live_server, request):
     from segment.analytics import Client as SegmentClient
+    from segment.analytics import request as segment_request
 
     acme = AccountFactory(external_id="ACME", name="Acme")
     key = WriteKeyFactory()
     analytics = SegmentClient(key.key, host=live_server.url, sync_mode=True, max_retries=0)
+    # The library keeps one HTTP session for the process; close its keep-alive
+    # connection at the end, or the live server's handler thread (and its database
+    # connection) outlives the test and blocks dropping the test database.
+    request.addfinalizer(segment_request._session.close)
     analytics.identify(
         "ada@acme.test", {"email": "ada@acme.test", "name": "Ada", "groupId": "ACME"}
     )
