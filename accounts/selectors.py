@@ -34,6 +34,7 @@ from accounts.models import (
     Note,
     SurveyResponse,
     Ticket,
+    UsageEvent,
     User,
 )
 from accounts.roles import Role
@@ -338,11 +339,11 @@ def getting_started_steps() -> list[ChecklistStep]:
         ChecklistStep(
             title=_("Import your accounts"),
             description=_(
-                "Add the customer accounts you manage, with ARR, plan, segment, renewal "
-                "date and CSM owner."
+                "Upload a CSV of the customer accounts you manage, with ARR, plan, "
+                "segment, renewal date and CSM owner."
             ),
             done=has_accounts,
-            url="admin:accounts_account_changelist",
+            url="accounts:import",
         ),
         ChecklistStep(
             title=_("Invite your team"),
@@ -353,11 +354,11 @@ def getting_started_steps() -> list[ChecklistStep]:
         ChecklistStep(
             title=_("Send product usage"),
             description=_(
-                "Usage events feed health scores and time to first value. Ingestion "
-                "arrives in the next release."
+                "Usage events feed health scores and time to first value: import a CSV, "
+                "or point any Segment library at the tracking API with a write key."
             ),
-            done=False,
-            available=False,
+            done=UsageEvent.objects.exists(),
+            url="accounts:import",
         ),
         ChecklistStep(
             title=_("Configure the health scorecard"),

@@ -5,7 +5,12 @@ from django.urls import reverse
 
 from accounts.models import Account
 from accounts.roles import Role
-from tests.accounts.factories import AccountFactory, ContactFactory, UserFactory
+from tests.accounts.factories import (
+    AccountFactory,
+    ContactFactory,
+    UsageEventFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +90,9 @@ def test_account_page_shows_contacts_and_404s_for_unknown_ids(client_for, csm, a
 def test_getting_started_ticks_steps_from_real_data(client_for, admin_user):
     client = client_for(admin_user)
     before = client.get(reverse("accounts:getting_started")).context["steps"]
-    assert [step.done for step in before[:2]] == [False, False]
-    AccountFactory()
+    assert [step.done for step in before[:3]] == [False, False, False]
+    account = AccountFactory()
     UserFactory(role=Role.CSM)
+    UsageEventFactory(account=account)
     after = client.get(reverse("accounts:getting_started")).context["steps"]
-    assert [step.done for step in after[:2]] == [True, True]
+    assert [step.done for step in after[:3]] == [True, True, True]
