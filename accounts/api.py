@@ -31,22 +31,7 @@ class AccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Account
-        fields = [
-            "id",
-            "name",
-            "external_id",
-            "domain",
-            "plan",
-            "segment",
-            "arr",
-            "licensed_seats",
-            "lifecycle_stage",
-            "csm_owner",
-            "started_on",
-            "renews_on",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "external_id", *Account.PROFILE_FIELDS, "created_at", "updated_at"]
 
 
 class ContactSerializer(serializers.ModelSerializer):

@@ -271,18 +271,7 @@ def seed_demo(
         rows,
         update_conflicts=True,
         unique_fields=["external_id"],
-        update_fields=[
-            "name",
-            "domain",
-            "plan",
-            "segment",
-            "arr",
-            "licensed_seats",
-            "lifecycle_stage",
-            "csm_owner",
-            "started_on",
-            "renews_on",
-        ],
+        update_fields=list(Account.PROFILE_FIELDS),
         batch_size=1000,
     )
     saved = Account.objects.in_bulk([row.external_id for row in rows], field_name="external_id")

@@ -178,8 +178,7 @@ ENTITY_SPECS = {
     "accounts": EntitySpec(
         Account,
         key=("external_id",),
-        fields=("name", "domain", "plan", "segment", "arr", "licensed_seats",
-                "lifecycle_stage", "csm_owner_id", "started_on", "renews_on"),
+        fields=tuple(f"{f}_id" if f == "csm_owner" else f for f in Account.PROFILE_FIELDS),
     ),
     "contacts": EntitySpec(
         Contact, key=("account_id", "email"), fields=("name", "title", "is_champion"),

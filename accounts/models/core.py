@@ -147,6 +147,20 @@ class Account(models.Model):
 
     objects = AccountQuerySet.as_manager()
 
+    #: What an import, the demo seed or the API may set on an account besides its key.
+    PROFILE_FIELDS = (
+        "name",
+        "domain",
+        "plan",
+        "segment",
+        "arr",
+        "licensed_seats",
+        "lifecycle_stage",
+        "csm_owner",
+        "started_on",
+        "renews_on",
+    )
+
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")

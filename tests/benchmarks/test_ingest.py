@@ -31,7 +31,7 @@ RSS_LIMIT_MB = 400
 REINGEST_LIMIT = 1.5  # a re-ingest takes at most 1.5x the first run
 
 
-def generate_usage_csv(path: Path, rows: int) -> None:
+def generate_usage_csv(path: Path | str, rows: int) -> None:
     """A realistic file: 1,000 accounts, 20 events, 30 people each, over 90 days."""
     rng = np.random.default_rng(1)
     account = pd.Series(rng.integers(1, ACCOUNTS + 1, rows)).astype(str).str.zfill(5)
@@ -96,7 +96,18 @@ def test_usage_ingest_speed_memory_and_reingest(tmp_path):
         [Account(external_id=f"B-{i:05d}", name=f"Bench {i}") for i in range(1, ACCOUNTS + 1)]
     )
     path = tmp_path / "usage.csv"
-    generate_usage_csv(path, ROWS)
+    # Generated in its own process: the CLI's peak RSS is read from its rusage, and a
+    # child forked from a large parent would report the parent's pages as its own.
+    script = (
+        "import django; django.setup(); "
+        f"from {__name__} import generate_usage_csv; generate_usage_csv({str(path)!r}, {ROWS})"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "csplatform.settings"},
+        check=True,
+    )
 
     bare = bare_copy_seconds(path)
     first, rss, output = ingest_cli(path)
