@@ -62,7 +62,7 @@ def _generate(csm_ids: list[int]) -> None:
             SELECT a0 + g %% %s,
                    c0 + (g %% %s) * %s + (g / %s) %% %s,
                    'feature.' || (g %% 13),
-                   now() - ((g * 7919) %% (90 * 86400)) * interval '1 second',
+                   now() - ((g::bigint * 7919) %% (90 * 86400)) * interval '1 second',
                    1, '{}'::jsonb, 'csv', 'scale-' || g, now()
             FROM generate_series(1, %s) g, bounds, people
             """,
