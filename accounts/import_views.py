@@ -119,7 +119,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
             job = _start(request, form)
             return redirect("accounts:import_job", job_id=job.pk)
         status = 400  # the form again, with its errors
-    history = Paginator(ImportJob.objects.select_related("created_by"), HISTORY_PAGE_SIZE)
+    # Tracking API batches arrive every few seconds from each source; listing them would
+    # bury the files people upload. They stay in /api/import-jobs/?source=segment.
+    jobs = ImportJob.objects.exclude(source=Source.SEGMENT).select_related("created_by")
+    history = Paginator(jobs, HISTORY_PAGE_SIZE)
     page = history.get_page(request.GET.get("page"))
     page.object_list = [_labelled(job) for job in page.object_list]
     return render(

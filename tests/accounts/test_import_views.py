@@ -214,3 +214,14 @@ def test_import_is_in_the_navigation_of_csms_only(actors):
     assert "Import" in labels("admin")
     assert "Import" not in labels("pm")
     assert "Import" not in labels("customer")
+
+
+@pytest.mark.django_db
+def test_history_leaves_out_tracking_batches(client_for, csm):
+    from accounts.imports import import_job_create
+    from accounts.models import Source
+
+    uploaded = import_job_create(kind="usage", source=Source.CSV, file_name="usage.csv")
+    import_job_create(kind="usage", source=Source.SEGMENT)
+    page = client_for(csm).get(reverse("accounts:import")).context["page"]
+    assert [job.pk for job in page.object_list] == [uploaded.pk]
