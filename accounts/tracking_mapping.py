@@ -230,6 +230,9 @@ def _map_track(mapped: Mapped, index: int, message: dict, received_at: datetime)
             "quantity": _value(message, "properties.quantity"),
             "contact_email": _email(message),
             "message_id": _value(message, "messageId"),
+            "properties": message.get("properties")
+            if isinstance(message.get("properties"), dict)
+            else {},
         }
     )
     mapped.usage_index.append(index)

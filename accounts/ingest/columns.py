@@ -47,7 +47,7 @@ SPECS: dict[str, KindSpec] = {
     ),
     "usage": KindSpec(
         required=("account_external_id", "event", "occurred_at"),
-        optional=("quantity", "contact_email", "message_id"),
+        optional=("quantity", "contact_email", "message_id", "properties"),
         aliases={
             "account_id": "account_external_id", "group_id": "account_external_id",
             "event_name": "event", "timestamp": "occurred_at", "time": "occurred_at",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
@@ -174,6 +175,10 @@ def run_records(job: ImportJob, records: list[dict]) -> ImportJob:
     if not records:
         return _reject(job, _("The batch is empty."))
     frame = pd.DataFrame.from_records(records).astype(object)
+    for column in frame.columns:
+        nested = frame[column].map(lambda value: isinstance(value, dict | list))
+        if nested.any():  # objects (Segment properties) travel as JSON text
+            frame.loc[nested, column] = frame.loc[nested, column].map(json.dumps)
     frame = frame.where(frame.notna(), "").astype(str)
     header = check_header(job.kind, list(frame.columns))
     if header.missing:

@@ -38,6 +38,7 @@ def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = No
     quantity = v.number(frame, problems, "quantity", default=1, minimum=0)
     email = v.emails(frame, problems, "contact_email")
     message_id = v.text(frame, problems, "message_id", max_length=200)
+    properties = v.json_object(frame, problems, "properties")
     hashed = v.row_hash(
         frame,
         [
@@ -57,6 +58,7 @@ def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = No
             "occurred_at": occurred_at,
             "quantity": quantity,
             "source_id": source_id,
+            "properties": properties,
         },
     )
 

@@ -13,7 +13,9 @@ from django.db import connection
 from accounts.ingest import rollups
 from accounts.models import Account, Contact, SurveyResponse, Ticket, UsageEvent
 
-STAGE_COLUMNS = ["account_id", "contact_id", "event", "occurred_at", "quantity", "source_id"]
+STAGE_COLUMNS = [
+    "account_id", "contact_id", "event", "occurred_at", "quantity", "source_id", "properties"
+]  # fmt: skip
 
 
 @dataclass
@@ -76,13 +78,13 @@ class UsageSink:
                 cursor.execute(
                     "CREATE TEMP TABLE IF NOT EXISTS csp_stage_usage (account_id bigint, "
                     "contact_id bigint, event text, occurred_at timestamptz, "
-                    "quantity double precision, source_id text) ON COMMIT DROP"
+                    "quantity double precision, source_id text, properties text) ON COMMIT DROP"
                 )
             else:
                 cursor.execute(
                     "CREATE TEMP TABLE IF NOT EXISTS csp_stage_usage (account_id integer, "
                     "contact_id integer, event text, occurred_at text, quantity real, "
-                    "source_id text)"
+                    "source_id text, properties text)"
                 )
             cursor.execute("DELETE FROM csp_stage_usage")
 
@@ -107,7 +109,7 @@ class UsageSink:
         out.to_csv(buffer, index=False, header=False)
         with cursor.cursor.copy(
             "COPY csp_stage_usage (account_id, contact_id, event, occurred_at, quantity, "
-            "source_id) FROM STDIN (FORMAT csv)"
+            "source_id, properties) FROM STDIN (FORMAT csv)"
         ) as copy:
             copy.write(buffer.getvalue())
 
@@ -122,7 +124,7 @@ class UsageSink:
             occurred_at=rows["occurred_at"].dt.strftime("%Y-%m-%d %H:%M:%S.%f"),
         )
         cursor.executemany(
-            "INSERT INTO csp_stage_usage VALUES (%s, %s, %s, %s, %s, %s)",
+            "INSERT INTO csp_stage_usage VALUES (%s, %s, %s, %s, %s, %s, %s)",
             out.itertuples(index=False, name=None),
         )
 
@@ -135,7 +137,7 @@ class UsageSink:
                 cursor.execute("ANALYZE csp_stage_usage")  # see rollups.apply_new_events
                 cursor.execute(
                     f"WITH inserted AS (INSERT INTO {table} ({columns}, properties, source, "
-                    f"received_at) SELECT {columns}, '{{}}'::jsonb, %s, now() "
+                    f"received_at) SELECT {columns}, properties::jsonb, %s, now() "
                     f"FROM csp_stage_usage ON CONFLICT (source, source_id) DO NOTHING "
                     f"RETURNING account_id, occurred_at, event, contact_id, quantity) "
                     f"INSERT INTO csp_new SELECT account_id, "
@@ -148,7 +150,7 @@ class UsageSink:
                 # SQLite has no data-modifying CTE: the embedded mode's batches are small.
                 cursor.execute(
                     f"INSERT INTO {table} ({columns}, properties, source, received_at) "
-                    f"SELECT {columns}, '{{}}', %s, datetime('now') FROM csp_stage_usage "
+                    f"SELECT {columns}, properties, %s, datetime('now') FROM csp_stage_usage "
                     f"WHERE true ON CONFLICT (source, source_id) DO NOTHING "
                     f"RETURNING account_id, substr(occurred_at, 1, 10), event, contact_id, "
                     f"quantity",

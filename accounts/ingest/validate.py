@@ -6,6 +6,7 @@ rules are tested without a database and never loop over rows in Python.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -140,6 +141,25 @@ def emails(frame, problems, column, *, required=False):
     malformed = (values != "") & ~values.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+")
     problems.add(malformed, column, _quoted(values) + " " + _("is not an e-mail address"))
     return values
+
+
+def json_object(frame, problems, column, *, max_length=16_000) -> pd.Series:
+    """JSON object text, "{}" when absent. Parsed row by row, but only where the column
+    is present at all: the JSON doors send it, CSV files normally do not."""
+    raw = frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
+    values = raw.where(raw != "", "{}")
+    if column in frame:
+        valid = values.map(_is_json_object)
+        problems.add(~valid, column, _("is not a JSON object"))
+        problems.add(values.str.len() > max_length, column, _("is too large"))
+    return values
+
+
+def _is_json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
 
 
 def row_hash(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

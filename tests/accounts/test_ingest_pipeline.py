@@ -248,3 +248,34 @@ def test_postgres_path_stages_with_copy_and_keeps_the_brin_index(tmp_path, acme)
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = 'usage_occurred_brin'")
         assert cursor.fetchone() is not None
+
+
+def test_event_properties_from_the_json_doors_are_kept(acme):
+    records = [
+        {
+            "account_external_id": "ACME",
+            "event": "report.exported",
+            "occurred_at": "2026-11-20T10:00:00Z",
+            "message_id": "p1",
+            "properties": {"format": "pdf", "pages": 3},
+        }
+    ]
+    import_records(kind="usage", records=records, source=Source.SEGMENT)
+    assert UsageEvent.objects.get().properties == {"format": "pdf", "pages": 3}
+
+
+def test_properties_that_are_not_a_json_object_are_row_errors(tmp_path, acme):
+    path = write(
+        tmp_path,
+        "account_external_id,event,occurred_at,properties\n"
+        'ACME,a,2026-11-20,"{""plan"": ""pro""}"\n'
+        "ACME,b,2026-11-20,[1]\n"
+        "ACME,c,2026-11-20,{oops\n",
+    )
+    job = import_file(kind="usage", path=path, partial=True)
+    assert job.rows_inserted == 1
+    assert [(e["row"], e["reason"]) for e in job.errors] == [
+        (3, "is not a JSON object"),
+        (4, "is not a JSON object"),
+    ]
+    assert UsageEvent.objects.get().properties == {"plan": "pro"}

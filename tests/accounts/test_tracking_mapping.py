@@ -43,6 +43,7 @@ def test_track_maps_group_user_time_quantity_and_message_id():
             "quantity": "3",
             "contact_email": "ada@example.com",
             "message_id": "m-1",
+            "properties": {"quantity": 3},
         }
     ]
     assert mapped.usage_index == [0]
