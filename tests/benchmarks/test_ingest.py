@@ -21,6 +21,7 @@ pytestmark = [
     pytest.mark.benchmark,
     pytest.mark.needs_postgres,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(1800),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]

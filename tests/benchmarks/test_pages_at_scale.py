@@ -19,7 +19,12 @@ from accounts.models import Account, DailyUsage, UsageEvent, User
 from accounts.roles import Role
 from tests.benchmarks.report import p95, report
 
-pytestmark = [pytest.mark.benchmark, pytest.mark.needs_postgres, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.benchmark,
+    pytest.mark.needs_postgres,
+    pytest.mark.django_db,
+    pytest.mark.timeout(1800),  # generating 10M events takes minutes
+]
 
 ACCOUNTS = 10_000
 EVENTS = int(os.environ.get("BENCH_PAGE_EVENTS", 10_000_000))
