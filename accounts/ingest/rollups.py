@@ -3,9 +3,11 @@
 An ingest puts the events it actually inserted (duplicates excluded) in the temporary
 table ``csp_new (account_id, day, event, contact_id, quantity)``. Counts and quantities
 add up, so they are added to the existing rollup rows; distinct active contacts do not,
-so the new (account, day, event, contact) tuples go into DailyEventContact and the
-touched days are recounted from that narrow table. Raw events are never re-read, which
-keeps a load's cost proportional to what it brings, not to the history it lands on.
+so the new (account, day, event, contact) tuples go into DailyEventContact: those that
+were not there before are the new active contacts of their (account, day, event), and
+each touched day's all-events count is recounted from that narrow table. Raw events
+are never re-read, which keeps a load's cost proportional to what it brings, not to
+the history it lands on.
 """
 
 from __future__ import annotations
@@ -31,32 +33,56 @@ def create_new_events_table(cursor, vendor: str) -> None:
     cursor.execute("DELETE FROM csp_new")
 
 
+def _insert_new_contacts(cursor, vendor: str) -> None:
+    """Add the new (account, day, event, contact) tuples; keep those that were new in
+    csp_new_contacts."""
+    select = (
+        f"INSERT INTO {CONTACTS} (account_id, day, event, contact_id) "
+        f"SELECT DISTINCT account_id, day, event, contact_id FROM csp_new "
+        f"WHERE contact_id IS NOT NULL ON CONFLICT DO NOTHING "
+        f"RETURNING account_id, day, event, contact_id"
+    )
+    if vendor == "postgresql":
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS csp_new_contacts (account_id bigint, day date, "
+            "event text, contact_id bigint) ON COMMIT DROP"
+        )
+        cursor.execute("DELETE FROM csp_new_contacts")
+        cursor.execute(f"WITH fresh AS ({select}) INSERT INTO csp_new_contacts SELECT * FROM fresh")
+        cursor.execute("ANALYZE csp_new_contacts")
+    else:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS csp_new_contacts (account_id integer, day text, "
+            "event text, contact_id integer)"
+        )
+        cursor.execute("DELETE FROM csp_new_contacts")
+        cursor.execute(select)
+        cursor.executemany(
+            "INSERT INTO csp_new_contacts VALUES (%s, %s, %s, %s)", cursor.fetchall()
+        )
+
+
 def apply_new_events(cursor, vendor: str) -> set[int]:
     """Fold csp_new into the rollups; return the accounts whose data changed."""
     if vendor == "postgresql":
         # A temporary table has no statistics until analysed; without them the planner
         # guesses a handful of rows and picks nested loops over a million.
         cursor.execute("ANALYZE csp_new")
-    cursor.execute(
-        f"INSERT INTO {CONTACTS} (account_id, day, event, contact_id) "
-        f"SELECT DISTINCT account_id, day, event, contact_id FROM csp_new "
-        f"WHERE contact_id IS NOT NULL ON CONFLICT DO NOTHING"
-    )
+    _insert_new_contacts(cursor, vendor)
+    # The tuples this load added are exactly the new distinct contacts of their
+    # (account, day, event), so active_contacts grows by their count: no recount.
     cursor.execute(
         f"INSERT INTO {USAGE} (account_id, day, event, event_count, quantity, active_contacts) "
-        f"SELECT account_id, day, event, count(*), sum(quantity), 0 FROM csp_new WHERE true "
-        f"GROUP BY account_id, day, event ON CONFLICT (account_id, day, event) DO UPDATE SET "
+        f"SELECT n.account_id, n.day, n.event, n.events, n.quantity, coalesce(f.people, 0) "
+        f"FROM (SELECT account_id, day, event, count(*) AS events, sum(quantity) AS quantity "
+        f"FROM csp_new GROUP BY account_id, day, event) n "
+        f"LEFT JOIN (SELECT account_id, day, event, count(*) AS people FROM csp_new_contacts "
+        f"GROUP BY account_id, day, event) f "
+        f"ON f.account_id = n.account_id AND f.day = n.day AND f.event = n.event "
+        f"WHERE true ON CONFLICT (account_id, day, event) DO UPDATE SET "
         f"event_count = {USAGE}.event_count + excluded.event_count, "
-        f"quantity = {USAGE}.quantity + excluded.quantity"
-    )
-    cursor.execute(
-        f"UPDATE {USAGE} SET active_contacts = recount.n FROM ("
-        f"SELECT c.account_id, c.day, c.event, count(*) AS n FROM {CONTACTS} c "
-        f"JOIN (SELECT DISTINCT account_id, day, event FROM csp_new) t "
-        f"ON c.account_id = t.account_id AND c.day = t.day AND c.event = t.event "
-        f"GROUP BY c.account_id, c.day, c.event) recount "
-        f"WHERE {USAGE}.account_id = recount.account_id AND {USAGE}.day = recount.day "
-        f"AND {USAGE}.event = recount.event"
+        f"quantity = {USAGE}.quantity + excluded.quantity, "
+        f"active_contacts = {USAGE}.active_contacts + excluded.active_contacts"
     )
     cursor.execute(
         f"INSERT INTO {ACTIVITY} (account_id, day, event_count, active_contacts) "

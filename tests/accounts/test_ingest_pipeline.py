@@ -279,3 +279,27 @@ def test_properties_that_are_not_a_json_object_are_row_errors(tmp_path, acme):
         (4, "is not a JSON object"),
     ]
     assert UsageEvent.objects.get().properties == {"plan": "pro"}
+
+
+def test_active_contacts_stay_distinct_across_loads(tmp_path, acme):
+    """GIVEN Ana logged in on a day WHEN a later load brings Ana again and Ben
+    THEN that day counts two active people, not three."""
+    import_file(
+        kind="usage", path=usage_file(tmp_path, ["ACME,login,2026-11-20T08:00:00,1,ana@acme.test"])
+    )
+    import_file(
+        kind="usage",
+        path=usage_file(
+            tmp_path,
+            [
+                "ACME,login,2026-11-20T09:00:00,1,ana@acme.test",
+                "ACME,login,2026-11-20T10:00:00,1,ben@acme.test",
+                "ACME,export,2026-11-20T11:00:00,1,ana@acme.test",
+            ],
+        ),
+    )
+    login = DailyUsage.objects.get(event="login")
+    assert (login.event_count, login.active_contacts) == (3, 2)
+    assert DailyUsage.objects.get(event="export").active_contacts == 1
+    activity = DailyActivity.objects.get()
+    assert (activity.event_count, activity.active_contacts) == (4, 2)
