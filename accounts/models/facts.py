@@ -120,10 +120,27 @@ class DailyEventContact(models.Model):
     this narrow table, never re-reading the raw events of those days.
     """
 
-    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
+    # No database constraints and no single-column indexes: every tuple is copied from a
+    # UsageEvent whose own foreign keys were just checked, a constraint would queue one
+    # more deferred check per tuple at commit, and each index costs a write per tuple
+    # (seconds per million). The unique index below leads with account; Django's delete
+    # still cascades, scanning for a contact's rows only when a contact is deleted.
+    account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     day = models.DateField(_("day"))
     event = models.CharField(_("event"), max_length=200)
-    contact = models.ForeignKey("accounts.Contact", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        "accounts.Contact",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("daily event contact")
