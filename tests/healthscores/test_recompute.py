@@ -136,3 +136,32 @@ def test_command_recomputes_inline_in_the_embedded_mode():
     call_command("recompute_health", str(accounts[0].pk), stdout=out)
     assert "accounts processed: 1" in out.getvalue()
     assert RecomputeRun.objects.get().account_ids == [accounts[0].pk]
+
+
+@pytest.mark.django_db
+def test_one_announcement_gathers_several_into_one_recompute(django_capture_on_commit_callbacks):
+    from accounts.signals import one_announcement
+
+    first, second = AccountFactory.create_batch(2)
+    with django_capture_on_commit_callbacks(execute=True), one_announcement():
+        announce_account_data_changed([first.pk])
+        announce_account_data_changed([second.pk, first.pk])
+    assert RecomputeRun.objects.get().account_ids == sorted([first.pk, second.pk])
+
+
+@pytest.mark.django_db
+def test_one_announcement_announces_nothing_when_its_block_fails(
+    django_capture_on_commit_callbacks,
+):
+    from accounts.signals import one_announcement
+
+    account = AccountFactory()
+
+    def failing_load():
+        with one_announcement():
+            announce_account_data_changed([account.pk])
+            raise RuntimeError("the load failed")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        failing_load()
+    assert not RecomputeRun.objects.exists()
