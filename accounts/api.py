@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import tempfile
 
 from django.urls import reverse
@@ -93,8 +92,6 @@ class MeView(APIView):
 # --- Bulk imports ----------------------------------------------------------------------
 # Appended with the ingestion doors; the pipeline itself lives in accounts.ingest.
 
-logger = logging.getLogger(__name__)
-
 #: A JSON batch is parsed into memory whole; send bigger batches as CSV, which streams.
 JSON_LIMIT_BYTES = 10 * 1024 * 1024
 #: The largest CSV body (and upload) we accept, as on the import page.
@@ -177,17 +174,6 @@ def _spool(stream, limit: int):
         spool.write(piece)
     spool.seek(0)
     return spool, size
-
-
-def _run_now(job: ImportJob) -> ImportJob:
-    """Run a recorded job in this request. A crash is logged and the job row, marked
-    failed by the pipeline, is what the caller gets back."""
-    try:
-        imports.import_job_run(job_id=job.pk)
-    except Exception:
-        logger.exception("Import job %s failed", job.pk)
-    job.refresh_from_db()
-    return job
 
 
 IMPORT_OUTCOME = PolymorphicProxySerializer(
@@ -300,11 +286,7 @@ class BulkImportView(APIView):
             job = imports.import_job_create(
                 kind=kind, source=Source.API, partial=partial, user=request.user, upload=spool
             )
-        if size <= imports.INLINE_LIMIT_BYTES:
-            return self._answer(_run_now(job))
-        imports.import_job_enqueue(job=job)
-        job.refresh_from_db()  # where tasks run inline, it has finished already
-        return self._answer(job)
+        return self._answer(imports.import_job_start(job=job))
 
     def _answer(self, job: ImportJob) -> Response:
         data = ImportJobSerializer(job).data

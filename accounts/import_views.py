@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,15 +16,12 @@ from accounts.models import ImportJob, Source
 from accounts.roles import Role
 from csplatform.access import allow
 
-logger = logging.getLogger(__name__)
-
 IMPORT_ROLES = (Role.CSM, Role.ADMIN)
 #: The largest file the page accepts. Django streams uploads over 2.5 MB to a temporary
 #: file, so size costs disk, never memory; the form can only judge a file once it has
 #: arrived, so the reverse proxy should refuse bigger bodies first (client_max_body_size).
 MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 HISTORY_PAGE_SIZE = 20
-SOURCE_LABELS = dict(Source.choices)
 
 STATUS_BADGES = {
     ImportJob.Status.QUEUED: "badge-grey",
@@ -98,15 +93,7 @@ def _start(request: HttpRequest, form: ImportForm) -> ImportJob:
         file_name=upload.name[:255],
         upload=upload,
     )
-    if upload.size > imports.INLINE_LIMIT_BYTES:
-        imports.import_job_enqueue(job=job)
-        return job
-    try:
-        imports.import_job_run(job_id=job.pk)
-    except Exception:
-        # The pipeline has marked the job failed with the reason; its page says so.
-        logger.exception("Import job %s failed", job.pk)
-    return job
+    return imports.import_job_start(job=job)
 
 
 @allow(IMPORT_ROLES)
@@ -124,7 +111,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
     jobs = ImportJob.objects.exclude(source=Source.SEGMENT).select_related("created_by")
     history = Paginator(jobs, HISTORY_PAGE_SIZE)
     page = history.get_page(request.GET.get("page"))
-    page.object_list = [_labelled(job) for job in page.object_list]
     return render(
         request,
         "accounts/import.html",
@@ -137,15 +123,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _labelled(job: ImportJob) -> ImportJob:
-    # ImportJob.source is free text (a door may add sources); label the known ones.
-    job.source_label = SOURCE_LABELS.get(job.source, job.source)
-    return job
-
-
 def _job_context(job: ImportJob) -> dict:
     return {
-        "job": _labelled(job),
+        "job": job,
         "progress": imports.import_progress(job),
         "badge": STATUS_BADGES.get(job.status, "badge-grey"),
         "errors_truncated": job.rows_rejected > len(job.errors),

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models.facts import Source
+
 MAX_STORED_ERRORS = 100
 
 
@@ -30,7 +32,7 @@ class ImportJob(models.Model):
     FINISHED = (Status.SUCCEEDED, Status.REJECTED, Status.FAILED)
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    source = models.CharField(_("source"), max_length=12)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
