@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.imports import import_records
 from accounts.models import Account, Contact, ImportJob, Source, WriteKey
-from accounts.signals import announce_account_data_changed
+from accounts.signals import announce_account_data_changed, one_announcement
 from accounts.tracking_mapping import (
     MAX_REQUEST_BYTES,
     Mapped,
@@ -106,10 +106,11 @@ def tracking_receive(*, mapped: Mapped) -> TrackingResult:
     result = TrackingResult(received=mapped.received, ignored=mapped.ignored)
     for error in mapped.errors:
         result.reject(error)
-    with transaction.atomic():
-        _update_accounts(mapped, result)
-        _update_contacts(mapped, result)
-    _import_usage(mapped, result)
+    with one_announcement():  # account traits and usage of one batch: one recompute
+        with transaction.atomic():
+            _update_accounts(mapped, result)
+            _update_contacts(mapped, result)
+        _import_usage(mapped, result)
     return result
 
 
