@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import extensions
 from accounts.selectors import (
     PORTFOLIO_SCOPES,
-    PORTFOLIO_SORTS,
     RENEWAL_WINDOWS,
     PortfolioChoices,
+    portfolio_sorts,
 )
 from accounts.services import NOTE_MAX_LENGTH
 
@@ -56,7 +57,7 @@ class PortfolioQueryForm(forms.Form):
             *[(days, _("Within %(days)d days") % {"days": days}) for days in RENEWAL_WINDOWS],
         ],
     )
-    sort = forms.ChoiceField(choices=[(key, key) for key in PORTFOLIO_SORTS], required=False)
+    sort = forms.ChoiceField(required=False)
     dir = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
 
     FILTERS = ("segment", "plan", "stage", "renewal")
@@ -71,6 +72,15 @@ class PortfolioQueryForm(forms.Form):
             (value, value) for value in choices.plans
         ]
         self.fields["stage"].choices = [("", _("All stages")), *choices.stages]
+        self.fields["sort"].choices = [(key, key) for key in portfolio_sorts()]
+        # Filters other apps registered (health band, ...) after our own.
+        self.extra_filters = [item.key for item in extensions.portfolio_filters()]
+        for item in extensions.portfolio_filters():
+            self.fields[item.key] = forms.ChoiceField(
+                label=item.label,
+                required=False,
+                choices=[("", item.empty_label), *item.choices],
+            )
 
     def values(self) -> dict[str, Any]:
         """Cleaned parameters, each invalid one replaced by its default."""
@@ -80,11 +90,15 @@ class PortfolioQueryForm(forms.Form):
             cleaned[name] = None
         cleaned["scope"] = cleaned["scope"] or self.default_scope
         cleaned["q"] = cleaned["q"] or ""
-        for name in ("segment", "plan", "stage", "sort", "dir"):
+        for name in ("segment", "plan", "stage", "sort", "dir", *self.extra_filters):
             cleaned[name] = cleaned[name] or ""
+        cleaned["extra_filters"] = {key: cleaned[key] for key in self.extra_filters}
         return cleaned
 
     @property
     def has_filters(self) -> bool:
         values = self.values()
-        return any(values[name] for name in self.FILTERS)
+        return any(values[name] for name in (*self.FILTERS, *self.extra_filters))
+
+    def extra_filter_fields(self) -> list:
+        return [self[key] for key in self.extra_filters]

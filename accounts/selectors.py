@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import charts
+from accounts import charts, extensions
 from accounts.models import (
     Account,
     Contact,
@@ -64,22 +64,24 @@ def portfolio_accounts(
     renews_within: int | None = None,
     sort: str = "",
     descending: bool = False,
+    extra_filters: dict[str, str] | None = None,
 ) -> QuerySet[Account]:
     """The portfolio list: a CSM's own book, or every account with their own first.
 
     Filters combine with AND. Without an explicit ``sort`` the user's own accounts come
     first; an explicit sort orders by that column alone, since "largest ARR" mixed with
     "mine first" would hide the largest accounts of colleagues on later pages.
+    ``extra_filters`` holds the values of filters other apps registered
+    (accounts.extensions), by key.
     """
-    accounts = (
-        Account.objects.visible_to(user)
-        .select_related("csm_owner")
-        .annotate(
-            is_mine=Case(
-                When(csm_owner_id=user.pk, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
+    accounts = Account.objects.visible_to(user)
+    for extension in extensions.portfolio_extensions():
+        accounts = extension.prepare(accounts)
+    accounts = accounts.select_related("csm_owner").annotate(
+        is_mine=Case(
+            When(csm_owner_id=user.pk, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
         )
     )
     if scope == "mine":
@@ -98,12 +100,22 @@ def portfolio_accounts(
         accounts = accounts.filter(
             renews_on__gte=today, renews_on__lte=today + timedelta(days=renews_within)
         )
-    column = PORTFOLIO_SORTS.get(sort)
+    chosen = extra_filters or {}
+    for extra in extensions.portfolio_filters():
+        if chosen.get(extra.key):
+            accounts = extra.apply(accounts, chosen[extra.key])
+    column = portfolio_sorts().get(sort)
     if column is None:
         return accounts.order_by("-is_mine", "name", "pk")
     # Accounts without a renewal date go last either way: they are not "soonest".
     key = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
     return accounts.order_by(key, "name", "pk")
+
+
+def portfolio_sorts() -> dict[str, str]:
+    """Our sortable columns and those other apps registered: URL key -> expression."""
+    registered = {c.key: c.sort_field for c in extensions.portfolio_columns() if c.sort_field}
+    return {**PORTFOLIO_SORTS, **registered}
 
 
 @dataclass(frozen=True)

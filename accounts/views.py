@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import extensions, selectors, services
 from accounts.exports import portfolio_csv_rows
 from accounts.forms import NoteForm, PortfolioQueryForm
 from accounts.roles import STAFF_ROLES, Role
@@ -46,13 +49,18 @@ def _filtered_accounts(request: HttpRequest, params: dict[str, Any]):
         renews_within=params["renewal"],
         sort=params["sort"],
         descending=params["dir"] == "desc",
+        extra_filters=params["extra_filters"],
     )
 
 
 def _sort_columns(params: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Per sortable column: the direction its link asks for and its aria-sort state."""
     columns = {}
-    for key, first in SORT_FIRST_DIRECTION.items():
+    first_directions = {
+        **SORT_FIRST_DIRECTION,
+        **{c.key: c.first_dir for c in extensions.portfolio_columns() if c.sort_field},
+    }
+    for key, first in first_directions.items():
         active = params["sort"] == key
         current = params["dir"] or first
         columns[key] = {
@@ -63,12 +71,26 @@ def _sort_columns(params: dict[str, Any]) -> dict[str, dict[str, str]]:
     return columns
 
 
+def _rendered(template: str, context: dict[str, Any], request: HttpRequest) -> SafeString:
+    # render_to_string escapes what the section's template does not mark safe.
+    return SafeString(render_to_string(template, context, request))
+
+
 @allow(STAFF_ROLES)
 def portfolio(request: HttpRequest) -> HttpResponse:
     form, params = _portfolio_query(request)
-    page = Paginator(_filtered_accounts(request, params), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    accounts = _filtered_accounts(request, params)
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    sorts = _sort_columns(params)
+    extra_columns = [
+        {"column": column, "sort": sorts.get(column.key) if column.sort_field else None}
+        for column in extensions.portfolio_columns()
+    ]
+    unordered = accounts.order_by()
+    panels = [
+        _rendered(panel.template, panel.context(request, unordered), request)
+        for panel in extensions.portfolio_panels()
+    ]
     return render(
         request,
         "accounts/portfolio.html",
@@ -78,7 +100,12 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "scope": params["scope"],
             "search": params["q"],
             "has_filters": form.has_filters,
-            "columns": _sort_columns(params),
+            "columns": sorts,
+            "extra_columns": extra_columns,
+            "panels": panels,
+            # Clearing filters keeps the view (scope) and the order the person chose.
+            "clear_filters_query": "?"
+            + urlencode({k: v for k, v in request.GET.items() if k in ("scope", "sort", "dir")}),
         },
     )
 
@@ -98,6 +125,13 @@ def _render_account(
     request: HttpRequest, account_id: int, note_form: NoteForm, status: int = 200
 ) -> HttpResponse:
     data = selectors.account_360(user=request.user, account_id=account_id)
+    sections = {
+        slot: [
+            _rendered(section.template, section.context(request, data.account), request)
+            for section in extensions.account_sections(slot)
+        ]
+        for slot in ("top", "bottom")
+    }
     return render(
         request,
         "accounts/account_detail.html",
@@ -110,6 +144,7 @@ def _render_account(
             # view allows, read from the same policy the middleware enforces.
             "can_add_note": policy_of(add_note).permits(request.user),
             "can_manage_privacy": policy_of(contact_erase).permits(request.user),
+            "sections": sections,
         },
         status=status,
     )

@@ -173,6 +173,8 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "csplatform <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: The address people open the app at; e-mails link back to it.
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
 
 # Security. The production defaults make `manage.py check --deploy` silent; each can be
 # relaxed from the environment (for instance SECURE_SSL_REDIRECT=false behind a proxy
@@ -238,6 +240,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+#: Accounts per health-recompute task: a full run is split into chunks of this many so
+#: that every worker on every machine takes a share.
+HEALTH_CHUNK_SIZE = env.int("HEALTH_CHUNK_SIZE", 2500, minimum=1)
 CELERY_BEAT_SCHEDULE = build_schedule(DEFAULT_ENTRIES, env)
 
 LOGGING = {

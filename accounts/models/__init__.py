@@ -1,5 +1,6 @@
 """Models of the accounts app, one module per concern."""
 
+from accounts.models.alerts import Alert, AlertQuerySet
 from accounts.models.core import (
     Account,
     AccountQuerySet,
@@ -25,6 +26,8 @@ __all__ = [
     "MAX_STORED_ERRORS",
     "Account",
     "AccountQuerySet",
+    "Alert",
+    "AlertQuerySet",
     "Contact",
     "ContactQuerySet",
     "CsplatformUserManager",

@@ -133,8 +133,8 @@ def test_command_recomputes_inline_in_the_embedded_mode():
 
     accounts = AccountFactory.create_batch(2)
     out = StringIO()
-    call_command("recompute_health", str(accounts[0].pk), stdout=out)
-    assert "accounts processed: 1" in out.getvalue()
+    call_command("recompute_health", "--account", str(accounts[0].pk), stdout=out)
+    assert ": 1 accounts in" in out.getvalue()
     assert RecomputeRun.objects.get().account_ids == [accounts[0].pk]
 
 

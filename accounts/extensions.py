@@ -1,0 +1,113 @@
+"""Extension points through which the apps built on ``accounts`` add to its pages.
+
+``accounts`` imports none of the apps above it (see DESIGN.md), yet the Customer 360
+page shows their health, onboarding and product-risk panels and the portfolio sorts and
+filters by health. Each app registers what it adds from its ``AppConfig.ready``;
+``accounts`` renders whatever is registered, in order, and knows nothing else of it.
+
+Every callable registered here must run a constant number of queries, whatever the
+number of accounts: the pages assert their query counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.functional import Promise
+
+Label = str | Promise
+
+
+@dataclass(frozen=True)
+class AccountSection:
+    """A panel on the Customer 360 page."""
+
+    key: str
+    template: str
+    #: (request, account) -> the template's context.
+    context: Callable[[HttpRequest, Any], dict[str, Any]]
+    #: "top": under the profile, before usage; "bottom": after the notes.
+    slot: str = "top"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PortfolioColumn:
+    key: str
+    label: Label
+    #: Rendered for each row with ``account`` in the context.
+    cell_template: str
+    #: An ordering expression on Account (e.g. "health__score"); empty: not sortable.
+    sort_field: str = ""
+    #: The direction of a first click on the header.
+    first_dir: str = "desc"
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class PortfolioFilter:
+    key: str
+    label: Label
+    empty_label: Label
+    choices: Sequence[tuple[str, Label]]
+    #: (accounts, chosen value) -> filtered accounts.
+    apply: Callable[[QuerySet, str], QuerySet]
+
+
+@dataclass(frozen=True)
+class PortfolioPanel:
+    """A block above the portfolio table (a summary chart, an at-risk list)."""
+
+    key: str
+    template: str
+    #: (request, the filtered accounts, unordered) -> the template's context.
+    context: Callable[[HttpRequest, QuerySet], dict[str, Any]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PortfolioExtension:
+    key: str
+    #: Applied to the portfolio's accounts first: select or annotate what columns read.
+    prepare: Callable[[QuerySet], QuerySet] = lambda accounts: accounts
+    columns: tuple[PortfolioColumn, ...] = ()
+    filters: tuple[PortfolioFilter, ...] = ()
+    panels: tuple[PortfolioPanel, ...] = ()
+
+
+_account_sections: dict[str, AccountSection] = {}
+_portfolio_extensions: dict[str, PortfolioExtension] = {}
+
+
+def register_account_section(section: AccountSection) -> None:
+    _account_sections[section.key] = section
+
+
+def account_sections(slot: str) -> list[AccountSection]:
+    sections = [s for s in _account_sections.values() if s.slot == slot]
+    return sorted(sections, key=lambda s: (s.order, s.key))
+
+
+def register_portfolio_extension(extension: PortfolioExtension) -> None:
+    _portfolio_extensions[extension.key] = extension
+
+
+def portfolio_extensions() -> list[PortfolioExtension]:
+    return list(_portfolio_extensions.values())
+
+
+def portfolio_columns() -> list[PortfolioColumn]:
+    return [column for ext in portfolio_extensions() for column in ext.columns]
+
+
+def portfolio_filters() -> list[PortfolioFilter]:
+    return [item for ext in portfolio_extensions() for item in ext.filters]
+
+
+def portfolio_panels() -> list[PortfolioPanel]:
+    panels = [panel for ext in portfolio_extensions() for panel in ext.panels]
+    return sorted(panels, key=lambda p: (p.order, p.key))

@@ -1,0 +1,81 @@
+"""The in-app alert inbox shared by every app: a health band drop, a late onboarding, a
+product-risk flag. Apps raise alerts through ``accounts.alerts``; the inbox, the
+acknowledge button and the e-mail are the same whatever raised them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertQuerySet(models.QuerySet):
+    def for_user(self, user) -> AlertQuerySet:
+        """A person sees the alerts addressed to them, nobody else's."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unacknowledged(self) -> AlertQuerySet:
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Alert(models.Model):
+    class Severity(models.TextChoices):
+        INFO = "info", _("Info")
+        WARNING = "warning", _("Warning")
+        CRITICAL = "critical", _("Critical")
+
+    #: What raised it, e.g. ``health.band_drop``; apps register a label for their kinds.
+    kind = models.CharField(_("kind"), max_length=40)
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, default=Severity.WARNING
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="alerts",
+    )
+    account = models.ForeignKey(
+        "accounts.Account",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("details"), blank=True)
+    #: Where "Open" leads: the page that explains the alert.
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    #: One alert per fact: raising the same key again (a recompute, a retried task) is a
+    #: no-op, enforced by the unique constraint rather than by a read-then-write race.
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], name="alert_once_per_recipient"
+            ),
+        ]
+        indexes = [
+            # The inbox and the unread count in the navigation: a person's open alerts.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="alert_inbox_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

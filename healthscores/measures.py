@@ -1,0 +1,165 @@
+"""The measure registry: every kind of measure a scorecard can weigh.
+
+A measure names the raw-value family that computes it (one SQL aggregate for a whole
+chunk of accounts), the column it reads from that family's frame, and the defaults a new
+scorecard starts from. Adding a measure is one ``register_measure`` call, plus a
+``register_family`` if its raw value needs a new query; the TTFV app adds its own this
+way from its ``AppConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from healthscores.raw_values import RawContext
+
+HIGHER = "higher"
+LOWER = "lower"
+
+
+@dataclass(frozen=True)
+class MeasureType:
+    key: str
+    label: str | Promise
+    #: One sentence shown in the measure table and the editor: what the raw value is.
+    description: str | Promise
+    family: str
+    column: str
+    #: How the raw value reads: ratio (0.42 → 42%), percent, count, score, sentiment.
+    unit: str
+    direction: str
+    points: tuple[tuple[float, float], ...]
+    weight: float
+    #: Which data the account page links to when this measure moved: usage, tickets,
+    #: surveys, sentiment, onboarding.
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    #: Raw values of every account of the context, indexed by account ID; accounts with
+    #: no row, or NaN in a column, have no data for that measure.
+    load: Callable[[RawContext], pd.DataFrame]
+
+
+MEASURES: dict[str, MeasureType] = {}
+FAMILIES: dict[str, Family] = {}
+
+
+def register_measure(measure: MeasureType) -> None:
+    MEASURES[measure.key] = measure
+
+
+def register_family(family: Family) -> None:
+    FAMILIES[family.key] = family
+
+
+def measure_label(key: str) -> str:
+    measure = MEASURES.get(key)
+    return str(measure.label) if measure else key
+
+
+def _builtin() -> None:
+    from healthscores import raw_values
+
+    for family in raw_values.BUILTIN_FAMILIES:
+        register_family(family)
+    for measure in (
+        MeasureType(
+            key="active_users",
+            label=_("Active user ratio"),
+            description=_("Distinct active contacts in the last 28 days per licensed seat."),
+            family="activity",
+            column="active_users",
+            unit="ratio",
+            direction=HIGHER,
+            points=((0, 0), (0.2, 40), (0.5, 70), (0.8, 100)),
+            weight=25,
+            evidence="usage",
+        ),
+        MeasureType(
+            key="usage_trend",
+            label=_("Usage trend"),
+            description=_("Change in events over the last 30 days against the 30 before."),
+            family="usage",
+            column="usage_trend",
+            unit="percent",
+            direction=HIGHER,
+            points=((-50, 0), (-20, 40), (0, 70), (25, 100)),
+            weight=20,
+            evidence="usage",
+        ),
+        MeasureType(
+            key="feature_breadth",
+            label=_("Feature breadth"),
+            description=_("Share of the scorecard's key events used in the last 30 days."),
+            family="breadth",
+            column="feature_breadth",
+            unit="ratio",
+            direction=HIGHER,
+            points=((0, 0), (0.3, 40), (0.6, 70), (0.9, 100)),
+            weight=15,
+            evidence="usage",
+        ),
+        MeasureType(
+            key="urgent_tickets",
+            label=_("Open urgent and high tickets"),
+            description=_("Tickets of urgent or high priority still open at the end of the day."),
+            family="tickets",
+            column="urgent_tickets",
+            unit="count",
+            direction=LOWER,
+            points=((0, 100), (1, 70), (3, 40), (6, 0)),
+            weight=10,
+            evidence="tickets",
+        ),
+        MeasureType(
+            key="ticket_volume",
+            label=_("Ticket volume per seat"),
+            description=_("Tickets opened in the last 30 days per licensed seat."),
+            family="tickets",
+            column="ticket_volume",
+            unit="ratio",
+            direction=LOWER,
+            points=((0, 100), (0.1, 70), (0.3, 40), (1, 0)),
+            weight=10,
+            evidence="tickets",
+        ),
+        MeasureType(
+            key="nps",
+            label=_("NPS answers"),
+            description=_("Average NPS score (0-10) answered in the last 90 days."),
+            family="surveys",
+            column="nps",
+            unit="score",
+            direction=HIGHER,
+            points=((0, 0), (6, 40), (8, 70), (10, 100)),
+            weight=10,
+            evidence="surveys",
+        ),
+        MeasureType(
+            key="sentiment",
+            label=_("CSM sentiment"),
+            description=_("The CSM's latest green, yellow or red call, until it goes stale."),
+            family="sentiment",
+            column="sentiment",
+            unit="sentiment",
+            direction=HIGHER,
+            points=((0, 10), (1, 55), (2, 100)),
+            weight=10,
+            evidence="sentiment",
+        ),
+    ):
+        register_measure(measure)
+
+
+_builtin()

@@ -1,0 +1,106 @@
+"""Recompute job rows: every recompute is visible (what ran, for whom, how long, errors),
+and the rows are also the locks and claims that make retried tasks harmless."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RecomputeRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        #: A full run found another full run in progress and stood down.
+        SKIPPED = "skipped", _("Skipped")
+
+    #: Empty means every account.
+    account_ids = models.JSONField(_("account IDs"), default=list, blank=True)
+    is_full = models.BooleanField(_("all accounts"), default=False)
+    day = models.DateField(_("day"), null=True, blank=True)
+    #: Backfills rewrite history quietly: no alerts for past days.
+    raise_alerts = models.BooleanField(_("raise alerts"), default=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    accounts_total = models.PositiveIntegerField(_("accounts"), default=0)
+    accounts_processed = models.PositiveIntegerField(_("accounts processed"), default=0)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    #: Moved by every finished chunk; a running full run whose heartbeat is older than a
+    #: task's time limit was abandoned by a dead worker and no longer holds the lock.
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("health recompute")
+        verbose_name_plural = _("health recomputes")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # The lock that stops two full runs at once, kept by the database itself:
+            # claiming a second one violates this index and the claim stands down.
+            models.UniqueConstraint(
+                fields=["is_full"],
+                condition=Q(is_full=True, status="running"),
+                name="one_full_recompute_running",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = _("all accounts") if self.is_full else f"{len(self.account_ids)}"
+        return f"#{self.pk} {scope} ({self.get_status_display()})"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+    @property
+    def progress(self) -> int:
+        """Percent of chunks done, for the progress bar."""
+        if self.status in (self.Status.SUCCEEDED, self.Status.SKIPPED):
+            return 100
+        if not self.chunks_total:
+            return 0
+        return int(100 * self.chunks_done / self.chunks_total)
+
+
+class RecomputeChunk(models.Model):
+    """One slice of a full run: the accounts with IDs from ``first_id`` to ``last_id``.
+
+    A chunk is claimed in the same transaction that writes its snapshots, so a task
+    delivered twice finds it done, and a task that failed half-way rolls its claim back
+    with its writes and can be retried.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField(_("index"))
+    first_id = models.BigIntegerField(_("first account ID"))
+    last_id = models.BigIntegerField(_("last account ID"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("recompute chunk")
+        verbose_name_plural = _("recompute chunks")
+        ordering = ["run", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="recompute_chunk_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.run_id}.{self.index} ({self.status})"
