@@ -1,4 +1,4 @@
-"""Writes of health scores: recompute jobs, CSM sentiment and overrides, scorecards.
+"""Recompute jobs: requesting, claiming, chunking and finishing health recomputes.
 
 A recompute is a RecomputeRun row queued after commit. Running it plans chunks of
 accounts (RecomputeChunk rows) and fans them out to Celery, so that every worker shares
