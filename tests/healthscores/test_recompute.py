@@ -6,17 +6,35 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
+from accounts.imports import import_records
 from accounts.signals import announce_account_data_changed
 from healthscores import services
-from healthscores.models import RecomputeRun
-from healthscores.tasks import recompute_health_all
-from tests.accounts.factories import AccountFactory
+from healthscores.measures import (
+    FAMILIES,
+    MEASURES,
+    Family,
+    MeasureType,
+    register_family,
+    register_measure,
+)
+from healthscores.models import (
+    AccountHealth,
+    HealthSnapshot,
+    RecomputeChunk,
+    RecomputeRun,
+    Scorecard,
+)
+from healthscores.tasks import recompute_health, recompute_health_all
+from tests.accounts.factories import AccountFactory, ContactFactory, DailyUsageFactory, UserFactory
+from tests.healthscores.factories import SentimentFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,18 +106,23 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.mark.needs_postgres
-@pytest.mark.needs_redis
-@pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
-def test_a_real_celery_worker_runs_the_recompute_from_redis(tmp_path):
-    """GIVEN a Celery worker process on the real Redis and the test database
-    WHEN a recompute is requested and committed
-    THEN the worker picks it from Redis and its result lands in the database."""
-    log = tmp_path / "worker.log"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL}
-    with log.open("w") as out:
-        worker = subprocess.Popen(
+def _snapshot_rows():
+    return list(
+        HealthSnapshot.objects.order_by("account_id", "day").values_list(
+            "account_id", "day", "score", "band", "components", "override_band", "divergent"
+        )
+    )
+
+
+def _worker(log_path, **extra_env):
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        **extra_env,
+    }
+    with log_path.open("w") as out:
+        return subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "csplatform", "worker",
                 "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
@@ -107,22 +130,87 @@ def test_a_real_celery_worker_runs_the_recompute_from_redis(tmp_path):
             ],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
+
+
+def _wait_for(predicate, worker, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and worker.poll() is None:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_computes_chunked_runs_exactly_like_inline_and_fresh_data_within_a_minute(
+    tmp_path,
+):
+    """GIVEN a Celery worker process on the real Redis and the test database, planning
+    chunks of two accounts
+    WHEN a full recompute is requested
+    THEN its chunks give exactly the snapshots of an inline recompute; and
+    WHEN a batch of usage events is ingested
+    THEN the account's score reflects it within 60 seconds."""
+    csm = UserFactory(role="csm")
+    accounts = AccountFactory.create_batch(5, licensed_seats=4, csm_owner=csm)
+    today = services.today_utc()
+    for index, account in enumerate(accounts):
+        DailyUsageFactory(account=account, day=today - timedelta(days=40), event_count=50)
+        DailyUsageFactory(account=account, day=today, event_count=20 * index)
+        SentimentFactory(account=account, value=["red", "yellow", "green"][index % 3])
+    services.recompute_now()
+    inline = _snapshot_rows()
+    HealthSnapshot.objects.all().delete()
+    AccountHealth.objects.all().delete()
+
+    log = tmp_path / "worker.log"
+    worker = _worker(log, HEALTH_CHUNK_SIZE="2")
     try:
-        accounts = AccountFactory.create_batch(3)
         with transaction.atomic():
-            run = services.recompute_request(account_ids=[a.pk for a in accounts])
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and worker.poll() is None:
+            run = services.recompute_request()
+
+        def finished():
             run.refresh_from_db()
-            if run.status in (RecomputeRun.Status.SUCCEEDED, RecomputeRun.Status.FAILED):
-                break
-            time.sleep(0.2)
+            return run.status in (RecomputeRun.Status.SUCCEEDED, RecomputeRun.Status.FAILED)
+
+        _wait_for(finished, worker)
+        assert run.status == RecomputeRun.Status.SUCCEEDED, log.read_text()[-3000:]
+        assert (run.chunks_total, run.chunks_done, run.accounts_processed) == (3, 3, 5)
+        assert _snapshot_rows() == inline
+
+        target = accounts[0]
+        before = AccountHealth.objects.get(account=target).computed_at
+        contact = ContactFactory(account=target, email="new.user@example.com")
+        started = time.monotonic()
+        import_records(
+            kind="usage",
+            source="api",
+            records=[
+                {
+                    "account_external_id": target.external_id,
+                    "event": "report.viewed",
+                    "occurred_at": timezone.now().isoformat(),
+                    "contact_email": contact.email,
+                    "message_id": f"fresh-{n}",
+                }
+                for n in range(3)
+            ],
+        )
+
+        def rescored():
+            health = AccountHealth.objects.get(account=target)
+            snap = HealthSnapshot.objects.get(account=target, day=today)
+            return health.computed_at > before and snap.components["active_users"]["raw"] == 0.25
+
+        assert _wait_for(rescored, worker), log.read_text()[-3000:]
+        assert time.monotonic() - started < 60
     finally:
         worker.terminate()
         worker.wait(timeout=20)
-    assert run.status == RecomputeRun.Status.SUCCEEDED, log.read_text()[-3000:]
-    assert run.accounts_processed == 3
-    assert "recompute_health" in log.read_text()
+    assert "recompute_health_chunk" in log.read_text()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -165,3 +253,127 @@ def test_one_announcement_announces_nothing_when_its_block_fails(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         failing_load()
     assert not RecomputeRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_full_run_is_split_into_chunks_with_the_same_result_as_one_chunk(
+    settings, django_capture_on_commit_callbacks
+):
+    accounts = AccountFactory.create_batch(5, licensed_seats=3)
+    for index, account in enumerate(accounts):
+        DailyUsageFactory(account=account, event_count=index + 1)
+        SentimentFactory(account=account, value="red")
+    services.recompute_now()
+    whole = _snapshot_rows()
+    HealthSnapshot.objects.all().delete()
+
+    settings.HEALTH_CHUNK_SIZE = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.recompute_request()
+    run.refresh_from_db()
+    assert run.status == RecomputeRun.Status.SUCCEEDED
+    assert (run.chunks_total, run.chunks_done, run.accounts_processed) == (3, 3, 5)
+    assert run.accounts_total == 5
+    assert run.progress == 100
+    assert _snapshot_rows() == whole
+
+
+@pytest.mark.django_db
+def test_the_task_takes_account_ids_and_a_day():
+    account = AccountFactory()
+    day = services.today_utc() - timedelta(days=2)
+    recompute_health.delay(account_ids=[account.pk], day=day.isoformat())
+    run = RecomputeRun.objects.get()
+    assert (run.account_ids, run.day, run.status) == ([account.pk], day, "succeeded")
+    assert HealthSnapshot.objects.get().day == day
+
+
+@pytest.mark.django_db
+def test_a_second_full_run_stands_down_while_one_is_running(django_capture_on_commit_callbacks):
+    AccountFactory()
+    running = RecomputeRun.objects.create(
+        is_full=True, status="running", started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.recompute_request()
+    second.refresh_from_db()
+    assert second.status == RecomputeRun.Status.SKIPPED
+    assert f"#{running.pk}" in second.error
+    assert not HealthSnapshot.objects.exists()
+    # Runs for a few accounts are not held up by a full run.
+    with django_capture_on_commit_callbacks(execute=True):
+        partial = services.recompute_request(account_ids=[AccountFactory().pk])
+    partial.refresh_from_db()
+    assert partial.status == RecomputeRun.Status.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_a_full_run_abandoned_by_a_dead_worker_releases_the_lock(
+    settings, django_capture_on_commit_callbacks
+):
+    AccountFactory()
+    silent_for = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+    dead = RecomputeRun.objects.create(
+        is_full=True, status="running", heartbeat_at=timezone.now() - silent_for
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.recompute_request()
+    run.refresh_from_db()
+    dead.refresh_from_db()
+    assert run.status == RecomputeRun.Status.SUCCEEDED
+    assert dead.status == RecomputeRun.Status.FAILED
+    assert "Abandoned" in dead.error
+
+
+@pytest.mark.django_db
+def test_a_chunk_delivered_twice_is_computed_once(django_capture_on_commit_callbacks):
+    AccountFactory.create_batch(2)
+    with django_capture_on_commit_callbacks(execute=False):
+        run = services.recompute_request()
+    services.recompute_run(run_id=run.pk, inline=True)
+    chunk = RecomputeChunk.objects.get(run=run)
+    assert services.recompute_chunk(chunk_id=chunk.pk) is False
+    run.refresh_from_db()
+    assert (run.chunks_done, run.accounts_processed) == (1, 2)
+
+
+@pytest.fixture
+def failing_measure():
+    """A measure whose raw values cannot be read, added through the public registry."""
+
+    def unreadable(ctx):
+        raise ValueError("the source of this measure is unreachable")
+
+    register_family(Family("unreadable", unreadable))
+    register_measure(
+        MeasureType(
+            key="unreadable", label="Unreadable", description="", family="unreadable",
+            column="unreadable", unit="count", direction="higher", points=((0, 0), (1, 100)),
+            weight=1, evidence="usage",
+        )
+    )  # fmt: skip
+    Scorecard.objects.get(segment="").measures.create(
+        kind="unreadable", weight=1, direction="higher", points=[[0, 0], [1, 100]]
+    )
+    yield
+    FAMILIES.pop("unreadable")
+    MEASURES.pop("unreadable")
+
+
+@pytest.mark.django_db
+def test_a_failing_chunk_fails_the_run_with_its_error_and_writes_nothing(
+    failing_measure, django_capture_on_commit_callbacks
+):
+    AccountFactory.create_batch(2)
+    # The task re-raises for Celery to log; the run row keeps the error for people.
+    with (
+        pytest.raises(ValueError, match="unreachable"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.recompute_request()
+    run = RecomputeRun.objects.get()
+    assert run.status == RecomputeRun.Status.FAILED
+    assert "unreachable" in run.error
+    assert run.finished_at is not None
+    assert RecomputeChunk.objects.get(run=run).status == RecomputeChunk.Status.FAILED
+    assert not HealthSnapshot.objects.exists()
