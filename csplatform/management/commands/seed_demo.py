@@ -1,11 +1,18 @@
+"""Demo data for every app, in dependency order. It lives in the project package
+because it is the one place allowed to know all the apps."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from accounts.models import Account
+from healthscores.demo import seed_health_demo
 
 
 class Command(BaseCommand):
-    help = "Create or refresh deterministic demo data (accounts, contacts, one login per role)."
+    help = (
+        "Create or refresh deterministic demo data (accounts, usage, health history, one "
+        "login per role)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--accounts", type=int, default=60, help="Number of accounts.")
@@ -23,10 +30,12 @@ class Command(BaseCommand):
             self.stdout.write("Accounts already present: demo data left as it is.")
         else:
             summary = seed_demo(accounts=accounts, seed=seed)
+            health = seed_health_demo(seed=seed)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {summary.accounts} accounts, "
-                    f"{summary.contacts} contacts, {summary.users} users."
+                    f"{summary.contacts} contacts, {summary.users} users, "
+                    f"{health.days} days of health history."
                 )
             )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")

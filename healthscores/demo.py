@@ -1,0 +1,134 @@
+"""Health demo data on top of the accounts demo: key events, an Enterprise scorecard,
+CSM sentiments (one of them gamed to green), an override, and weeks of history so that
+trends, "why it changed" and the history chart have something true to show."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import transaction
+
+from accounts.models import Account, AccountQuerySet
+from healthscores import services
+from healthscores.engine import default_scorecard_ensure
+from healthscores.models import AccountHealth, HealthOverride, Scorecard, Sentiment
+
+KEY_EVENTS = [
+    "report.viewed",
+    "dashboard.created",
+    "export.csv",
+    "integration.synced",
+    "alert.configured",
+    "report.shared",
+]
+HISTORY_DAYS = 35
+SENTIMENT_COMMENTS = {
+    Sentiment.Value.GREEN: [
+        "Champion is happy; expansion talk planned for next quarter.",
+        "QBR went well, exec sponsor engaged.",
+    ],
+    Sentiment.Value.YELLOW: [
+        "New admin is still learning the product.",
+        "Budget review coming; they asked for usage numbers.",
+    ],
+    Sentiment.Value.RED: [
+        "Champion left the company; no replacement yet.",
+        "Escalation about the export bug, frustrated on the last call.",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class HealthDemoSummary:
+    days: int
+    sentiments: int
+    overrides: int
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+@transaction.atomic
+def seed_health_demo(
+    *, accounts: AccountQuerySet | None = None, seed: int = 42, days: int = HISTORY_DAYS
+) -> HealthDemoSummary:
+    """Idempotent: sentiments and overrides are replaced, snapshots recomputed."""
+    rng = random.Random(seed)
+    today = services.today_utc()
+    default = default_scorecard_ensure()
+    default.key_events = KEY_EVENTS
+    default.save(update_fields=["key_events", "updated_at"])
+    enterprise, _ = Scorecard.objects.get_or_create(
+        segment="Enterprise",
+        defaults={
+            "name": "Enterprise",
+            "red_below": 45,
+            "green_from": 75,
+            "key_events": KEY_EVENTS,
+        },
+    )
+    if not enterprise.measures.exists():
+        for measure in default.measures.all():
+            measure.pk = None
+            measure.scorecard = enterprise
+            measure.save()
+
+    accounts = list((accounts or Account.objects.all()).order_by("pk"))
+    Sentiment.objects.filter(account__in=accounts).delete()
+    HealthOverride.objects.filter(account__in=accounts).delete()
+    sentiments = []
+    for account in accounts:
+        if rng.random() < 0.45:
+            value = rng.choice(list(Sentiment.Value))
+            set_on = today - timedelta(days=rng.randint(1, 30))
+            sentiments.append(
+                Sentiment(
+                    account=account,
+                    value=value,
+                    comment=rng.choice(SENTIMENT_COMMENTS[value]),
+                    set_by=account.csm_owner,
+                    set_at=_at(set_on, rng.randint(8, 17)),
+                )
+            )
+    Sentiment.objects.bulk_create(sentiments)
+    first_day = today - timedelta(days=days - 1)
+    services.recompute_now(day=first_day, raise_alerts=False)
+
+    # The gamed-to-green case the divergence flag exists for, and an honest override.
+    reds = list(
+        AccountHealth.objects.filter(account__in=accounts, band="red").order_by("score", "pk")
+    )
+    overrides = 0
+    if reds:
+        gamed = reds[0].account
+        Sentiment.objects.create(
+            account=gamed,
+            value=Sentiment.Value.GREEN,
+            comment="They love us, renewal is a formality.",
+            set_by=gamed.csm_owner,
+            set_at=_at(today - timedelta(days=2), 10),
+        )
+    if len(reds) > 1:
+        overridden = reds[1].account
+        HealthOverride.objects.create(
+            account=overridden,
+            band="yellow",
+            reason="Usage dip is their planned migration to SSO; renewal verbally agreed.",
+            starts_on=today - timedelta(days=5),
+            expires_on=today + timedelta(days=14),
+            set_by=overridden.csm_owner,
+        )
+        overrides = 1
+    ids = [account.pk for account in accounts]
+    for back in range(days - 1, 0, -1):  # from the first day again: it now has them too
+        services.recompute_now(
+            account_ids=ids, day=today - timedelta(days=back), raise_alerts=False
+        )
+    # Today's run raises the alerts for drops since yesterday, as the nightly run would.
+    services.recompute_now(account_ids=ids, day=today)
+    return HealthDemoSummary(
+        days=days, sentiments=len(sentiments) + bool(reds), overrides=overrides
+    )

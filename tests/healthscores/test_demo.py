@@ -1,0 +1,30 @@
+"""The health demo shows every feature with true data: history, divergence, an override."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.demo import seed_demo
+from healthscores import services
+from healthscores.demo import KEY_EVENTS, seed_health_demo
+from healthscores.models import AccountHealth, HealthOverride, HealthSnapshot, Scorecard
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_demo_builds_weeks_of_history_with_its_showcases():
+    seed_demo(accounts=20, seed=3)
+    summary = seed_health_demo(seed=3, days=10)
+    today = services.today_utc()
+    assert HealthSnapshot.objects.count() == 20 * 10
+    assert AccountHealth.objects.filter(day=today).count() == 20
+    assert set(AccountHealth.objects.values_list("effective_band", flat=True)) >= {"red", "green"}
+    assert AccountHealth.objects.filter(divergent=True).exists()
+    assert HealthOverride.objects.count() == summary.overrides == 1
+    assert AccountHealth.objects.filter(is_override=True).count() == 1
+    assert Scorecard.objects.get(segment="").key_events == KEY_EVENTS
+    assert Scorecard.objects.filter(segment="Enterprise").exists()
+
+    again = seed_health_demo(seed=3, days=10)
+    assert again == summary
+    assert HealthSnapshot.objects.count() == 20 * 10
