@@ -183,7 +183,9 @@ def _account_rows(rng: random.Random, count: int, today: date, csms: list[User])
     for number in range(1, count + 1):
         segment, plan, arr_range, seat_range, _weight = rng.choices(_SEGMENTS, weights)[0]
         name = f"{rng.choice(_PREFIXES)} {rng.choice(_SUFFIXES)}"
-        started = today - timedelta(days=rng.randint(10, 900))
+        # A quarter still onboarding, so onboarding pages have journeys in progress.
+        recent = rng.random() < 0.25
+        started = today - timedelta(days=rng.randint(10, 80) if recent else rng.randint(81, 900))
         # Contracts run in whole years; the renewal is the next anniversary after today.
         renews = _next_anniversary(started, today)
         age_days = (today - started).days

@@ -64,6 +64,13 @@ def build_schedule(entries: list[BeatEntry], env: Env) -> dict[str, dict]:
 
 
 DEFAULT_ENTRIES = [
+    # Before health: the health score reads each onboarding's TTFV.
+    BeatEntry(
+        name="recompute-ttfv",
+        task="ttfv.tasks.recompute_ttfv",
+        cron="0 2 * * *",
+        expires=timedelta(hours=23),
+    ),
     BeatEntry(
         name="recompute-health",
         task="healthscores.tasks.recompute_health_all",

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from accounts.models import Account
 from healthscores.demo import seed_health_demo
+from ttfv.demo import seed_onboarding_demo
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             self.stdout.write("Accounts already present: demo data left as it is.")
         else:
             summary = seed_demo(accounts=accounts, seed=seed)
+            seed_onboarding_demo(seed=seed)  # before health: TTFV is a health measure
             health = seed_health_demo(seed=seed)
             self.stdout.write(
                 self.style.SUCCESS(
