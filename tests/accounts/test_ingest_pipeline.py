@@ -133,7 +133,9 @@ def test_only_touched_accounts_are_announced(tmp_path, acme, django_capture_on_c
     AccountFactory(external_id="OTHER")
     with django_capture_on_commit_callbacks(execute=True):
         import_file(kind="usage", path=usage_file(tmp_path, ["ACME,login,2026-11-20T10:00:00,1,"]))
-    assert RecomputeRun.objects.get().account_ids == [acme.pk]
+    # Health is asked once by the ingest and may be asked again by the onboarding
+    # recompute the same announcement woke; either way only for the touched account.
+    assert {tuple(run.account_ids) for run in RecomputeRun.objects.all()} == {(acme.pk,)}
 
 
 def test_only_the_first_hundred_errors_are_kept_but_all_are_counted(tmp_path, acme):
