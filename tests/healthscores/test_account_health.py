@@ -193,6 +193,7 @@ def test_stale_sentiment_is_marked_and_left_out_of_the_score(client_for, csm):
     section = section_of(client_for(csm).get(detail(account)))
     assert ">Stale<" in section
     assert "older than 45 days and no longer counts" in section
+    assert section.index(">Stale<") < section.index("timeline-body")  # on the latest
 
 
 def test_fresh_sentiment_is_not_stale_and_the_last_five_are_listed(client_for, csm):
