@@ -7,9 +7,20 @@ class HealthscoresConfig(AppConfig):
     verbose_name = _("Health scores")
 
     def ready(self) -> None:
+        from accounts.extensions import AccountSection, register_account_section
         from accounts.signals import account_data_changed
         from healthscores import receivers
+        from healthscores.views import account as account_views
 
         account_data_changed.connect(
             receivers.recompute_after_data_change, dispatch_uid="healthscores.recompute"
+        )
+        register_account_section(
+            AccountSection(
+                key="health",
+                template=account_views.SECTION_TEMPLATE,
+                context=account_views.section_context,
+                slot="top",
+                order=10,
+            )
         )

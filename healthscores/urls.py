@@ -1,5 +1,13 @@
-"""URL namespace of healthscores; its pages arrive with the app's own issue."""
+"""URL namespace of healthscores (mounted under /health/)."""
+
+from django.urls import path
+
+from healthscores.views import account
 
 app_name = "healthscores"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("accounts/<int:account_id>/sentiment/", account.sentiment, name="sentiment"),
+    path("accounts/<int:account_id>/override/", account.override, name="override"),
+    path("accounts/<int:account_id>/override/end/", account.override_end, name="override_end"),
+]

@@ -180,7 +180,7 @@ def test_an_override_sets_the_band_shown_and_keeps_the_computed_score():
     health = AccountHealth.objects.get(account=account)
     assert (health.band, health.effective_band, health.is_override) == ("red", "green", True)
     assert health.score is not None
-    assert snapshot(account).override_reason.startswith("Data feed")
+    assert snapshot(account).override_reason.startswith("Override reason")
 
 
 def test_an_override_ends_at_its_expiry_or_when_ended_early():

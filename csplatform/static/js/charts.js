@@ -26,6 +26,12 @@
     });
   }
 
+  // Content swapped in by htmx (e.g. the health section after a form post) brings its
+  // own figures: draw those, inside the settled element only.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target instanceof Element) { draw(event.target); }
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { draw(document); });
   } else {

@@ -1,0 +1,1 @@
+"""HTML views of health scores, one module per page."""
