@@ -145,6 +145,9 @@ def _render_account(
             "can_add_note": policy_of(add_note).permits(request.user),
             "can_manage_privacy": policy_of(contact_erase).permits(request.user),
             "sections": sections,
+            # plotly is 4.8 MB: loaded only when something on the page draws a chart.
+            "needs_charts": data.has_usage
+            or any("data-plotly-figure" in html for html in sections["top"] + sections["bottom"]),
         },
         status=status,
     )
