@@ -1,5 +1,30 @@
-"""URL namespace of healthscores; its pages arrive with the app's own issue."""
+"""URL namespace of healthscores."""
+
+from django.urls import path
+
+from healthscores.views import runs, scorecards
 
 app_name = "healthscores"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("scorecards/", scorecards.scorecard_list, name="scorecards"),
+    path("scorecards/new/", scorecards.scorecard_create, name="scorecard_create"),
+    path("scorecards/<int:scorecard_id>/", scorecards.scorecard_edit, name="scorecard"),
+    path(
+        "scorecards/<int:scorecard_id>/preview/",
+        scorecards.scorecard_preview,
+        name="scorecard_preview",
+    ),
+    path(
+        "scorecards/<int:scorecard_id>/backfill/",
+        scorecards.scorecard_backfill,
+        name="scorecard_backfill",
+    ),
+    path(
+        "scorecards/<int:scorecard_id>/delete/",
+        scorecards.scorecard_delete,
+        name="scorecard_delete",
+    ),
+    path("runs/", runs.runs, name="runs"),
+    path("runs/recompute/", runs.runs_recompute_all, name="runs_recompute_all"),
+]
