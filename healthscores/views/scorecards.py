@@ -166,7 +166,10 @@ def scorecard_backfill(request: HttpRequest, scorecard_id: int) -> HttpResponse:
         if runs:
             messages.success(
                 request,
-                _("Queued %(count)d recomputes of %(name)s's accounts, one per day before today.")
+                _(
+                    "Queued %(count)d recomputes of the accounts of %(name)s, one per day "
+                    "before today."
+                )
                 % {"count": len(runs), "name": scorecard.name},
             )
         else:

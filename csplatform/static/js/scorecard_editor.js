@@ -102,5 +102,13 @@
   } else {
     init(document);
   }
-  document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
+  /* After a preview swapped the form, keep the keyboard where the news is: the first
+     problem, else the preview itself. */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    init(event.target);
+    var editor = document.getElementById("scorecard-editor");
+    if (!editor || !editor.contains(event.target)) { return; }
+    var target = editor.querySelector("[aria-invalid=true]") || document.getElementById("preview-heading");
+    if (target) { target.focus(); }
+  });
 })();
