@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from healthscores.views import account
+from healthscores.views import account, runs, scorecards
 
 app_name = "healthscores"
 
@@ -10,4 +10,24 @@ urlpatterns = [
     path("accounts/<int:account_id>/sentiment/", account.sentiment, name="sentiment"),
     path("accounts/<int:account_id>/override/", account.override, name="override"),
     path("accounts/<int:account_id>/override/end/", account.override_end, name="override_end"),
+    path("scorecards/", scorecards.scorecard_list, name="scorecards"),
+    path("scorecards/new/", scorecards.scorecard_create, name="scorecard_create"),
+    path("scorecards/<int:scorecard_id>/", scorecards.scorecard_edit, name="scorecard"),
+    path(
+        "scorecards/<int:scorecard_id>/preview/",
+        scorecards.scorecard_preview,
+        name="scorecard_preview",
+    ),
+    path(
+        "scorecards/<int:scorecard_id>/backfill/",
+        scorecards.scorecard_backfill,
+        name="scorecard_backfill",
+    ),
+    path(
+        "scorecards/<int:scorecard_id>/delete/",
+        scorecards.scorecard_delete,
+        name="scorecard_delete",
+    ),
+    path("runs/", runs.runs, name="runs"),
+    path("runs/recompute/", runs.runs_recompute_all, name="runs_recompute_all"),
 ]

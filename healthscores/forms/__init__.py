@@ -1,0 +1,20 @@
+"""Input parsing of the health pages, one module per page; import the forms from here."""
+
+from healthscores.forms.inputs import OverrideForm, SentimentForm
+from healthscores.forms.scorecards import (
+    BackfillForm,
+    ScorecardEditor,
+    SegmentScorecardForm,
+    measure_initial,
+    with_registry_defaults,
+)
+
+__all__ = [
+    "BackfillForm",
+    "OverrideForm",
+    "ScorecardEditor",
+    "SegmentScorecardForm",
+    "SentimentForm",
+    "measure_initial",
+    "with_registry_defaults",
+]
