@@ -35,8 +35,6 @@ from healthscores.services.scorecards import (
 )
 
 __all__ = [
-    "override_end",
-    "override_set",
     "EditorData",
     "FullRunRequest",
     "MeasureDraft",
@@ -44,6 +42,8 @@ __all__ = [
     "ScorecardsOverview",
     "draft_of",
     "known_events",
+    "override_end",
+    "override_set",
     "recompute_active",
     "recompute_all_request",
     "recompute_chunk",
@@ -52,7 +52,6 @@ __all__ = [
     "recompute_now",
     "recompute_request",
     "recompute_run",
-    "sentiment_set",
     "recompute_runs",
     "scorecard_accounts",
     "scorecard_backfill",
@@ -63,5 +62,6 @@ __all__ = [
     "scorecard_save",
     "scorecard_snapshot_count",
     "scorecards_overview",
+    "sentiment_set",
     "today_utc",
 ]

@@ -305,7 +305,8 @@ def test_editor_offers_the_event_names_seen_in_usage(client_for, admin_user, def
 def test_editor_shows_each_measures_share_of_the_weight(client_for, admin_user, default):
     response = client_for(admin_user).get(_edit_url(default))
     shares = {f["kind"].value(): f.share for f in response.context["measures"].forms}
-    assert shares["active_users"] == pytest.approx(25.0)
+    total = sum(m.weight for m in default.measures.all())
+    assert shares["active_users"] == pytest.approx(100 * 25 / total)
     assert sum(s for s in shares.values() if s is not None) == pytest.approx(100.0)
 
 
