@@ -23,6 +23,7 @@ MAIN_NAV = [
     NavItem(_("Getting started"), "accounts:getting_started"),
     NavItem(_("Portfolio"), "accounts:portfolio"),
     NavItem(_("Import"), "accounts:import"),
+    NavItem(_("Milestones"), "ttfv:templates"),
     NavItem(_("Triage"), "feedback:triage"),
     NavItem(_("Ideas"), "feedback:board"),
     NavItem(_("Roadmap"), "roadmap:public"),
