@@ -24,6 +24,7 @@ MAIN_NAV = [
     NavItem(_("Portfolio"), "accounts:portfolio"),
     NavItem(_("Import"), "accounts:import"),
     NavItem(_("Scorecards"), "healthscores:scorecards"),
+    NavItem(_("Milestones"), "ttfv:templates"),
     NavItem(_("Triage"), "feedback:triage"),
     NavItem(_("Ideas"), "feedback:board"),
     NavItem(_("Roadmap"), "roadmap:public"),
