@@ -1,5 +1,11 @@
-"""URL namespace of healthscores; its pages arrive with the app's own issue."""
+"""URL namespace of healthscores (mounted at /health/)."""
+
+from django.urls import path
+
+from healthscores.views import lists
 
 app_name = "healthscores"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("divergence/", lists.divergence, name="divergence"),
+]

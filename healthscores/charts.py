@@ -1,0 +1,91 @@
+"""Figures of health pages, built from plain data (no ORM), tested without a database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from plotly.subplots import make_subplots
+
+# --- Portfolio: accounts and ARR per band ----------------------------------------------
+
+#: Band colours of the charts, the same hues as the badges; "none" is not scored yet.
+BAND_COLOURS = {
+    "red": "#ef4444",
+    "yellow": "#f59e0b",
+    "green": "#10b981",
+    "grey": "#94a3b8",
+    "none": "#cbd5e1",
+}
+
+
+@dataclass(frozen=True)
+class BandBar:
+    band: str
+    label: str | Promise
+    accounts: int
+    arr: Decimal | float
+    #: Where clicking the bar leads: the portfolio filtered by this band.
+    url: str = ""
+
+
+def band_summary_figure(bars: Sequence[BandBar]) -> go.Figure:
+    """Two bar charts side by side, accounts and ARR per band, one colour per band.
+
+    Two panels rather than one chart with two y axes: counts and dollars on shared bars
+    read as if one were a share of the other. Each bar carries its link in customdata,
+    so a click can open the filtered portfolio.
+    """
+    labels = [str(bar.label) for bar in bars]
+    colours = [BAND_COLOURS.get(bar.band, BAND_COLOURS["none"]) for bar in bars]
+    links = [[bar.url] for bar in bars]
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=(_("Accounts"), _("ARR")), horizontal_spacing=0.14
+    )
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=[bar.accounts for bar in bars],
+            marker={"color": colours},
+            customdata=links,
+            name=_("Accounts"),
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=[float(bar.arr) for bar in bars],
+            marker={"color": colours},
+            customdata=links,
+            name=_("ARR"),
+            hovertemplate="%{x}: $%{y:,.0f}<extra></extra>",
+        ),
+        row=1,
+        col=2,
+    )
+    figure.update_layout(
+        title={
+            "text": _("Accounts and ARR by health band"),
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 15},
+        },
+        showlegend=False,
+        height=300,
+        margin={"l": 56, "r": 16, "t": 64, "b": 48},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        # "none" keeps plotly's default theme out of the embedded figure.
+        template="none",
+    )
+    figure.update_xaxes(title_text=_("Health band"), showgrid=False)
+    figure.update_yaxes(title_text=_("Accounts"), rangemode="tozero", row=1, col=1)
+    figure.update_yaxes(title_text=_("ARR ($)"), rangemode="tozero", tickformat="$~s", row=1, col=2)
+    return figure

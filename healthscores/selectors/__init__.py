@@ -1,0 +1,20 @@
+"""Reads of health scores, one module per page or interface; import them from here."""
+
+from healthscores.selectors.api import account_health_detail, health_list
+from healthscores.selectors.portfolio import (
+    at_risk_accounts,
+    divergent_accounts,
+    filter_by_health,
+    health_summary,
+    with_health,
+)
+
+__all__ = [
+    "account_health_detail",
+    "at_risk_accounts",
+    "divergent_accounts",
+    "filter_by_health",
+    "health_list",
+    "health_summary",
+    "with_health",
+]
