@@ -40,32 +40,40 @@ def band_summary_figure(bars: Sequence[BandBar]) -> go.Figure:
     read as if one were a share of the other. Each bar carries its link in customdata,
     so a click can open the filtered portfolio.
     """
+    # Horizontal bars, worst band on top: band names stay readable at half a page wide.
+    bars = list(reversed(bars))
     labels = [str(bar.label) for bar in bars]
     colours = [BAND_COLOURS.get(bar.band, BAND_COLOURS["none"]) for bar in bars]
     links = [[bar.url] for bar in bars]
     figure = make_subplots(
-        rows=1, cols=2, subplot_titles=(_("Accounts"), _("ARR")), horizontal_spacing=0.14
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        subplot_titles=(_("Accounts"), _("ARR")),
+        horizontal_spacing=0.06,
     )
     figure.add_trace(
         go.Bar(
-            x=labels,
-            y=[bar.accounts for bar in bars],
+            y=labels,
+            x=[bar.accounts for bar in bars],
+            orientation="h",
             marker={"color": colours},
             customdata=links,
             name=_("Accounts"),
-            hovertemplate="%{x}: %{y}<extra></extra>",
+            hovertemplate="%{y}: %{x}<extra></extra>",
         ),
         row=1,
         col=1,
     )
     figure.add_trace(
         go.Bar(
-            x=labels,
-            y=[float(bar.arr) for bar in bars],
+            y=labels,
+            x=[float(bar.arr) for bar in bars],
+            orientation="h",
             marker={"color": colours},
             customdata=links,
             name=_("ARR"),
-            hovertemplate="%{x}: $%{y:,.0f}<extra></extra>",
+            hovertemplate="%{y}: $%{x:,.0f}<extra></extra>",
         ),
         row=1,
         col=2,
@@ -79,13 +87,13 @@ def band_summary_figure(bars: Sequence[BandBar]) -> go.Figure:
         },
         showlegend=False,
         height=300,
-        margin={"l": 56, "r": 16, "t": 64, "b": 48},
+        margin={"l": 16, "r": 16, "t": 72, "b": 48},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         # "none" keeps plotly's default theme out of the embedded figure.
         template="none",
     )
-    figure.update_xaxes(title_text=_("Health band"), showgrid=False)
-    figure.update_yaxes(title_text=_("Accounts"), rangemode="tozero", row=1, col=1)
-    figure.update_yaxes(title_text=_("ARR ($)"), rangemode="tozero", tickformat="$~s", row=1, col=2)
+    figure.update_yaxes(title_text=_("Health band"), automargin=True, row=1, col=1)
+    figure.update_xaxes(title_text=_("Accounts"), rangemode="tozero", row=1, col=1)
+    figure.update_xaxes(title_text=_("ARR ($)"), rangemode="tozero", tickformat="$~s", row=1, col=2)
     return figure

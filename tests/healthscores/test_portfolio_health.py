@@ -186,7 +186,7 @@ def test_each_band_links_to_the_portfolio_filtered_by_it(client_for, pm, banded)
     assert 'href="?scope=all&amp;segment=Mid-market&amp;health=red"' in panel
     # The chart's bars carry the same links for a click.
     bars = response.context["figure"]["data"]
-    assert next(link[0] for link in bars[0]["customdata"]) == (
+    assert dict(zip(bars[0]["y"], (c[0] for c in bars[0]["customdata"]), strict=True))["Red"] == (
         "?scope=all&segment=Mid-market&health=red"
     )
     followed = client_for(pm).get(PORTFOLIO + "?scope=all&segment=Mid-market&health=red")
@@ -311,12 +311,13 @@ def test_band_summary_figure_has_titles_axis_labels_colours_and_links():
     figure = charts.band_summary_figure(bars).to_dict()
     layout = figure["layout"]
     assert layout["title"]["text"] == "Accounts and ARR by health band"
-    assert layout["xaxis"]["title"]["text"] == "Health band"
-    assert layout["yaxis"]["title"]["text"] == "Accounts"
-    assert layout["yaxis2"]["title"]["text"] == "ARR ($)"
+    assert layout["yaxis"]["title"]["text"] == "Health band"
+    assert layout["xaxis"]["title"]["text"] == "Accounts"
+    assert layout["xaxis2"]["title"]["text"] == "ARR ($)"
     accounts, arr = figure["data"]
-    assert list(accounts["x"]) == ["Red", "Not scored yet"]
-    assert list(accounts["y"]) == [2, 0]
-    assert list(arr["y"]) == [1500.5, 0.0]
-    assert list(accounts["marker"]["color"]) == ["#ef4444", "#cbd5e1"]
-    assert [c[0] for c in arr["customdata"]] == ["?h=red", "?h=none"]
+    # Horizontal bars, listed bottom-up so that the first band is drawn on top.
+    assert list(accounts["y"]) == ["Not scored yet", "Red"]
+    assert list(accounts["x"]) == [0, 2]
+    assert list(arr["x"]) == [0.0, 1500.5]
+    assert list(accounts["marker"]["color"]) == ["#cbd5e1", "#ef4444"]
+    assert [c[0] for c in arr["customdata"]] == ["?h=none", "?h=red"]
