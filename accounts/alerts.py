@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,7 +95,7 @@ def _alert_text(alert: Alert) -> str:
         lines.append(_("Open it: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + alert.url})
     lines.append(
         _("Acknowledge it in your alert inbox: %(url)s")
-        % {"url": settings.SITE_URL.rstrip("/") + "/alerts/"}
+        % {"url": settings.SITE_URL.rstrip("/") + reverse("accounts:alerts")}
     )
     return "\n".join(lines)
 

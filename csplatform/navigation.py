@@ -4,10 +4,11 @@ the people who may open it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.urls import NoReverseMatch, resolve, reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from csplatform.access import policy_of
@@ -17,6 +18,9 @@ from csplatform.access import policy_of
 class NavItem:
     label: str | Promise
     url_name: str
+    #: Dotted path of ``f(user) -> int``, a count shown beside the link (unread alerts).
+    #: A path, not the function, so that csplatform imports no app at load time.
+    count: str = ""
 
 
 MAIN_NAV = [
@@ -29,6 +33,7 @@ MAIN_NAV = [
     NavItem(_("Ideas"), "feedback:board"),
     NavItem(_("Roadmap"), "roadmap:public"),
     NavItem(_("Changelog"), "roadmap:changelog"),
+    NavItem(_("Alerts"), "accounts:alerts", count="accounts.selectors.unread_alert_count"),
     NavItem(_("API"), "api-docs"),
 ]
 
@@ -48,7 +53,11 @@ def nav_items(user, current_path: str) -> list[dict]:
         path, policy = _resolved(item.url_name)
         if path is None or policy is None or not policy.permits(user):
             continue
-        items.append({"label": item.label, "url": path, "active": False})
+        entry = {"label": item.label, "url": path, "active": False, "count": None}
+        if item.count:
+            # Lazy: the count's query runs only when a page draws the navigation, once.
+            entry["count"] = SimpleLazyObject(partial(import_string(item.count), user))
+        items.append(entry)
     # The deepest link containing the current page is the active one, so that
     # /accounts/getting-started/ marks "Getting started" and not also "Portfolio".
     containing = [i for i in items if current_path.startswith(i["url"]) and i["url"] != "/"]

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from csplatform import views
+from healthscores import api as health_api
 
 admin.site.site_header = _("csplatform administration")
 admin.site.site_title = _("csplatform")
@@ -18,6 +19,12 @@ router.register("import-jobs", accounts_api.ImportJobViewSet, basename="import-j
 api_patterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("import/<str:kind>/", accounts_api.BulkImportView.as_view(), name="api-import"),
+    path(
+        "accounts/<int:account_id>/health/",
+        health_api.AccountHealthView.as_view(),
+        name="api-account-health",
+    ),
+    path("health/", health_api.HealthListView.as_view(), name="api-health-list"),
     path("schema/", views.SchemaView.as_view(), name="api-schema"),
     path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

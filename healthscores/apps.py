@@ -7,10 +7,15 @@ class HealthscoresConfig(AppConfig):
     verbose_name = _("Health scores")
 
     def ready(self) -> None:
-        from accounts.extensions import AccountSection, register_account_section
+        from accounts.extensions import (
+            AccountSection,
+            register_account_section,
+            register_portfolio_extension,
+        )
         from accounts.signals import account_data_changed
         from healthscores import receivers
         from healthscores.views import account as account_views
+        from healthscores.views import portfolio
 
         account_data_changed.connect(
             receivers.recompute_after_data_change, dispatch_uid="healthscores.recompute"
@@ -24,3 +29,4 @@ class HealthscoresConfig(AppConfig):
                 order=10,
             )
         )
+        register_portfolio_extension(portfolio.EXTENSION)

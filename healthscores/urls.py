@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from healthscores.views import account, runs, scorecards
+from healthscores.views import account, lists, runs, scorecards
 
 app_name = "healthscores"
 
@@ -30,4 +30,5 @@ urlpatterns = [
     ),
     path("runs/", runs.runs, name="runs"),
     path("runs/recompute/", runs.runs_recompute_all, name="runs_recompute_all"),
+    path("divergence/", lists.divergence, name="divergence"),
 ]

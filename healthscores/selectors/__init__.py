@@ -1,4 +1,4 @@
-"""Reads of health scores, one module per page or concern; import the functions from here."""
+"""Reads of health scores, one module per page or interface; import them from here."""
 
 from healthscores.selectors.account import (
     HealthPanel,
@@ -6,5 +6,25 @@ from healthscores.selectors.account import (
     active_override,
     scorecard_for,
 )
+from healthscores.selectors.api import account_health_detail, health_list
+from healthscores.selectors.portfolio import (
+    at_risk_accounts,
+    divergent_accounts,
+    filter_by_health,
+    health_summary,
+    with_health,
+)
 
-__all__ = ["HealthPanel", "account_health_panel", "active_override", "scorecard_for"]
+__all__ = [
+    "HealthPanel",
+    "account_health_detail",
+    "account_health_panel",
+    "active_override",
+    "at_risk_accounts",
+    "divergent_accounts",
+    "filter_by_health",
+    "health_list",
+    "health_summary",
+    "scorecard_for",
+    "with_health",
+]

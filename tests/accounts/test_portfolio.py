@@ -168,8 +168,9 @@ def test_filtered_sorted_portfolio_query_count_does_not_grow(
 ):
     AccountFactory.create_batch(count, csm_owner=csm, segment="SMB")
     client = client_for(csm)
-    # session, user, filter choices, count, page of rows
-    with django_assert_max_num_queries(5):
+    # session, user, filter choices, count, page of rows, the navigation's unread alert
+    # count, and the health panel's summary and at-risk rows (healthscores)
+    with django_assert_max_num_queries(8):
         response = client.get(
             PORTFOLIO, {"scope": "all", "segment": "SMB", "sort": "arr", "dir": "desc"}
         )
