@@ -410,9 +410,9 @@ def test_posting_for_an_unknown_account_is_404(client_for, csm):
 
 # --- Queries --------------------------------------------------------------------------
 
-#: The account page's 12 queries (tests/accounts/test_customer360.py) plus the section's
+#: The account page's 13 queries (tests/accounts/test_customer360.py) plus the section's
 #: 4: current health, snapshots (with the scorecard), sentiments, override in force.
-PAGE_QUERIES = 12 + 4
+PAGE_QUERIES = 13 + 4
 
 
 @pytest.mark.parametrize("snapshots", [1, 30])
