@@ -22,6 +22,7 @@ class NavItem:
 MAIN_NAV = [
     NavItem(_("Getting started"), "accounts:getting_started"),
     NavItem(_("Portfolio"), "accounts:portfolio"),
+    NavItem(_("Onboarding"), "ttfv:dashboard"),
     NavItem(_("Import"), "accounts:import"),
     NavItem(_("Triage"), "feedback:triage"),
     NavItem(_("Ideas"), "feedback:board"),

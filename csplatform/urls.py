@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from csplatform import views
+from ttfv import api as ttfv_api
 
 admin.site.site_header = _("csplatform administration")
 admin.site.site_title = _("csplatform")
@@ -20,6 +21,11 @@ api_patterns = [
     path("import/<str:kind>/", accounts_api.BulkImportView.as_view(), name="api-import"),
     path("schema/", views.SchemaView.as_view(), name="api-schema"),
     path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "accounts/<int:account_id>/onboarding/",
+        ttfv_api.AccountOnboardingView.as_view(),
+        name="api-account-onboarding",
+    ),
     *router.urls,
 ]
 
