@@ -26,6 +26,7 @@ class NavItem:
 MAIN_NAV = [
     NavItem(_("Getting started"), "accounts:getting_started"),
     NavItem(_("Portfolio"), "accounts:portfolio"),
+    NavItem(_("Onboarding"), "ttfv:dashboard"),
     NavItem(_("Import"), "accounts:import"),
     NavItem(_("Scorecards"), "healthscores:scorecards"),
     NavItem(_("Milestones"), "ttfv:templates"),

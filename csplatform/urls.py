@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from csplatform import views
 from healthscores import api as health_api
+from ttfv import api as ttfv_api
 
 admin.site.site_header = _("csplatform administration")
 admin.site.site_title = _("csplatform")
@@ -27,6 +28,11 @@ api_patterns = [
     path("health/", health_api.HealthListView.as_view(), name="api-health-list"),
     path("schema/", views.SchemaView.as_view(), name="api-schema"),
     path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "accounts/<int:account_id>/onboarding/",
+        ttfv_api.AccountOnboardingView.as_view(),
+        name="api-account-onboarding",
+    ),
     *router.urls,
 ]
 

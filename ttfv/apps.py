@@ -7,10 +7,22 @@ class TtfvConfig(AppConfig):
     verbose_name = _("Time to first value")
 
     def ready(self) -> None:
+        from accounts.extensions import AccountSection, register_account_section
         from accounts.signals import account_data_changed
         from ttfv import health_measure, receivers
+        from ttfv.views.account import SECTION_TEMPLATE, section_context
 
         health_measure.register()
         account_data_changed.connect(
             receivers.recompute_after_data_change, dispatch_uid="ttfv.recompute"
+        )
+        # Under the health section (order 100), above usage.
+        register_account_section(
+            AccountSection(
+                key="onboarding",
+                template=SECTION_TEMPLATE,
+                context=section_context,
+                slot="top",
+                order=200,
+            )
         )
