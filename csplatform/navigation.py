@@ -21,21 +21,25 @@ class NavItem:
     #: Dotted path of ``f(user) -> int``, a count shown beside the link (unread alerts).
     #: A path, not the function, so that csplatform imports no app at load time.
     count: str = ""
+    #: "main" links sit in the header; "manage" ones (set-up and configuration pages
+    #: most people open rarely) in its "Manage" menu, so the header stays one line.
+    group: str = "main"
 
 
 MAIN_NAV = [
-    NavItem(_("Getting started"), "accounts:getting_started"),
     NavItem(_("Portfolio"), "accounts:portfolio"),
     NavItem(_("Onboarding"), "ttfv:dashboard"),
-    NavItem(_("Import"), "accounts:import"),
-    NavItem(_("Scorecards"), "healthscores:scorecards"),
-    NavItem(_("Milestones"), "ttfv:templates"),
     NavItem(_("Triage"), "feedback:triage"),
     NavItem(_("Ideas"), "feedback:board"),
     NavItem(_("Roadmap"), "roadmap:public"),
     NavItem(_("Changelog"), "roadmap:changelog"),
     NavItem(_("Alerts"), "accounts:alerts", count="accounts.selectors.unread_alert_count"),
-    NavItem(_("API"), "api-docs"),
+    NavItem(_("Getting started"), "accounts:getting_started", group="manage"),
+    NavItem(_("Import data"), "accounts:import", group="manage"),
+    NavItem(_("Health scorecards"), "healthscores:scorecards", group="manage"),
+    NavItem(_("Recompute jobs"), "healthscores:runs", group="manage"),
+    NavItem(_("Onboarding milestones"), "ttfv:templates", group="manage"),
+    NavItem(_("API docs"), "api-docs", group="manage"),
 ]
 
 
@@ -54,7 +58,13 @@ def nav_items(user, current_path: str) -> list[dict]:
         path, policy = _resolved(item.url_name)
         if path is None or policy is None or not policy.permits(user):
             continue
-        entry = {"label": item.label, "url": path, "active": False, "count": None}
+        entry = {
+            "label": item.label,
+            "url": path,
+            "active": False,
+            "count": None,
+            "group": item.group,
+        }
         if item.count:
             # Lazy: the count's query runs only when a page draws the navigation, once.
             entry["count"] = SimpleLazyObject(partial(import_string(item.count), user))
@@ -68,5 +78,11 @@ def nav_items(user, current_path: str) -> list[dict]:
 
 
 def navigation(request) -> dict:
-    """Template context processor: ``nav_items`` for the current user."""
-    return {"nav_items": nav_items(request.user, request.path)}
+    """Template context processor: the header's links and its "Manage" menu."""
+    items = nav_items(request.user, request.path)
+    manage = [item for item in items if item["group"] == "manage"]
+    return {
+        "nav_items": [item for item in items if item["group"] == "main"],
+        "manage_items": manage,
+        "manage_active": any(item["active"] for item in manage),
+    }

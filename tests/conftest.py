@@ -154,3 +154,21 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_defaults(request, django_db_blocker):
+    """Transactional tests end by flushing every table, which also removes the rows data
+    migrations create (the default health scorecard and onboarding template) and that
+    the app relies on. Every database test finds them in place, whatever ran before."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not uses_db:
+        return
+    from healthscores.engine import default_scorecard_ensure
+    from healthscores.models import Scorecard
+    from ttfv.engine import default_template_ensure
+
+    with django_db_blocker.unblock():
+        if not Scorecard.objects.filter(segment="").exists():
+            default_scorecard_ensure()
+            default_template_ensure()

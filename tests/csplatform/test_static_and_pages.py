@@ -38,7 +38,7 @@ def test_no_template_or_stylesheet_loads_anything_from_another_host():
 def test_navigation_shows_each_role_only_what_it_may_open(actors):
     def nav(actor):
         response = actors[actor].get(reverse("roadmap:public"))
-        items = response.context["nav_items"]
+        items = response.context["nav_items"] + response.context["manage_items"]
         html = response.content.decode()
         assert all(f'href="{item["url"]}"' in html for item in items)
         return {str(item["label"]) for item in items}
@@ -50,6 +50,19 @@ def test_navigation_shows_each_role_only_what_it_may_open(actors):
     assert "Triage" in nav("pm")
     assert {"Getting started", "Portfolio", "Triage"} <= nav("admin")
     assert nav("anonymous") <= {"Roadmap", "Changelog"}
+    assert {"Health scorecards", "Onboarding milestones", "Recompute jobs"} <= nav("admin")
+    assert not {"Health scorecards", "Onboarding milestones"} & nav("csm")
+
+
+@pytest.mark.django_db
+def test_set_up_pages_sit_in_the_manage_menu(actors):
+    response = actors["admin"].get(reverse("accounts:portfolio"))
+    main = {str(item["label"]) for item in response.context["nav_items"]}
+    manage = {str(item["label"]) for item in response.context["manage_items"]}
+    assert "Portfolio" in main
+    assert {"Getting started", "Import data", "Health scorecards", "API docs"} <= manage
+    assert not main & manage
+    assert "<summary>Manage</summary>" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -73,5 +86,7 @@ def test_times_are_shown_in_the_users_zone(client_for, csm):
 @pytest.mark.django_db
 def test_only_the_deepest_matching_link_is_active(actors):
     response = actors["admin"].get(reverse("accounts:getting_started"))
-    active = [str(item["label"]) for item in response.context["nav_items"] if item["active"]]
-    assert active == ["Getting started"]
+    context = response.context
+    items = context["nav_items"] + context["manage_items"]
+    assert [str(item["label"]) for item in items if item["active"]] == ["Getting started"]
+    assert context["manage_active"]

@@ -30,7 +30,8 @@ def test_csm_uploads_usage_and_opens_an_account_of_the_file(sign_in, live_server
     account = AccountFactory(name="Northwind Foods", external_id="NWF", csm_owner=csm)
     page = sign_in("e2e-csm")
 
-    page.get_by_role("link", name="Import").click()
+    page.get_by_text("Manage", exact=True).click()
+    page.get_by_role("link", name="Import data").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import data")
     page.get_by_label("What the file contains").select_option(label="Usage events")
     page.get_by_label("CSV file").set_input_files(
