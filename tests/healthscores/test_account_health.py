@@ -410,9 +410,10 @@ def test_posting_for_an_unknown_account_is_404(client_for, csm):
 
 # --- Queries --------------------------------------------------------------------------
 
-#: The account page's 13 queries (tests/accounts/test_customer360.py) plus the section's
-#: 4: current health, snapshots (with the scorecard), sentiments, override in force.
-PAGE_QUERIES = 13 + 4
+#: The account page's 13 queries (tests/accounts/test_customer360.py), the onboarding
+#: section's at most 3, and this section's 4: current health, snapshots (with the
+#: scorecard), sentiments, override in force.
+PAGE_QUERIES = 13 + 3 + 4
 
 
 @pytest.mark.parametrize("snapshots", [1, 30])
