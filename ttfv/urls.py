@@ -1,5 +1,11 @@
-"""URL namespace of ttfv; its pages arrive with the app's own issue."""
+"""URL namespace of ttfv, mounted at /onboarding/."""
+
+from django.urls import path
+
+from ttfv.views import reports
 
 app_name = "ttfv"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("reports/", reports.reports, name="reports"),
+]
