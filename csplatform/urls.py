@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from csplatform import views
-from ttfv.api import cohorts as ttfv_cohorts_api
+from ttfv import api as ttfv_api
 
 admin.site.site_header = _("csplatform administration")
 admin.site.site_title = _("csplatform")
@@ -22,7 +22,7 @@ api_patterns = [
     path("schema/", views.SchemaView.as_view(), name="api-schema"),
     path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
-    path("ttfv/cohorts/", ttfv_cohorts_api.CohortsView.as_view(), name="api-ttfv-cohorts"),
+    path("ttfv/cohorts/", ttfv_api.CohortsView.as_view(), name="api-ttfv-cohorts"),
 ]
 
 urlpatterns = [

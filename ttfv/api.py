@@ -1,4 +1,5 @@
-"""GET /api/ttfv/cohorts/?by=month|segment|plan: the cohort table of the reports page."""
+"""REST endpoints of time to first value: GET /api/ttfv/cohorts/?by=month|segment|plan,
+the cohort table of the reports page."""
 
 from __future__ import annotations
 
