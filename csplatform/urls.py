@@ -34,6 +34,7 @@ api_patterns = [
         name="api-account-onboarding",
     ),
     *router.urls,
+    path("ttfv/cohorts/", ttfv_api.CohortsView.as_view(), name="api-ttfv-cohorts"),
 ]
 
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ttfv.views import account, dashboard, templates
+from ttfv.views import account, dashboard, reports, templates
 
 app_name = "ttfv"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("templates/<int:template_id>/", templates.template_edit, name="template"),
     path("templates/<int:template_id>/delete/", templates.template_delete, name="template_delete"),
     path("", dashboard.dashboard, name="dashboard"),
+    path("reports/", reports.reports, name="reports"),
     path(
         "accounts/<int:account_id>/milestones/<int:milestone_id>/check/",
         account.milestone_check,

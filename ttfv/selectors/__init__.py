@@ -1,4 +1,4 @@
-"""Reads of time to first value (the dashboard, one account's onboarding)."""
+"""Reads of time to first value, one module per page or report; import them from here."""
 
 from ttfv.selectors.account import (
     AccountOnboarding,
@@ -16,18 +16,34 @@ from ttfv.selectors.dashboard import (
     onboarding_accounts,
     status_counts,
 )
+from ttfv.selectors.reports import (
+    ReportChoices,
+    ReportFilters,
+    TtfvReport,
+    cohort_rows,
+    onboardings_frame,
+    report_filter_choices,
+    ttfv_report,
+)
 
 __all__ = [
     "SORTS",
     "AccountOnboarding",
     "DashboardChoices",
     "DashboardRow",
+    "ReportChoices",
+    "ReportFilters",
     "StatusCount",
     "TimelineStep",
+    "TtfvReport",
     "account_onboarding",
+    "cohort_rows",
     "dashboard_filter_choices",
     "dashboard_rows",
     "milestone_or_404",
     "onboarding_accounts",
+    "onboardings_frame",
+    "report_filter_choices",
     "status_counts",
+    "ttfv_report",
 ]
