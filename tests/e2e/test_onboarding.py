@@ -58,7 +58,6 @@ def test_csm_checks_off_first_value_and_the_account_is_achieved_on_time(
     expect(section.get_by_test_id("ttfv-days")).to_have_text("18 days")
     expect(section.get_by_role("status")).to_contain_text("“First value” checked off.")
     expect(section.get_by_role("button", name="Undo check-off First value")).to_be_visible()
-    page.screenshot(path="/tmp/onboarding-e2e.png", full_page=True)
 
     onboarding = Onboarding.objects.get(account=account)
     assert (onboarding.status, onboarding.first_value_on, onboarding.ttfv_days) == (
