@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import IntegrityError, connection
+from django.utils.translation import gettext as _
 
 from accounts.ingest import rollups, staging
 from accounts.models import Account, Contact, SurveyResponse, Ticket, UsageEvent
 
+ACCOUNTS = Account._meta.db_table
 CONTACTS = Contact._meta.db_table
 #: Temporary (account_id, email, id) of the contacts a load names.
 PEOPLE = "csp_people"
@@ -56,13 +58,21 @@ class Dialect:
     local_part: str  # of the column "email": the text before "@"
     json: str  # makes the JSON column's value of a text expression ("{}")
     on_commit_drop: str  # temporary tables go at commit; SQLite's are dropped by hand
+    lock_contacts: str  # keeps the mapped contacts until commit, as an FK check would
 
 
 DIALECTS = {
     "postgresql": Dialect(
-        "now()", "false", "split_part(email, '@', 1)", "{}::jsonb", "ON COMMIT DROP"
+        "now()",
+        "false",
+        "split_part(email, '@', 1)",
+        "{}::jsonb",
+        "ON COMMIT DROP",
+        "FOR KEY SHARE OF c",
     ),
-    "sqlite": Dialect("datetime('now')", "0", "substr(email, 1, instr(email, '@') - 1)", "{}", ""),
+    "sqlite": Dialect(
+        "datetime('now')", "0", "substr(email, 1, instr(email, '@') - 1)", "{}", "", ""
+    ),
 }
 
 
@@ -91,6 +101,7 @@ class UsageSink:
                 # A temporary table has no statistics until analysed; without them the
                 # planner guesses a handful of rows and picks nested loops over a million.
                 cursor.execute(f"ANALYZE {staging.TABLE}")
+            self._lock_accounts(cursor)
             self._add_people(cursor)
             rollups.create_new_events_table(cursor, self.vendor)
             inserted = self._insert_events(cursor)
@@ -100,6 +111,29 @@ class UsageSink:
         return SinkResult(
             inserted=inserted, duplicate=self.staged - inserted, account_ids=account_ids
         )
+
+    def _lock_accounts(self, cursor) -> None:
+        """Hold every account the load references until commit, or fail if one is gone.
+
+        The events and rollups have no FK constraints (migration 0008): their deferred
+        checks cost seconds per million rows. Those checks took a KEY SHARE lock on each
+        referenced account so that it could not be deleted before commit; this takes
+        the same locks, once per account instead of once per row. SQLite needs none: a
+        writer holds the whole database.
+        """
+        if self.vendor != "postgresql":
+            return
+        cursor.execute(
+            f"SELECT (SELECT count(DISTINCT account_id) FROM {staging.TABLE}), count(*) "
+            f"FROM (SELECT id FROM {ACCOUNTS} WHERE id IN "
+            f"(SELECT account_id FROM {staging.TABLE}) FOR KEY SHARE) AS locked"
+        )
+        referenced, locked = cursor.fetchone()
+        if locked != referenced:
+            raise IntegrityError(
+                _("%(count)d accounts of this file were deleted while it was imported.")
+                % {"count": referenced - locked}
+            )
 
     def _add_people(self, cursor) -> None:
         """Create a contact for each (account, e-mail) the load names that has none, and
@@ -128,7 +162,7 @@ class UsageSink:
             f"CREATE TEMP TABLE {PEOPLE} {sql.on_commit_drop} AS "
             f"SELECT c.account_id, c.email, c.id FROM ({named}) AS named "
             f"JOIN {CONTACTS} c ON c.account_id = named.account_id "
-            f"AND c.email = named.email"
+            f"AND c.email = named.email {sql.lock_contacts}"
         )
         if self.vendor == "postgresql":
             cursor.execute(f"ANALYZE {PEOPLE}")

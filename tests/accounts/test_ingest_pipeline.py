@@ -5,11 +5,14 @@ from __future__ import annotations
 from io import StringIO
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from accounts.imports import import_file, import_records
+from accounts.ingest.rules import Lookups, check_usage
+from accounts.ingest.sinks import UsageSink
 from accounts.models import (
     Account,
     Contact,
@@ -334,3 +337,26 @@ def test_awkward_text_lands_intact_and_people_become_contacts_once(acme):
         acme.pk,
     )
     assert {e.contact_id for e in stored} == {contact.pk}
+
+
+@pytest.mark.needs_postgres
+def test_a_load_whose_account_vanished_fails_instead_of_leaving_orphans(acme):
+    """GIVEN checked rows of an account deleted since they were looked up (the events
+    have no FK constraint) WHEN the load finishes THEN it fails and writes nothing."""
+    rows = check_usage(
+        pd.DataFrame(
+            {
+                "account_external_id": ["GONE"],
+                "event": ["login"],
+                "occurred_at": ["2026-11-20T10:00:00"],
+                "contact_email": ["ana@gone.test"],
+            }
+        ),
+        Lookups(accounts={"GONE": acme.pk + 1000}),
+    ).rows
+    sink = UsageSink(Source.API)
+    sink.add(rows)
+    with pytest.raises(IntegrityError, match="1 accounts"), transaction.atomic():
+        sink.finish()
+    assert not UsageEvent.objects.exists()
+    assert not Contact.objects.exists()
