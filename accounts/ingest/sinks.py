@@ -98,6 +98,10 @@ class UsageSink:
     def finish(self) -> SinkResult:
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
+                # The rollups group a million rows into about as many groups; with the
+                # default 4 MB each hash aggregate spills to disk in dozens of batches.
+                # SET LOCAL ends with the load's transaction.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
                 # A temporary table has no statistics until analysed; without them the
                 # planner guesses a handful of rows and picks nested loops over a million.
                 cursor.execute(f"ANALYZE {staging.TABLE}")
