@@ -135,7 +135,7 @@ class UsageSink:
         referenced, locked = cursor.fetchone()
         if locked != referenced:
             raise IntegrityError(
-                _("%(count)d accounts of this file were deleted while it was imported.")
+                _("%(count)d accounts of this load were deleted while it ran.")
                 % {"count": referenced - locked}
             )
 

@@ -143,9 +143,9 @@ class DailyEventContact(models.Model):
     """
 
     # No database constraints and no single-column indexes: every tuple is copied from a
-    # UsageEvent whose own foreign keys were just checked, a constraint would queue one
-    # more deferred check per tuple at commit, and each index costs a write per tuple
-    # (seconds per million). The unique index below leads with account; Django's delete
+    # UsageEvent whose account and contact the ingest holds locked, a constraint would
+    # queue one more deferred check per tuple at commit, and each index costs a write per
+    # tuple (seconds per million). The unique index below leads with account; Django's delete
     # still cascades, scanning for a contact's rows only when a contact is deleted.
     account = models.ForeignKey(
         "accounts.Account",

@@ -356,7 +356,10 @@ def test_a_load_whose_account_vanished_fails_instead_of_leaving_orphans(acme):
     ).rows
     sink = UsageSink(Source.API)
     sink.add(rows)
-    with pytest.raises(IntegrityError, match="1 accounts"), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="1 accounts of this load were deleted"),
+        transaction.atomic(),
+    ):
         sink.finish()
     assert not UsageEvent.objects.exists()
     assert not Contact.objects.exists()
