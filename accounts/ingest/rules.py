@@ -39,15 +39,25 @@ def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = No
     email = v.emails(frame, problems, "contact_email")
     message_id = v.text(frame, problems, "message_id", max_length=200)
     properties = v.json_object(frame, problems, "properties")
-    hashed = v.row_hash(
-        frame,
-        [
-            c
-            for c in ("account_external_id", "event", "occurred_at", "quantity", "contact_email")
-            if c in frame
-        ],
-    )
-    source_id = message_id.where(message_id != "", hashed)
+    # Hash only the rows that bring no message ID: the hash is per row, so a subset
+    # hashes to the same keys, and files from trackers carry IDs on every row.
+    source_id = message_id.copy()
+    anonymous = message_id == ""
+    if anonymous.any():
+        source_id[anonymous] = v.row_hash(
+            frame[anonymous],
+            [
+                c
+                for c in (
+                    "account_external_id",
+                    "event",
+                    "occurred_at",
+                    "quantity",
+                    "contact_email",
+                )
+                if c in frame
+            ],
+        )
     return v.finish(
         frame,
         problems,

@@ -3,19 +3,20 @@ other kinds through bulk upserts that tell new, changed and unchanged rows apart
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import IntegrityError, connection
+from django.utils.translation import gettext as _
 
-from accounts.ingest import rollups
+from accounts.ingest import rollups, staging
 from accounts.models import Account, Contact, SurveyResponse, Ticket, UsageEvent
 
-STAGE_COLUMNS = [
-    "account_id", "contact_id", "event", "occurred_at", "quantity", "source_id", "properties"
-]  # fmt: skip
+ACCOUNTS = Account._meta.db_table
+CONTACTS = Contact._meta.db_table
+#: Temporary (account_id, email, id) of the contacts a load names.
+PEOPLE = "csp_people"
 
 
 @dataclass
@@ -26,145 +27,186 @@ class SinkResult:
     account_ids: set[int] = field(default_factory=set)
 
 
-def contact_ids(frame: pd.DataFrame, *, create: bool) -> pd.Series:
-    """(account_id, contact_email) to contact pks; unknown people are created if asked.
+def contact_ids(frame: pd.DataFrame) -> pd.Series:
+    """(account_id, contact_email) to the pks of existing contacts; NaN where none.
 
-    Usage names people by e-mail; a person seen in an account's usage is a contact of
-    that account, as the tracking API's identify call would make them.
+    Surveys name people who should already be contacts; usage loads create theirs in
+    SQL instead (``UsageSink``).
     """
     result = pd.Series(np.nan, index=frame.index, dtype="float64")
     known = frame["contact_email"] != ""
     if not known.any():
         return result
     pairs = frame.loc[known, ["account_id", "contact_email"]].drop_duplicates()
-    accounts = pairs["account_id"].astype("int64").unique().tolist()
-    emails = pairs["contact_email"].unique().tolist()
-
-    def fetch() -> pd.DataFrame:
-        rows = Contact.objects.filter(account_id__in=accounts, email__in=emails).values_list(
-            "account_id", "email", "pk"
-        )
-        return pd.DataFrame(list(rows), columns=["account_id", "contact_email", "contact_id"])
-
-    existing = fetch()
-    if create:
-        merged = pairs.merge(existing, how="left", on=["account_id", "contact_email"])
-        missing = merged[merged["contact_id"].isna()]
-        if len(missing):
-            Contact.objects.bulk_create(
-                [
-                    Contact(account_id=int(a), email=e, name=e.split("@")[0])
-                    for a, e in zip(missing["account_id"], missing["contact_email"], strict=True)
-                ],
-                ignore_conflicts=True,
-            )
-            existing = fetch()
+    rows = Contact.objects.filter(
+        account_id__in=pairs["account_id"].astype("int64").unique().tolist(),
+        email__in=pairs["contact_email"].unique().tolist(),
+    ).values_list("account_id", "email", "pk")
+    existing = pd.DataFrame(list(rows), columns=["account_id", "contact_email", "contact_id"])
     keyed = frame.loc[known, ["account_id", "contact_email"]].reset_index()
     matched = keyed.merge(existing, how="left", on=["account_id", "contact_email"])
     result.loc[matched["index"].to_numpy()] = matched["contact_id"].to_numpy(dtype="float64")
     return result
 
 
+@dataclass(frozen=True)
+class Dialect:
+    """The few spellings of the usage load's SQL that differ between the two databases."""
+
+    now: str
+    false: str
+    local_part: str  # of the column "email": the text before "@"
+    json: str  # makes the JSON column's value of a text expression ("{}")
+    on_commit_drop: str  # temporary tables go at commit; SQLite's are dropped by hand
+    lock_contacts: str  # keeps the mapped contacts until commit, as an FK check would
+
+
+DIALECTS = {
+    "postgresql": Dialect(
+        "now()",
+        "false",
+        "split_part(email, '@', 1)",
+        "{}::jsonb",
+        "ON COMMIT DROP",
+        "FOR KEY SHARE OF c",
+    ),
+    "sqlite": Dialect(
+        "datetime('now')", "0", "substr(email, 1, instr(email, '@') - 1)", "{}", "", ""
+    ),
+}
+
+
 class UsageSink:
-    """Stage every chunk with COPY, then insert once, deduplicated by (source, source_id)."""
+    """Stage every chunk, then land the whole load in a few set-based statements:
+    create the people it names, insert its events deduplicated by (source, source_id),
+    and fold the events actually inserted into the rollups."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.vendor = connection.vendor
         self.staged = 0
         with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                # Temporary and dropped at commit: no WAL, no index, invisible to others.
-                cursor.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS csp_stage_usage (account_id bigint, "
-                    "contact_id bigint, event text, occurred_at timestamptz, "
-                    "quantity double precision, source_id text, properties text) ON COMMIT DROP"
-                )
-            else:
-                cursor.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS csp_stage_usage (account_id integer, "
-                    "contact_id integer, event text, occurred_at text, quantity real, "
-                    "source_id text, properties text)"
-                )
-            cursor.execute("DELETE FROM csp_stage_usage")
+            staging.create(cursor, self.vendor)
 
     def add(self, rows: pd.DataFrame) -> None:
         if rows.empty:
             return
-        rows = rows.assign(contact_id=contact_ids(rows, create=True))
         with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                self._copy(cursor, rows)
-            else:
-                self._insert(cursor, rows)
+            staging.write(cursor, self.vendor, rows)
         self.staged += len(rows)
 
-    def _copy(self, cursor, rows: pd.DataFrame) -> None:
-        out = rows[STAGE_COLUMNS].assign(
-            account_id=rows["account_id"].astype("int64"),
-            contact_id=rows["contact_id"].astype("Int64"),
-            occurred_at=rows["occurred_at"].dt.strftime("%Y-%m-%d %H:%M:%S.%f+00"),
-        )
-        buffer = io.StringIO()
-        out.to_csv(buffer, index=False, header=False)
-        with cursor.cursor.copy(
-            "COPY csp_stage_usage (account_id, contact_id, event, occurred_at, quantity, "
-            "source_id, properties) FROM STDIN (FORMAT csv)"
-        ) as copy:
-            copy.write(buffer.getvalue())
-
-    def _insert(self, cursor, rows: pd.DataFrame) -> None:
-        # SQLite (the embedded mode) has no COPY; executemany is its bulk path.
-        out = rows[STAGE_COLUMNS].assign(
-            account_id=rows["account_id"].astype("int64"),
-            contact_id=rows["contact_id"]
-            .astype("Int64")
-            .astype(object)
-            .where(rows["contact_id"].notna(), None),
-            occurred_at=rows["occurred_at"].dt.strftime("%Y-%m-%d %H:%M:%S.%f"),
-        )
-        cursor.executemany(
-            "INSERT INTO csp_stage_usage VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            out.itertuples(index=False, name=None),
-        )
-
     def finish(self) -> SinkResult:
-        table = UsageEvent._meta.db_table
-        columns = "account_id, contact_id, event, occurred_at, quantity, source_id"
         with connection.cursor() as cursor:
-            rollups.create_new_events_table(cursor, self.vendor)
             if self.vendor == "postgresql":
-                cursor.execute("ANALYZE csp_stage_usage")  # see rollups.apply_new_events
-                cursor.execute(
-                    f"WITH inserted AS (INSERT INTO {table} ({columns}, properties, source, "
-                    f"received_at) SELECT {columns}, properties::jsonb, %s, now() "
-                    f"FROM csp_stage_usage ON CONFLICT (source, source_id) DO NOTHING "
-                    f"RETURNING account_id, occurred_at, event, contact_id, quantity) "
-                    f"INSERT INTO csp_new SELECT account_id, "
-                    f"(occurred_at AT TIME ZONE 'UTC')::date, event, contact_id, quantity "
-                    f"FROM inserted",
-                    [self.source],
-                )
-                inserted = cursor.rowcount
-            else:
-                # SQLite has no data-modifying CTE: the embedded mode's batches are small.
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}, properties, source, received_at) "
-                    f"SELECT {columns}, properties, %s, datetime('now') FROM csp_stage_usage "
-                    f"WHERE true ON CONFLICT (source, source_id) DO NOTHING "
-                    f"RETURNING account_id, substr(occurred_at, 1, 10), event, contact_id, "
-                    f"quantity",
-                    [self.source],
-                )
-                returned = cursor.fetchall()
-                inserted = len(returned)
-                cursor.executemany("INSERT INTO csp_new VALUES (%s, %s, %s, %s, %s)", returned)
+                # The rollups group a million rows into about as many groups; with the
+                # default 4 MB each hash aggregate spills to disk in dozens of batches.
+                # SET LOCAL ends with the load's transaction.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                # A temporary table has no statistics until analysed; without them the
+                # planner guesses a handful of rows and picks nested loops over a million.
+                cursor.execute(f"ANALYZE {staging.TABLE}")
+            self._lock_accounts(cursor)
+            self._add_people(cursor)
+            rollups.create_new_events_table(cursor, self.vendor)
+            inserted = self._insert_events(cursor)
             account_ids = rollups.apply_new_events(cursor, self.vendor)
             if self.vendor != "postgresql":
-                cursor.execute("DROP TABLE csp_stage_usage")
+                cursor.execute(f"DROP TABLE {staging.TABLE}")
         return SinkResult(
             inserted=inserted, duplicate=self.staged - inserted, account_ids=account_ids
         )
+
+    def _lock_accounts(self, cursor) -> None:
+        """Hold every account the load references until commit, or fail if one is gone.
+
+        The events and rollups have no FK constraints (migration 0008): their deferred
+        checks cost seconds per million rows. Those checks took a KEY SHARE lock on each
+        referenced account so that it could not be deleted before commit; this takes
+        the same locks, once per account instead of once per row. SQLite needs none: a
+        writer holds the whole database.
+        """
+        if self.vendor != "postgresql":
+            return
+        cursor.execute(
+            f"SELECT (SELECT count(DISTINCT account_id) FROM {staging.TABLE}), count(*) "
+            f"FROM (SELECT id FROM {ACCOUNTS} WHERE id IN "
+            f"(SELECT account_id FROM {staging.TABLE}) FOR KEY SHARE) AS locked"
+        )
+        referenced, locked = cursor.fetchone()
+        if locked != referenced:
+            raise IntegrityError(
+                _("%(count)d accounts of this load were deleted while it ran.")
+                % {"count": referenced - locked}
+            )
+
+    def _add_people(self, cursor) -> None:
+        """Create a contact for each (account, e-mail) the load names that has none, and
+        map every named pair to its contact in the small table PEOPLE.
+
+        A person seen in an account's usage is a contact of that account, as the
+        tracking API's identify call would make them; their name is the address's local
+        part. ON CONFLICT with no target skips pairs that exist (the partial unique
+        index on account and non-empty e-mail), also when another load adds them now.
+        """
+        named = (
+            f"SELECT DISTINCT account_id, contact_email AS email FROM {staging.TABLE} "
+            f"WHERE contact_email <> ''"
+        )
+        sql = DIALECTS[self.vendor]
+        cursor.execute(
+            f"INSERT INTO {CONTACTS} (account_id, email, name, title, is_champion, created_at) "
+            f"SELECT account_id, email, {sql.local_part}, '', {sql.false}, {sql.now} "
+            f"FROM ({named}) AS named WHERE true ON CONFLICT DO NOTHING"
+        )
+        # Probes the (account, e-mail) unique index once per distinct pair, so the cost
+        # follows the load's people, not the size of the contacts table. (A table left
+        # by an earlier load in the same transaction, as in tests, is replaced.)
+        cursor.execute(f"DROP TABLE IF EXISTS {PEOPLE}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {PEOPLE} {sql.on_commit_drop} AS "
+            f"SELECT c.account_id, c.email, c.id FROM ({named}) AS named "
+            f"JOIN {CONTACTS} c ON c.account_id = named.account_id "
+            f"AND c.email = named.email {sql.lock_contacts}"
+        )
+        if self.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {PEOPLE}")
+
+    def _insert_events(self, cursor) -> int:
+        """Insert the staged events that are new by (source, source_id); put the ones
+        inserted in csp_new for the rollups; return how many."""
+        table = UsageEvent._meta.db_table
+        columns = "account_id, contact_id, event, occurred_at, quantity, source_id"
+        sql = DIALECTS[self.vendor]
+        insert = (
+            f"INSERT INTO {table} ({columns}, properties, source, received_at) "
+            f"SELECT s.account_id, p.id, s.event, s.occurred_at, s.quantity, s.source_id, "
+            f"{sql.json.format('s.properties')}, %s, {sql.now} "
+            f"FROM {staging.TABLE} s LEFT JOIN {PEOPLE} p "
+            f"ON p.account_id = s.account_id AND p.email = s.contact_email "
+            # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the join.
+            f"WHERE true ON CONFLICT (source, source_id) DO NOTHING "
+        )
+        if self.vendor == "postgresql":
+            # One statement inserts and hands the inserted rows (duplicates excluded) on
+            # to csp_new, so the rollups count each event exactly once.
+            cursor.execute(
+                f"WITH inserted AS ({insert} "
+                f"RETURNING account_id, occurred_at, event, contact_id, quantity) "
+                f"INSERT INTO csp_new SELECT account_id, "
+                f"(occurred_at AT TIME ZONE 'UTC')::date, event, contact_id, quantity "
+                f"FROM inserted",
+                [self.source],
+            )
+            return cursor.rowcount
+        # SQLite has no data-modifying CTE: the embedded mode's batches are small.
+        cursor.execute(
+            f"{insert} RETURNING account_id, substr(occurred_at, 1, 10), event, contact_id, "
+            f"quantity",
+            [self.source],
+        )
+        returned = cursor.fetchall()
+        cursor.executemany("INSERT INTO csp_new VALUES (%s, %s, %s, %s, %s)", returned)
+        return len(returned)
 
 
 @dataclass(frozen=True)
@@ -231,7 +273,7 @@ class EntitySink:
         if rows.empty:
             return
         if "contact_email" in rows and "contact_id" in spec.fields:
-            rows = rows.assign(contact_id=contact_ids(rows, create=False))
+            rows = rows.assign(contact_id=contact_ids(rows))
         deduped = rows.drop_duplicates(subset=list(spec.key), keep="last")
         self.result.duplicate += len(rows) - len(deduped)
         existing = self._existing(deduped)

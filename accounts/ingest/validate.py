@@ -7,7 +7,7 @@ rules are tested without a database and never loop over rows in Python.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +16,8 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 ERROR_COLUMNS = ["row", "column", "reason"]
+#: Builds the reason of each bad row (True in the mask) of a chunk.
+Reasons = Callable[[pd.Series], pd.Series]
 #: Tolerated clock skew for timestamps from the future.
 FUTURE_SLACK = timedelta(days=1)
 
@@ -28,12 +30,14 @@ class Problems:
         self.bad = pd.Series(False, index=index)
         self._parts: list[pd.DataFrame] = []
 
-    def add(self, mask: pd.Series, column: str, reason: str | pd.Series) -> None:
+    def add(self, mask: pd.Series, column: str, reason: str | Reasons) -> None:
+        """``reason`` is one text for every bad row, or builds a text per bad row; it is
+        called with the final mask only, so a clean column costs no string work."""
         mask = mask & ~self.bad  # one error per row is enough to reject it
         if not mask.any():
             return
         rows = self.index[mask.to_numpy()]
-        reasons = reason[mask] if isinstance(reason, pd.Series) else reason
+        reasons = reason(mask) if callable(reason) else reason
         self._parts.append(
             pd.DataFrame({"row": rows, "column": column, "reason": reasons}, index=rows)
         )
@@ -55,6 +59,12 @@ def _quoted(values: pd.Series, limit: int = 60) -> pd.Series:
     return "“" + values.str.slice(0, limit) + "”"
 
 
+def _quoting(values: pd.Series, *, before: str = "", after: str = "") -> Reasons:
+    """Reasons that quote each bad row's value, built for the bad rows only: concatenating
+    text for every row of a clean million-row file took seconds."""
+    return lambda bad: before + _quoted(values[bad]) + after
+
+
 def text(frame, problems, column, *, required=False, max_length=200) -> pd.Series:
     values = frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
     if required:
@@ -74,7 +84,7 @@ def timestamp(frame, problems, column, *, required=True, now: datetime | None = 
     problems.add(
         (raw != "") & parsed.isna(),
         column,
-        _quoted(raw) + " " + _("is not an ISO 8601 date and time"),
+        _quoting(raw, after=" " + _("is not an ISO 8601 date and time")),
     )
     limit = pd.Timestamp((now or datetime.now(UTC)) + FUTURE_SLACK)
     problems.add(parsed > limit, column, _("is in the future"))
@@ -85,7 +95,9 @@ def date(frame, problems, column):
     raw = frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
     parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
     problems.add(
-        (raw != "") & parsed.isna(), column, _quoted(raw) + " " + _("is not a date (YYYY-MM-DD)")
+        (raw != "") & parsed.isna(),
+        column,
+        _quoting(raw, after=" " + _("is not a date (YYYY-MM-DD)")),
     )
     return parsed.dt.date.where(parsed.notna(), None)
 
@@ -97,7 +109,9 @@ def number(frame, problems, column, *, default=None, minimum=0, integer=False, m
         problems.add(raw == "", column, _("is required"))
     else:
         values = values.where(raw != "", default)
-    problems.add((raw != "") & values.isna(), column, _quoted(raw) + " " + _("is not a number"))
+    problems.add(
+        (raw != "") & values.isna(), column, _quoting(raw, after=" " + _("is not a number"))
+    )
     if integer:
         problems.add(values.notna() & (values % 1 != 0), column, _("must be a whole number"))
     if minimum is not None:
@@ -119,7 +133,7 @@ def choice(frame, problems, column, *, choices: Mapping[str, str], default: str)
     problems.add(
         (raw != "") & values.isna(),
         column,
-        _quoted(raw) + " " + (_("is not one of: %s") % allowed),
+        _quoting(raw, after=" " + _("is not one of: %s") % allowed),
     )
     return values.fillna(default)
 
@@ -131,15 +145,18 @@ def account_ids(frame, problems, lookup: Mapping[str, int], column="account_exte
     problems.add(
         (external != "") & ids.isna(),
         column,
-        _("unknown account") + " " + _quoted(external),
+        _quoting(external, before=_("unknown account") + " "),
     )
     return ids
 
 
 def emails(frame, problems, column, *, required=False):
     values = text(frame, problems, column, required=required, max_length=254).str.lower()
-    malformed = (values != "") & ~values.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-    problems.add(malformed, column, _quoted(values) + " " + _("is not an e-mail address"))
+    # A file names each person many times: match the pattern once per distinct address.
+    distinct = pd.Series(values.unique())
+    wellformed = distinct[distinct.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+")]
+    malformed = (values != "") & ~values.isin(wellformed)
+    problems.add(malformed, column, _quoting(values, after=" " + _("is not an e-mail address")))
     return values
 
 

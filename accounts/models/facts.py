@@ -26,8 +26,17 @@ class UsageEvent(models.Model):
     partitions must include the partition key, which would break dedupe by source id.
     """
 
+    # No database FK constraints, and no index of account's own (usage_account_time_idx
+    # leads with it): a load of a million events queued two million deferred FK checks
+    # at commit, about 13 s, and the extra index cost 4 s. The ingest takes the same
+    # KEY SHARE locks on the accounts and contacts it references that the checks took
+    # (sinks.UsageSink); Django still cascades and nulls on delete.
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="usage_events"
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="usage_events",
+        db_constraint=False,
+        db_index=False,
     )
     contact = models.ForeignKey(
         "accounts.Contact",
@@ -35,6 +44,7 @@ class UsageEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="usage_events",
+        db_constraint=False,
     )
     event = models.CharField(_("event"), max_length=200)
     occurred_at = models.DateTimeField(_("occurred at"))
@@ -67,8 +77,15 @@ class UsageEvent(models.Model):
 class DailyUsage(models.Model):
     """Per account, day (UTC) and event: how often, how much, by how many people."""
 
+    # Written only by the ingest, for accounts it has locked: no FK constraint (one
+    # deferred check per new row) and no index of its own (daily_usage_unique leads with
+    # account). See UsageEvent.
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="daily_usage"
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="daily_usage",
+        db_constraint=False,
+        db_index=False,
     )
     day = models.DateField(_("day"))
     event = models.CharField(_("event"), max_length=200)
@@ -94,8 +111,13 @@ class DailyActivity(models.Model):
     Distinct counts do not add up across events, so this is its own rollup.
     """
 
+    # As DailyUsage.account: daily_activity_unique leads with account.
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="daily_activity"
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="daily_activity",
+        db_constraint=False,
+        db_index=False,
     )
     day = models.DateField(_("day"))
     event_count = models.PositiveIntegerField(_("events"))
@@ -121,9 +143,9 @@ class DailyEventContact(models.Model):
     """
 
     # No database constraints and no single-column indexes: every tuple is copied from a
-    # UsageEvent whose own foreign keys were just checked, a constraint would queue one
-    # more deferred check per tuple at commit, and each index costs a write per tuple
-    # (seconds per million). The unique index below leads with account; Django's delete
+    # UsageEvent whose account and contact the ingest holds locked, a constraint would
+    # queue one more deferred check per tuple at commit, and each index costs a write per
+    # tuple (seconds per million). The unique index below leads with account; Django's delete
     # still cascades, scanning for a contact's rows only when a contact is deleted.
     account = models.ForeignKey(
         "accounts.Account",

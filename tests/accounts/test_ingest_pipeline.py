@@ -5,11 +5,14 @@ from __future__ import annotations
 from io import StringIO
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from accounts.imports import import_file, import_records
+from accounts.ingest.rules import Lookups, check_usage
+from accounts.ingest.sinks import UsageSink
 from accounts.models import (
     Account,
     Contact,
@@ -305,3 +308,60 @@ def test_active_contacts_stay_distinct_across_loads(tmp_path, acme):
     assert DailyUsage.objects.get(event="export").active_contacts == 1
     activity = DailyActivity.objects.get()
     assert (activity.event_count, activity.active_contacts) == (4, 2)
+
+
+def test_awkward_text_lands_intact_and_people_become_contacts_once(acme):
+    """GIVEN events whose text holds tabs, quotes, backslashes and accents, by a person
+    not yet known WHEN loaded twice THEN the text is stored as sent and one contact exists."""
+    event = 'tab\there "quoted" back\\slash é'
+    records = [
+        {
+            "account_external_id": "ACME",
+            "event": event,
+            "occurred_at": "2026-11-20T10:00:00.123456Z",
+            "message_id": f"k{i}",
+            "contact_email": "Zoé.Doe@Acme.test",
+            "properties": {"path": "C:\\temp\n", "n": i},
+        }
+        for i in range(2)
+    ]
+    first = import_records(kind="usage", records=records, source=Source.API)
+    again = import_records(kind="usage", records=records, source=Source.API)
+    assert (first.rows_inserted, again.rows_duplicate) == (2, 2)
+    stored = UsageEvent.objects.order_by("source_id")
+    assert [e.event for e in stored] == [event, event]
+    assert stored[1].properties == {"path": "C:\\temp\n", "n": 1}
+    assert stored[0].occurred_at.isoformat() == "2026-11-20T10:00:00.123456+00:00"
+    contact = Contact.objects.get()
+    assert (contact.email, contact.name, contact.account_id) == (
+        "zoé.doe@acme.test",
+        "zoé.doe",
+        acme.pk,
+    )
+    assert {e.contact_id for e in stored} == {contact.pk}
+
+
+@pytest.mark.needs_postgres
+def test_a_load_whose_account_vanished_fails_instead_of_leaving_orphans(acme):
+    """GIVEN checked rows of an account deleted since they were looked up (the events
+    have no FK constraint) WHEN the load finishes THEN it fails and writes nothing."""
+    rows = check_usage(
+        pd.DataFrame(
+            {
+                "account_external_id": ["GONE"],
+                "event": ["login"],
+                "occurred_at": ["2026-11-20T10:00:00"],
+                "contact_email": ["ana@gone.test"],
+            }
+        ),
+        Lookups(accounts={"GONE": acme.pk + 1000}),
+    ).rows
+    sink = UsageSink(Source.API)
+    sink.add(rows)
+    with (
+        pytest.raises(IntegrityError, match="1 accounts of this load were deleted"),
+        transaction.atomic(),
+    ):
+        sink.finish()
+    assert not UsageEvent.objects.exists()
+    assert not Contact.objects.exists()

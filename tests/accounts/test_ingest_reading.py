@@ -200,6 +200,38 @@ def test_same_row_hashes_to_the_same_key_and_message_id_wins():
     assert with_id["source_id"].iloc[0] == "m-1"
 
 
+def test_row_keys_stay_the_ones_earlier_loads_stored():
+    """GIVEN rows without a message ID, mixed with one that has it
+    THEN each gets the very key earlier versions computed, or a re-ingest would duplicate."""
+    rows = [
+        {"account_external_id": "A1", "event": "e", "occurred_at": "2026-11-20T10:00:00",
+         "quantity": "1", "contact_email": "Ann@x.io ", "message_id": ""},
+        {"account_external_id": "A1", "event": "e", "occurred_at": "2026-11-20T10:00:00",
+         "quantity": "1", "contact_email": "", "message_id": "m-1"},
+        {"account_external_id": " A1", "event": "e2", "occurred_at": "2026-11-20",
+         "quantity": "", "contact_email": "", "message_id": ""},
+    ]  # fmt: skip
+    checked = check_usage(_usage(rows), Lookups(accounts={"A1": 1}), now=NOW)
+    assert checked.rows["source_id"].tolist() == [
+        "h:4c0bc9f5ddd73a9433647e64f68bc7c8",
+        "m-1",
+        "h:4cad4bdf2475bbec13ace42063bbd946",
+    ]
+
+
+def test_only_malformed_addresses_among_repeated_ones_are_errors():
+    rows = [
+        {"account_external_id": "A1", "event": "e", "occurred_at": "2026-11-20T10:00:00",
+         "contact_email": email}
+        for email in ["ann@x.io", "ANN@x.io", "not-an-address", "ann@x.io", ""]
+    ]  # fmt: skip
+    checked = check_usage(_usage(rows), Lookups(accounts={"A1": 1}), now=NOW)
+    assert checked.rows["contact_email"].tolist() == ["ann@x.io", "ann@x.io", "ann@x.io", ""]
+    assert checked.errors.to_dict("records") == [
+        {"row": 4, "column": "contact_email", "reason": "“not-an-address” is not an e-mail address"}
+    ]
+
+
 def test_ticket_choices_accept_labels_in_any_case_and_refuse_others():
     frame = _usage(
         [
