@@ -21,7 +21,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_import_job_source_choices'),
+        ('accounts', '0007_alert'),
     ]
 
     operations = [
