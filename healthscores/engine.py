@@ -188,14 +188,12 @@ def overrides_in_force(scope: Scope, day: date) -> pd.DataFrame:
 def history(scope: Scope, day: date) -> pd.DataFrame:
     """Snapshots the trend and drop detection compare with: 7 and 30 days before, and
     the last week (for the previous band)."""
-    days_back = [day - timedelta(days=n) for n in TREND_DAYS]
-    rows = (
-        HealthSnapshot.objects.filter(scope.q())
-        .filter(
-            Q(day__in=days_back)
-            | Q(day__gte=day - timedelta(days=PREVIOUS_SNAPSHOT_DAYS), day__lt=day)
-        )
-        .values_list("account_id", "day", "score", "band")
+    days = {day - timedelta(days=n) for n in TREND_DAYS}
+    days.update(day - timedelta(days=n) for n in range(1, PREVIOUS_SNAPSHOT_DAYS + 1))
+    # A list of days, not a range OR'ed with them: the (account, day) index then reads
+    # these days of each account, instead of its whole history (100,000 rows a day).
+    rows = HealthSnapshot.objects.filter(scope.q(), day__in=sorted(days)).values_list(
+        "account_id", "day", "score", "band"
     )
     return pd.DataFrame.from_records(list(rows), columns=["account_id", "day", "score", "band"])
 
