@@ -108,37 +108,45 @@ def load_usage(ctx: RawContext) -> pd.DataFrame:
 def load_breadth(ctx: RawContext) -> pd.DataFrame:
     """Share of its scorecard's key events each account used in the last 30 days.
 
-    One query fetches the distinct (account, event) pairs among every scorecard's key
-    events; pandas then keeps the pairs that belong to each account's own scorecard.
+    One query counts, per account, the distinct key events of every scorecard that has
+    some (one column per scorecard: a handful); each account then reads the column of
+    its own scorecard. Counting in SQL returns one row per account instead of one per
+    (account, event) pair.
     """
-    keys = pd.DataFrame(
-        [
-            (scorecard_id, event)
-            for scorecard_id, config in ctx.scorecards.items()
-            for event in config.key_events
-        ],
-        columns=["scorecard_id", "event"],
-    ).drop_duplicates()
-    if keys.empty:
+    key_sets = {
+        pk: sorted(set(config.key_events))
+        for pk, config in ctx.scorecards.items()
+        if config.key_events
+    }
+    if not key_sets:
         return pd.DataFrame({"feature_breadth": pd.Series(dtype="float64")})
+    columns = {pk: f"used_{pk}" for pk in key_sets}
     rows = (
         DailyUsage.objects.filter(
             ctx.scope,
             day__range=(ctx.first_day(USAGE_DAYS), ctx.day),
-            event__in=sorted(set(keys["event"])),
+            event__in=sorted(set().union(*key_sets.values())),
         )
-        .values_list("account_id", "event")
-        .distinct()
+        .values("account_id")
+        .annotate(
+            **{
+                columns[pk]: Count("event", distinct=True, filter=Q(event__in=events))
+                for pk, events in key_sets.items()
+            }
+        )
         .order_by()
+        .values_list("account_id", *columns.values())
     )
-    used = pd.DataFrame.from_records(list(rows), columns=["account_id", "event"])
-    scorecard_of = ctx.accounts["scorecard_id"].rename("scorecard_id")
-    used = used.join(scorecard_of, on="account_id").merge(keys, on=["scorecard_id", "event"])
-    used_count = used.groupby("account_id").size()
-    key_count = keys.groupby("scorecard_id").size()
-    configured = scorecard_of.map(key_count)
-    share = used_count.reindex(scorecard_of.index).fillna(0) / configured
-    return pd.DataFrame({"feature_breadth": share.astype("float64")})
+    used = frame(rows, list(columns.values())).reindex(ctx.accounts.index).fillna(0)
+    scorecard_of = ctx.accounts["scorecard_id"]
+    column = scorecard_of.map({pk: index for index, pk in enumerate(key_sets)})
+    with_keys = np.flatnonzero(column.notna().to_numpy())
+    counts = np.full(len(used), np.nan)
+    counts[with_keys] = used.to_numpy()[with_keys, column.iloc[with_keys].astype("int64")]
+    configured = scorecard_of.map({pk: len(events) for pk, events in key_sets.items()})
+    return pd.DataFrame(
+        {"feature_breadth": counts / configured.to_numpy(dtype="float64")}, index=ctx.accounts.index
+    )
 
 
 def load_tickets(ctx: RawContext) -> pd.DataFrame:

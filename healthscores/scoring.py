@@ -19,6 +19,7 @@ The rules, in the order they apply:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -169,26 +170,48 @@ def score_accounts(
     return Scored(components=long[COMPONENT_COLUMNS], summary=summary)
 
 
-def components_by_account(components: pd.DataFrame) -> dict[int, dict[str, dict]]:
-    """The snapshot's JSON per account, rounded for display and stable comparison.
+def _json_numbers(values: pd.Series) -> list[str]:
+    """Floats as JSON numbers, exactly as json.dumps writes them (one C call for the
+    whole column); NaN and infinities, which JSON cannot hold, as null."""
+    numbers = values.to_numpy(dtype="float64")
+    boxed = np.where(np.isfinite(numbers), numbers, None).tolist()
+    return json.dumps(boxed)[1:-1].split(", ") if boxed else []
 
-    This is serialisation of the result (one dict per row written), not scoring.
+
+def components_json(components: pd.DataFrame) -> pd.Series:
+    """The snapshot's components per account as JSON text, indexed by account ID.
+
+    Serialisation of the result: the numbers are formatted a column at a time and each
+    account's text is joined once, because one dict and one json.dumps per account cost
+    more than the scoring itself. Values are rounded for display and stable comparison.
     """
-    rounded = components.assign(
-        raw=components["raw"].round(4),
-        score=components["score"].round(1),
-        weight=components["weight"].round(4),
-        contribution=components["contribution"].round(2),
-    )
-    result: dict[int, dict[str, dict]] = {}
-    for account_id, measure, raw, score, weight, contribution, missing in rounded.itertuples(
-        index=False, name=None
-    ):
-        result.setdefault(int(account_id), {})[measure] = {
-            "raw": None if pd.isna(raw) else float(raw),
-            "score": None if pd.isna(score) else float(score),
-            "weight": float(weight),
-            "contribution": float(contribution),
-            "missing": bool(missing),
-        }
-    return result
+    if components.empty:
+        return pd.Series(dtype="object")
+    # Rows of an account next to each other, in measure order.
+    order = np.argsort(components["account_id"].to_numpy(), kind="stable")
+    rows = components.iloc[order]
+    measures = rows["measure"].astype(str)
+    keys = measures.map({m: json.dumps(m) for m in measures.unique()}).tolist()
+    pieces = [
+        f'{key}: {{"raw": {raw}, "score": {score}, "weight": {weight}, '
+        f'"contribution": {contribution}, "missing": {missing}}}'
+        for key, raw, score, weight, contribution, missing in zip(
+            keys,
+            _json_numbers(rows["raw"].round(4)),
+            _json_numbers(rows["score"].round(1)),
+            _json_numbers(rows["weight"].round(4)),
+            _json_numbers(rows["contribution"].round(2)),
+            np.where(rows["missing"].to_numpy(dtype=bool), "true", "false").tolist(),
+            strict=True,
+        )
+    ]
+    accounts = rows["account_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, accounts[1:] != accounts[:-1]])
+    ends = np.r_[starts[1:], len(pieces)]
+    texts = ["{" + ", ".join(pieces[a:b]) + "}" for a, b in zip(starts, ends, strict=True)]
+    return pd.Series(texts, index=accounts[starts], dtype="object")
+
+
+def components_by_account(components: pd.DataFrame) -> dict[int, dict[str, dict]]:
+    """The snapshot's components per account as dicts (what the JSON text reads back as)."""
+    return {int(pk): json.loads(text) for pk, text in components_json(components).items()}
