@@ -244,7 +244,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 #: Accounts per health-recompute task: a full run is split into chunks of this many so
 #: that every worker on every machine takes a share.
-HEALTH_CHUNK_SIZE = env.int("HEALTH_CHUNK_SIZE", 2500, minimum=1)
+HEALTH_CHUNK_SIZE = env.int("HEALTH_CHUNK_SIZE", 5000, minimum=1)
 CELERY_BEAT_SCHEDULE = build_schedule(DEFAULT_ENTRIES, env)
 
 LOGGING = {
