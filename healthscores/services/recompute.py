@@ -1,9 +1,9 @@
 """Recompute jobs: requesting, claiming, chunking and finishing health recomputes.
 
 A recompute is a RecomputeRun row queued after commit. Running it plans chunks of
-accounts (RecomputeChunk rows) and fans them out to Celery, so that every worker shares
-a full run. Each chunk is claimed in the transaction
-that writes its snapshots, and the run finishes when the last chunk reports in.
+accounts (RecomputeChunk rows) and fans them out to Celery as a group, so that every
+worker shares a full run. Each chunk is claimed in the transaction that writes its
+snapshots, and the run finishes when the last chunk reports in.
 """
 
 from __future__ import annotations
@@ -152,12 +152,15 @@ def recompute_run(
             if progress:
                 progress(done, len(chunks))
     else:
+        from celery import group
+
         from healthscores.tasks import recompute_health_chunk
 
-        # Even a one-chunk run goes through the chunk task: its retries on transient
-        # database errors then cover every recompute the same way.
-        for chunk in chunks:
-            recompute_health_chunk.delay(chunk_id=chunk.pk)
+        # One Celery group: any worker on any machine takes any chunk. Even a one-chunk
+        # run goes through the chunk task, whose retries on transient database errors
+        # then cover every recompute the same way. The run row, not the group's result,
+        # tracks completion, so no result backend is needed.
+        group(recompute_health_chunk.s(chunk_id=chunk.pk) for chunk in chunks).apply_async()
     run.refresh_from_db()
     return run
 
