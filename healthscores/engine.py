@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.alerts import AlertDraft, alerts_raise
 from accounts.models import Account, Alert
+from csplatform.bulk import upsert
 from healthscores.measures import FAMILIES, MEASURES
 from healthscores.models import (
     AccountHealth,
@@ -46,7 +47,6 @@ TREND_DAYS = (7, 30)
 #: How far back "the previous snapshot" is looked for when deciding a band drop.
 PREVIOUS_SNAPSHOT_DAYS = 7
 #: Up to this many rows an upsert is one INSERT with parameters; more go through COPY.
-DIRECT_UPSERT_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -216,56 +216,6 @@ def health_frame(evaluation: Evaluation, scope: Scope) -> pd.DataFrame:
     before = past[past["day"] < day].sort_values("day").drop_duplicates("account_id", keep="last")
     health["previous_band"] = before.set_index("account_id")["band"].reindex(health.index)
     return health
-
-
-def upsert(model, rows: pd.DataFrame, *, conflict: tuple[str, ...], only_if: str = "") -> None:
-    """Insert ``rows`` (columns named like the table's) into ``model``'s table, updating
-    the rows whose ``conflict`` columns exist already (where the SQL condition
-    ``only_if`` over the table and EXCLUDED holds, when given). Call inside a transaction.
-
-    bulk_create on PostgreSQL passes a column as an array that psycopg quotes in Python
-    value by value (a second for 2,500 snapshots), so PostgreSQL gets a chunk's rows
-    through COPY into a temporary table and one INSERT … SELECT; a few rows (the accounts
-    of one ingest) go straight into one INSERT, cheaper than setting up the COPY. SQLite
-    (the embedded mode) takes an executemany of the same upsert.
-    """
-    if rows.empty:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = list(rows.columns)
-    names = ", ".join(quote(c) for c in columns)
-    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c not in conflict)
-    upsert_sql = (
-        f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {updates}"
-        + (f" WHERE {only_if}" if only_if else "")
-    )
-    # Python values, None for missing: what both drivers take row by row.
-    values = list(rows.astype(object).where(rows.notna(), None).itertuples(index=False, name=None))
-    row = f"({', '.join(['%s'] * len(columns))})"
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {row} {upsert_sql}", values)
-            return
-        if len(values) <= DIRECT_UPSERT_ROWS:
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(values))} "
-                + upsert_sql,
-                [value for row_values in values for value in row_values],
-            )
-            return
-        stage = quote(f"csp_stage_{model._meta.db_table}")
-        # Dropped at commit; emptied first because a caller's open transaction (a test,
-        # a backfill of several days) may have staged rows in it already.
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "
-            f"SELECT {names} FROM {table} WITH NO DATA"
-        )
-        cursor.execute(f"DELETE FROM {stage}")
-        with cursor.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {upsert_sql}")
 
 
 def write(

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from django.db import connection
 from django.db.models import F, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.alerts import AlertDraft, alerts_raise
 from accounts.models import Account, Alert, DailyEventContact, DailyUsage
+from csplatform.bulk import upsert
 from ttfv import rules
 from ttfv.models import Milestone, MilestoneProgress, MilestoneTemplate, Onboarding
 
@@ -230,72 +230,22 @@ def _dates_differ(new: pd.Series, old: pd.Series) -> pd.Series:
     return (new != old) & ~(new.isna() & old.isna())
 
 
-def _none(value):
-    return None if pd.isna(value) else value
-
-
-#: Column -> PostgreSQL type, for the unnest() upsert.
-ONBOARDING_COLUMNS = {
-    "account_id": "bigint", "template_id": "bigint", "started_on": "date",
-    "start_is_manual": "boolean", "target_days": "integer", "first_value_on": "date",
-    "ttfv_days": "integer", "status": "text", "computed_at": "timestamptz",
-}  # fmt: skip
-PROGRESS_COLUMNS = {
-    "account_id": "bigint", "milestone_id": "bigint", "achieved_on": "date", "source": "text",
-    "recorded_at": "timestamptz",
-}  # fmt: skip
-
-
-def _upsert(
-    table: str, columns: dict[str, str], rows: list[tuple], *, keys: list[str], fields: list[str]
-) -> None:
-    """INSERT .. ON CONFLICT (keys) DO UPDATE of ``fields`` for plain-value ``rows``.
-
-    bulk_create(update_conflicts=True) builds a model instance and prepares every value
-    through its field for each row: about 2 s per 5,000 onboardings, most of a chunk's
-    time. On PostgreSQL the rows go as one array per column in a single statement
-    (unnest), which also beats executemany's per-row round trips; SQLite, in process,
-    takes executemany.
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    quoted = ", ".join(quote(column) for column in columns)
-    conflict = f"ON CONFLICT ({', '.join(quote(key) for key in keys)}) DO UPDATE SET " + ", ".join(
-        f"{quote(field)} = excluded.{quote(field)}" for field in fields
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{kind}[]" for kind in columns.values())
-            cursor.execute(
-                f"INSERT INTO {quote(table)} ({quoted}) SELECT * FROM unnest({arrays}) {conflict}",
-                [list(values) for values in zip(*rows, strict=True)],
-            )
-        else:
-            values = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {quote(table)} ({quoted}) VALUES ({values}) {conflict}", rows
-            )
-
-
 def _upsert_onboardings(accounts: pd.DataFrame, *, fields: list[str]) -> None:
-    now = timezone.now()
     has_outcome = "status" in accounts.columns
-    rows = [
-        (
-            int(row.Index),
-            int(row.template_id),
-            _none(row.started_on),
-            bool(row.start_is_manual),
-            int(row.target_days),
-            _none(row.first_value_on) if has_outcome else None,
-            None if not has_outcome or pd.isna(row.ttfv_days) else int(row.ttfv_days),
-            str(row.status) if has_outcome else Onboarding.Status.NOT_STARTED.value,
-            now,
-        )
-        for row in accounts.itertuples()
-    ]
-    _upsert(Onboarding._meta.db_table, ONBOARDING_COLUMNS, rows, keys=["account_id"], fields=fields)
+    rows = pd.DataFrame(
+        {
+            "account_id": accounts.index.astype("int64"),
+            "template_id": accounts["template_id"].astype("int64"),
+            "started_on": accounts["started_on"],
+            "start_is_manual": accounts["start_is_manual"].astype(bool),
+            "target_days": accounts["target_days"].astype("int64"),
+            "first_value_on": accounts["first_value_on"] if has_outcome else None,
+            "ttfv_days": accounts["ttfv_days"].astype("Int64") if has_outcome else None,
+            "status": accounts["status"] if has_outcome else Onboarding.Status.NOT_STARTED.value,
+            "computed_at": timezone.now(),
+        }
+    )
+    upsert(Onboarding, rows, conflict=("account_id",), update=fields)
 
 
 def _store_auto_progress(in_scope: QuerySet, achieved: pd.DataFrame) -> None:
@@ -320,18 +270,15 @@ def _store_auto_progress(in_scope: QuerySet, achieved: pd.DataFrame) -> None:
     }
     gone = [pk for key, (pk, _day) in existing.items() if key not in wanted]
     MilestoneProgress.objects.filter(pk__in=gone).delete()
-    now = timezone.now()
-    auto = MilestoneProgress.Source.AUTO.value
-    _upsert(
-        MilestoneProgress._meta.db_table,
-        PROGRESS_COLUMNS,
-        [
-            (a, m, d, auto, now)
-            for (a, m), d in wanted.items()
-            if existing.get((a, m), (None, None))[1] != d
-        ],
-        keys=["account_id", "milestone_id"],
-        fields=["achieved_on", "source", "recorded_at"],
+    rows = pd.DataFrame.from_records(
+        [(a, m, d) for (a, m), d in wanted.items() if existing.get((a, m), (None, None))[1] != d],
+        columns=["account_id", "milestone_id", "achieved_on"],
+    ).assign(source=MilestoneProgress.Source.AUTO.value, recorded_at=timezone.now())
+    upsert(
+        MilestoneProgress,
+        rows,
+        conflict=("account_id", "milestone_id"),
+        update=("achieved_on", "source", "recorded_at"),
     )
 
 
