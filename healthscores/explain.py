@@ -21,13 +21,6 @@ TOP_MOVERS = 3
 MIN_CHANGE = 0.05
 
 MINUS = "\u2212"  # typographic minus: lines up with "+" in tables
-#: Where the account page shows the data behind each kind of evidence (HTML ids).
-EVIDENCE_ANCHORS = {
-    "usage": "usage-heading",
-    "tickets": "tickets-heading",
-    "surveys": "surveys-heading",
-    "sentiment": "health-sentiment-heading",
-}
 
 
 @dataclass(frozen=True)

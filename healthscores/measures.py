@@ -9,7 +9,7 @@ way from its ``AppConfig.ready``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -38,8 +38,7 @@ class MeasureType:
     direction: str
     points: tuple[tuple[float, float], ...]
     weight: float
-    #: Which data the account page links to when this measure moved: usage, tickets,
-    #: surveys, sentiment, onboarding.
+    #: Which data the account page links to when this measure moved: a key of EVIDENCE.
     evidence: str
 
 
@@ -51,8 +50,19 @@ class Family:
     load: Callable[[RawContext], pd.DataFrame]
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Where the Customer 360 page shows the data behind a measure."""
+
+    #: The HTML id of that part of the account page.
+    anchor: str
+    #: What "See …" links to, e.g. "usage".
+    label: str | Promise
+
+
 MEASURES: dict[str, MeasureType] = {}
 FAMILIES: dict[str, Family] = {}
+EVIDENCE: dict[str, Evidence] = {}
 
 
 def register_measure(measure: MeasureType) -> None:
@@ -63,9 +73,20 @@ def register_family(family: Family) -> None:
     FAMILIES[family.key] = family
 
 
+def register_evidence(key: str, evidence: Evidence) -> None:
+    EVIDENCE[key] = evidence
+
+
 def measure_label(key: str) -> str:
     measure = MEASURES.get(key)
     return str(measure.label) if measure else key
+
+
+def registry_order(keys: Iterable[str]) -> list[str]:
+    """Measure keys in the registry's order, unknown ones last by key: the order of the
+    measure tables and the API (a snapshot's jsonb does not keep key order)."""
+    order = {key: index for index, key in enumerate(MEASURES)}
+    return sorted(keys, key=lambda key: (order.get(key, len(order)), key))
 
 
 def _builtin() -> None:
@@ -73,6 +94,10 @@ def _builtin() -> None:
 
     for family in raw_values.BUILTIN_FAMILIES:
         register_family(family)
+    register_evidence("usage", Evidence("usage-heading", _("usage")))
+    register_evidence("tickets", Evidence("tickets-heading", _("tickets")))
+    register_evidence("surveys", Evidence("surveys-heading", _("survey answers")))
+    register_evidence("sentiment", Evidence("health-sentiment-heading", _("sentiment history")))
     for measure in (
         MeasureType(
             key="active_users",

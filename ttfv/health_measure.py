@@ -11,7 +11,15 @@ from __future__ import annotations
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
-from healthscores.measures import LOWER, Family, MeasureType, register_family, register_measure
+from healthscores.measures import (
+    LOWER,
+    Evidence,
+    Family,
+    MeasureType,
+    register_evidence,
+    register_family,
+    register_measure,
+)
 from healthscores.raw_values import RawContext
 from ttfv.models import Onboarding
 from ttfv.rules import time_used
@@ -46,3 +54,5 @@ def load_onboarding(ctx: RawContext) -> pd.DataFrame:
 def register() -> None:
     register_family(Family("onboarding", load_onboarding))
     register_measure(MEASURE)
+    # The onboarding section of the account page (ttfv's AccountSection) shows the data.
+    register_evidence("onboarding", Evidence("onboarding", _("onboarding milestones")))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from healthscores import charts, explain
 from healthscores.engine import TREND_DAYS
-from healthscores.measures import MEASURES
+from healthscores.measures import EVIDENCE, MEASURES, measure_label, registry_order
 from healthscores.models import (
     AccountHealth,
     Band,
@@ -142,17 +142,15 @@ def scorecard_for(account: Account) -> Scorecard:
 
 
 def _measure_rows(components: dict[str, dict[str, Any]]) -> list[MeasureRow]:
-    """In registry order (JSON object key order does not survive PostgreSQL's jsonb)."""
-    order = {key: index for index, key in enumerate(MEASURES)}
     rows = []
-    for key in sorted(components, key=lambda k: (order.get(k, len(order)), k)):
+    for key in registry_order(components):
         component = components[key]
         measure = MEASURES.get(key)
         missing = bool(component.get("missing"))
         rows.append(
             MeasureRow(
                 key=key,
-                label=str(measure.label) if measure else key,
+                label=measure_label(key),
                 description=str(measure.description) if measure else "",
                 raw=explain.format_raw(
                     measure.unit if measure else "", None if missing else component.get("raw")
@@ -167,26 +165,20 @@ def _measure_rows(components: dict[str, dict[str, Any]]) -> list[MeasureRow]:
 
 
 def _mover_rows(now: dict, then: dict) -> list[MoverRow]:
-    evidence_labels = {
-        "usage": _("usage"),
-        "tickets": _("tickets"),
-        "surveys": _("survey answers"),
-        "sentiment": _("sentiment history"),
-    }
     rows = []
     for mover in explain.movers(now, then):
         measure = MEASURES.get(mover.measure)
         unit = measure.unit if measure else ""
-        evidence = measure.evidence if measure else ""
+        evidence = EVIDENCE.get(measure.evidence) if measure else None
         rows.append(
             MoverRow(
                 key=mover.measure,
-                label=str(measure.label) if measure else mover.measure,
+                label=measure_label(mover.measure),
                 change=mover.change,
                 raw_then=explain.format_raw(unit, mover.raw_then),
                 raw_now=explain.format_raw(unit, mover.raw_now),
-                anchor=explain.EVIDENCE_ANCHORS.get(evidence, ""),
-                evidence=str(evidence_labels.get(evidence, evidence)),
+                anchor=evidence.anchor if evidence else "",
+                evidence=str(evidence.label) if evidence else "",
             )
         )
     return rows

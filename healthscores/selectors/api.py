@@ -11,7 +11,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, User
-from healthscores.measures import MEASURES
+from healthscores.measures import MEASURES, measure_label, registry_order
 from healthscores.models import AccountHealth, HealthSnapshot
 from healthscores.services import today_utc
 
@@ -76,15 +76,14 @@ class AccountHealthDetail:
 
 def components_list(components: dict[str, dict[str, Any]]) -> list[Component]:
     """A snapshot's components in the registry's order (unknown measures last, by key)."""
-    order = {key: index for index, key in enumerate(MEASURES)}
     rows = []
-    for key in sorted(components, key=lambda k: (order.get(k, len(order)), k)):
+    for key in registry_order(components):
         values = components[key]
         measure = MEASURES.get(key)
         rows.append(
             Component(
                 key=key,
-                label=str(measure.label) if measure else key,
+                label=measure_label(key),
                 unit=measure.unit if measure else "",
                 raw=values.get("raw"),
                 score=values.get("score"),

@@ -31,10 +31,7 @@ AT_RISK_SHOWN = 10
 SUMMARY_BANDS = (Band.RED, Band.YELLOW, Band.GREEN, Band.INSUFFICIENT)
 
 HEALTH_FILTER_CHOICES: list[tuple[str, str | Promise]] = [
-    (Band.RED, _("Red")),
-    (Band.YELLOW, _("Yellow")),
-    (Band.GREEN, _("Green")),
-    (Band.INSUFFICIENT, _("Insufficient data")),
+    *Band.choices,
     (AT_RISK, _("Red or yellow")),
     (NOT_SCORED, _("Not scored yet")),
 ]
