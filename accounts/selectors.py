@@ -416,3 +416,11 @@ def alert_for_user(*, user: User, alert_id: int) -> Alert:
 def unread_alert_count(user: User) -> int:
     """The navigation's badge: one COUNT served by the partial index of open alerts."""
     return Alert.objects.for_user(user).unacknowledged().count()
+
+
+def usage_event_names(*, limit: int | None = None) -> list[str]:
+    """Every event name in the usage rollups, sorted: what health key events and
+    onboarding rules can name. One DISTINCT over DailyUsage, a scan of that table on a
+    large install: for admin pages, not hot paths."""
+    names = DailyUsage.objects.order_by("event").values_list("event", flat=True).distinct()
+    return list(names[:limit] if limit is not None else names)

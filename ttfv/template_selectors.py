@@ -8,16 +8,15 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Account, DailyUsage
+from accounts.models import Account
+from accounts.selectors import usage_event_names
 from ttfv.engine import default_template_ensure
 from ttfv.models import Milestone, MilestoneTemplate, Onboarding
 
 
 def known_events() -> list[str]:
-    """Every event name in the usage rollups, sorted: the only names a usage rule can
-    ever match. One DISTINCT query; the rollups have one row per account, day and event,
-    so on a large install this is a scan of that table (an admin page, not a hot path)."""
-    return list(DailyUsage.objects.order_by("event").values_list("event", flat=True).distinct())
+    """Every event name in the usage rollups: the only names a usage rule can match."""
+    return usage_event_names()
 
 
 @dataclass(frozen=True)

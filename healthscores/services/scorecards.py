@@ -20,7 +20,8 @@ from django.db import transaction
 from django.db.models import Count, ProtectedError, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, DailyUsage, User
+from accounts.models import Account, User
+from accounts.selectors import usage_event_names
 from healthscores import engine, preview
 from healthscores.measures import MEASURES
 from healthscores.models import (
@@ -168,11 +169,7 @@ def scorecard_accounts(scorecard: Scorecard) -> QuerySet[Account]:
 
 def known_events() -> list[str]:
     """Event names that occur in the usage rollups, for picking key events."""
-    return list(
-        DailyUsage.objects.order_by("event")
-        .values_list("event", flat=True)
-        .distinct()[:KNOWN_EVENTS_LIMIT]
-    )
+    return usage_event_names(limit=KNOWN_EVENTS_LIMIT)
 
 
 @dataclass(frozen=True)
