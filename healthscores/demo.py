@@ -4,6 +4,7 @@ trends, "why it changed" and the history chart have something true to show."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -51,6 +52,16 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
+def _configure(scorecard: Scorecard, **changes) -> None:
+    """Save a new version of ``scorecard`` with ``changes``, unless it has them already."""
+    draft = services.draft_of(scorecard, scorecard.measures.all())
+    wanted = dataclasses.replace(draft, **changes)
+    if wanted != draft:
+        services.scorecard_save(
+            scorecard_id=scorecard.pk, draft=wanted, user=None, expected_version=scorecard.version
+        )
+
+
 @transaction.atomic
 def seed_health_demo(
     *, accounts: AccountQuerySet | None = None, seed: int = 42, days: int = HISTORY_DAYS
@@ -58,23 +69,15 @@ def seed_health_demo(
     """Idempotent: sentiments and overrides are replaced, snapshots recomputed."""
     rng = random.Random(seed)
     today = services.today_utc()
-    default = default_scorecard_ensure()
-    default.key_events = KEY_EVENTS
-    default.save(update_fields=["key_events", "updated_at"])
-    enterprise, _ = Scorecard.objects.get_or_create(
-        segment="Enterprise",
-        defaults={
-            "name": "Enterprise",
-            "red_below": 45,
-            "green_from": 75,
-            "key_events": KEY_EVENTS,
-        },
+    # Configured through the editor's own services, so the demo's scorecards have the
+    # version history a real one would.
+    _configure(default_scorecard_ensure(), key_events=tuple(KEY_EVENTS))
+    enterprise = Scorecard.objects.filter(segment="Enterprise").first()
+    _configure(
+        enterprise or services.scorecard_create(segment="Enterprise", user=None),
+        red_below=45,
+        green_from=75,
     )
-    if not enterprise.measures.exists():
-        for measure in default.measures.all():
-            measure.pk = None
-            measure.scorecard = enterprise
-            measure.save()
 
     accounts = list((accounts or Account.objects.all()).order_by("pk"))
     Sentiment.objects.filter(account__in=accounts).delete()

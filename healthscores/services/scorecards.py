@@ -199,7 +199,7 @@ def scorecard_editor_data(*, scorecard_id: int) -> EditorData:
 # --- Writes ------------------------------------------------------------------------
 
 
-def scorecard_create(*, segment: str, user: User) -> Scorecard:
+def scorecard_create(*, segment: str, user: User | None) -> Scorecard:
     """A scorecard for ``segment``, starting as a copy of the default's configuration."""
     segment = segment.strip()
     if not segment:
@@ -267,7 +267,7 @@ def scorecard_delete(*, scorecard: Scorecard) -> None:
 
 
 def scorecard_save(
-    *, scorecard_id: int, draft: ScorecardDraft, user: User, expected_version: int
+    *, scorecard_id: int, draft: ScorecardDraft, user: User | None, expected_version: int
 ) -> Scorecard:
     """Save ``draft`` as the next version and queue today's recompute for everyone.
 
