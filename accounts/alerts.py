@@ -55,7 +55,15 @@ def alerts_raise(drafts: Iterable[AlertDraft]) -> None:
     # The unique (recipient, dedupe_key) index decides what is new, also between two
     # workers raising the same alert at the same moment.
     Alert.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    transaction.on_commit(alert_emails_send)
+    # The mail goes out from a worker, after commit: a page never waits on SMTP, and a
+    # rolled-back change e-mails no one.
+    from accounts.tasks import send_alert_emails
+
+    transaction.on_commit(send_alert_emails.delay)
+
+
+#: Alerts read per query while e-mailing; a big fan-out is sent in several batches.
+EMAIL_BATCH = 500
 
 
 def alert_emails_send() -> int:
@@ -65,8 +73,22 @@ def alert_emails_send() -> int:
     workers never send the same one; a failed send gives the claim back for next time.
     """
     sent = 0
-    pending = Alert.objects.filter(emailed_at__isnull=True).select_related("recipient")
-    for alert in pending.order_by("pk")[:500]:
+    last_pk = 0
+    while True:
+        batch = list(
+            Alert.objects.filter(emailed_at__isnull=True, pk__gt=last_pk)
+            .select_related("recipient")
+            .order_by("pk")[:EMAIL_BATCH]
+        )
+        if not batch:
+            return sent
+        last_pk = batch[-1].pk
+        sent += _send_batch(batch)
+
+
+def _send_batch(alerts: list[Alert]) -> int:
+    sent = 0
+    for alert in alerts:
         claimed = Alert.objects.filter(pk=alert.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
         )
@@ -94,7 +116,7 @@ def _alert_text(alert: Alert) -> str:
     if alert.url:
         lines.append(_("Open it: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + alert.url})
     lines.append(
-        _("Acknowledge it in your alert inbox: %(url)s")
+        _("All your notifications: %(url)s")
         % {"url": settings.SITE_URL.rstrip("/") + reverse("accounts:alerts")}
     )
     return "\n".join(lines)

@@ -247,6 +247,11 @@ CELERY_TIMEZONE = "UTC"
 HEALTH_CHUNK_SIZE = env.int("HEALTH_CHUNK_SIZE", 5000, minimum=1)
 CELERY_BEAT_SCHEDULE = build_schedule(DEFAULT_ENTRIES, env)
 
+# --- Feedback board ------------------------------------------------------------------
+#: Posts per person per rolling hour; beyond them the page and the API answer 429.
+FEEDBACK_IDEAS_PER_HOUR = env.int("FEEDBACK_IDEAS_PER_HOUR", 5, minimum=1)
+FEEDBACK_COMMENTS_PER_HOUR = env.int("FEEDBACK_COMMENTS_PER_HOUR", 30, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,10 +1,11 @@
 """The idea board and the PM triage view."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from accounts.roles import ALL_ROLES, Role
 from csplatform.access import allow
+from feedback.models import Idea
 
 
 @allow(ALL_ROLES)
@@ -15,3 +16,9 @@ def board(request: HttpRequest) -> HttpResponse:
 @allow(Role.PM, Role.ADMIN)
 def triage(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/triage.html")
+
+
+@allow(ALL_ROLES)
+def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_object_or_404(Idea.objects.visible_to(request.user), pk=pk)
+    return render(request, "feedback/idea_detail.html", {"idea": idea})

@@ -1,0 +1,20 @@
+"""Writes of the feedback board. Each function is one business action, atomic and
+keyword-only; views, the API and tasks call these and nothing lower."""
+
+from feedback.services.comments import comment_add
+from feedback.services.follows import follow_set
+from feedback.services.ideas import idea_create, idea_update
+from feedback.services.status import idea_status_change, notify_after_commit
+from feedback.services.votes import VoteClosed, vote_cast, vote_withdraw
+
+__all__ = [
+    "VoteClosed",
+    "comment_add",
+    "follow_set",
+    "idea_create",
+    "idea_status_change",
+    "idea_update",
+    "notify_after_commit",
+    "vote_cast",
+    "vote_withdraw",
+]

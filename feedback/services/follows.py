@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from feedback.models import Follow, Idea
+
+
+def follow_set(*, idea: Idea, user, following: bool = True) -> bool:
+    """Follow or unfollow; repeating either is harmless. Returns whether they follow."""
+    if following:
+        # ignore_conflicts: a double click, or a vote following at the same moment,
+        # meets the unique constraint instead of a read-then-write race.
+        Follow.objects.bulk_create([Follow(idea=idea, user=user)], ignore_conflicts=True)
+    else:
+        Follow.objects.filter(idea=idea, user=user).delete()
+    return following

@@ -1,0 +1,90 @@
+"""What the product team plans and ships, as the public sees it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Column(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SHIPPED = "shipped", _("Shipped")
+
+
+validate_quarter = RegexValidator(
+    r"^\d{4}-Q[1-4]$", _("Write the quarter as YYYY-Qn, for example 2027-Q1.")
+)
+
+
+class RoadmapItemQuerySet(models.QuerySet):
+    def public(self) -> RoadmapItemQuerySet:
+        return self.filter(is_public=True)
+
+    def visible_to(self, user) -> RoadmapItemQuerySet:
+        """Product managers and admins see drafts too; everyone else the public items."""
+        from accounts.roles import Role
+
+        if user.is_authenticated and user.role in {Role.PM, Role.ADMIN}:
+            return self
+        return self.public()
+
+
+class RoadmapItem(models.Model):
+    Column = Column
+
+    title = models.CharField(_("title"), max_length=160)
+    #: Public Markdown; ``description_html`` is its sanitised rendering, made on write.
+    description = models.TextField(_("public description"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    column = models.CharField(
+        _("column"), max_length=16, choices=Column.choices, default=Column.PLANNED
+    )
+    #: Order within the column, 0 first; the editor rewrites a column's positions at once.
+    position = models.PositiveIntegerField(_("position"), default=0)
+    target_quarter = models.CharField(
+        _("target quarter"), max_length=7, blank=True, validators=[validate_quarter]
+    )
+    ideas = models.ManyToManyField(
+        "feedback.Idea", verbose_name=_("linked ideas"), blank=True, related_name="roadmap_items"
+    )
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Shown on the public roadmap and changelog.")
+    )
+    shipped_on = models.DateField(_("shipped on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RoadmapItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roadmap item")
+        verbose_name_plural = _("roadmap items")
+        ordering = ["column", "position", "pk"]
+        constraints = [
+            # Shipped ⇔ has a ship date: the changelog sorts and the feed dates by it.
+            models.CheckConstraint(
+                condition=(Q(column=Column.SHIPPED) & Q(shipped_on__isnull=False))
+                | (~Q(column=Column.SHIPPED) & Q(shipped_on__isnull=True)),
+                name="roadmap_item_shipped_has_date",
+                violation_error_message=_("A shipped item has a ship date, and only then."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["column", "position"], name="roadmap_column_idx"),
+            # The changelog: public shipped items, newest first.
+            models.Index(
+                fields=["-shipped_on", "-id"],
+                condition=Q(is_public=True, shipped_on__isnull=False),
+                name="roadmap_changelog_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
