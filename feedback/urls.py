@@ -1,11 +1,11 @@
 from django.urls import path
 
-from feedback import views
+from feedback.views import board, triage
 
 app_name = "feedback"
 
 urlpatterns = [
-    path("", views.board, name="board"),
-    path("<int:pk>/", views.idea_detail, name="idea"),
-    path("triage/", views.triage, name="triage"),
+    path("", board.board, name="board"),
+    path("<int:pk>/", board.idea_detail, name="idea"),
+    path("triage/", triage.triage, name="triage"),
 ]

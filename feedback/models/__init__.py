@@ -10,6 +10,7 @@ from feedback.models.ideas import (
     Tag,
     Vote,
 )
+from feedback.models.risk import ProductRisk, ProductRiskAccount, RiskRule
 
 __all__ = [
     "Category",
@@ -18,6 +19,9 @@ __all__ = [
     "Idea",
     "IdeaQuerySet",
     "IdeaTicket",
+    "ProductRisk",
+    "ProductRiskAccount",
+    "RiskRule",
     "StatusChange",
     "StatusLabel",
     "Tag",

@@ -1,9 +1,9 @@
-"""The idea board and the PM triage view."""
+"""The idea board and an idea's page."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from accounts.roles import ALL_ROLES, Role
+from accounts.roles import ALL_ROLES
 from csplatform.access import allow
 from feedback.models import Idea
 
@@ -11,11 +11,6 @@ from feedback.models import Idea
 @allow(ALL_ROLES)
 def board(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/board.html")
-
-
-@allow(Role.PM, Role.ADMIN)
-def triage(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/triage.html")
 
 
 @allow(ALL_ROLES)

@@ -1,0 +1,1 @@
+"""Reads of the feedback app that depend on who asks; one module per page family."""
