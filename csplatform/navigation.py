@@ -39,6 +39,7 @@ MAIN_NAV = [
     NavItem(_("Health scorecards"), "healthscores:scorecards", group="manage"),
     NavItem(_("Recompute jobs"), "healthscores:runs", group="manage"),
     NavItem(_("Onboarding milestones"), "ttfv:templates", group="manage"),
+    NavItem(_("Roadmap editor"), "roadmap:editor", group="manage"),
     NavItem(_("API docs"), "api-docs", group="manage"),
 ]
 
