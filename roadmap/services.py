@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,8 @@ ADVANCES_FROM: dict[str, frozenset[str]] = {
         {IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW, IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS}
     ),
 }
+#: Key of the PostgreSQL advisory lock that serialises roadmap writes ("RDMP" in ASCII).
+BOARD_LOCK_KEY = 0x52444D50
 #: Text fields an editor may change with ``item_update``.
 EDITABLE_FIELDS = ("title", "description", "target_quarter")
 
@@ -54,7 +56,8 @@ def item_create(
     ideas: Iterable[Idea] = (),
 ) -> RoadmapItem:
     """Add an item at the end of ``column``; a public one moves its ideas along."""
-    rows = _lock_columns([column])
+    _lock_board()
+    rows = _column_rows([column])
     item = RoadmapItem(
         title=title.strip(),
         description=description,
@@ -93,7 +96,8 @@ def item_update(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"item_update() cannot change {', '.join(sorted(unknown))}")
-    item = RoadmapItem.objects.select_for_update().get(pk=item.pk)
+    _lock_board()
+    item = RoadmapItem.objects.get(pk=item.pk)
     wanted: set[int] | None = None
     if ideas is not None:
         wanted = {idea.pk for idea in ideas}
@@ -122,8 +126,8 @@ def item_update(
 @transaction.atomic
 def item_delete(*, item: RoadmapItem) -> None:
     """Remove an item; the rest of its column closes the gap. Ideas keep their status."""
-    column = item.column
-    _lock_columns([column])
+    _lock_board()
+    column = RoadmapItem.objects.get(pk=item.pk).column
     RoadmapItem.objects.filter(pk=item.pk).delete()
     _renumber(list(RoadmapItem.objects.filter(column=column).order_by("position", "pk")))
 
@@ -137,15 +141,16 @@ def item_move(
 ) -> RoadmapItem:
     """Put ``item`` at ``position`` (clamped; ``None`` = last) of ``column``.
 
-    The positions of the column(s) involved are rewritten to 0..n-1 in one go, under a
-    lock on their rows, so two editors moving cards at once cannot leave gaps or ties.
+    The positions of the column(s) involved are rewritten to 0..n-1 in one go, under the
+    board lock, so two editors moving cards at once cannot leave gaps or ties.
     Into "shipped" stamps today's date and ships the item; out of it clears the date.
     """
     if column not in Column.values:
         raise ValueError(f"unknown column {column!r}")
-    item = RoadmapItem.objects.select_for_update().get(pk=item.pk)
+    _lock_board()
+    item = RoadmapItem.objects.get(pk=item.pk)
     source = item.column
-    rows = _lock_columns({source, column})
+    rows = _column_rows({source, column})
     target = [row for row in rows if row.column == column and row.pk != item.pk]
     index = len(target) if position is None else max(0, min(position, len(target)))
     target.insert(index, item)
@@ -166,7 +171,8 @@ def item_move(
 def item_publish(*, item: RoadmapItem, public: bool, actor=None) -> RoadmapItem:
     """Show or hide an item on the public pages. Publishing tells the ideas' people
     what the item means for them, as if it had just arrived in its column."""
-    item = RoadmapItem.objects.select_for_update().get(pk=item.pk)
+    _lock_board()
+    item = RoadmapItem.objects.get(pk=item.pk)
     if item.is_public == public:
         return item
     item.is_public = public
@@ -183,7 +189,8 @@ def item_publish(*, item: RoadmapItem, public: bool, actor=None) -> RoadmapItem:
 def item_link_ideas(*, item: RoadmapItem, ideas: Iterable[Idea], actor=None) -> list[Idea]:
     """Link ideas to the item; returns the newly linked ones. A merged idea is linked
     as its target (the merge moved its votes and followers there)."""
-    item = RoadmapItem.objects.select_for_update().get(pk=item.pk)
+    _lock_board()
+    item = RoadmapItem.objects.get(pk=item.pk)
     pks = {idea.merged_into_id or idea.pk for idea in ideas}
     pks -= set(item.ideas.values_list("pk", flat=True))
     new = list(Idea.objects.filter(pk__in=pks).exclude(status=IdeaStatus.MERGED).order_by("pk"))
@@ -196,6 +203,7 @@ def item_link_ideas(*, item: RoadmapItem, ideas: Iterable[Idea], actor=None) -> 
 @transaction.atomic
 def item_unlink_ideas(*, item: RoadmapItem, ideas: Iterable[Idea]) -> None:
     """Unlink ideas; their statuses stay what they are (a PM changes them in triage)."""
+    _lock_board()
     item.ideas.remove(*ideas)
 
 
@@ -207,19 +215,28 @@ def _today():
     return timezone.now().date()
 
 
-def _lock_columns(columns: Iterable[str]) -> list[RoadmapItem]:
-    """Lock and read the rows of ``columns`` in board order.
+def _lock_board() -> None:
+    """Serialise the roadmap's writers until the transaction ends.
 
-    Locking whole columns (a few dozen rows) serialises editors working on the same
-    columns; the ORDER BY pk in the lock query keeps lock order stable between them.
+    Positions are a property of whole columns (dense 0..n-1), and an item being created
+    has no row to lock yet, so row locks cannot protect them; one transaction-scoped
+    advisory lock can, and roadmap edits are rare enough that serialising them costs
+    nothing. Taking it first in every service also gives one lock order: no deadlocks
+    between a move, an edit and a delete of the same item. SQLite serialises writers
+    itself. Re-entrant: nested services take it again at no cost.
     """
-    locked = list(
-        RoadmapItem.objects.select_for_update()
-        .filter(column__in=list(columns))
-        .order_by("pk")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BOARD_LOCK_KEY])
+
+
+def _column_rows(columns: Iterable[str]) -> list[RoadmapItem]:
+    """The rows of ``columns`` in board order (read under the board lock)."""
+    return list(
+        RoadmapItem.objects.filter(column__in=list(columns))
+        .order_by("position", "pk")
         .only("pk", "column", "position")
     )
-    return sorted(locked, key=lambda row: (row.position, row.pk))
 
 
 def _renumber(rows: list[RoadmapItem]) -> None:
