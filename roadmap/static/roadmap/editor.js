@@ -5,9 +5,15 @@
 (function () {
   "use strict";
 
+  // A button at the edge of the board comes back disabled (the last column has no
+  // "next"): then the card's title link takes the focus instead.
   document.body.addEventListener("htmx:afterSwap", function () {
     var target = document.querySelector("#editor-board [data-autofocus]");
-    if (target && !target.disabled) target.focus();
+    if (!target) return;
+    if (target.disabled) {
+      target = target.closest(".roadmap-editor-card").querySelector(".roadmap-card-title a");
+    }
+    if (target) target.focus();
   });
 
   document.addEventListener("keydown", function (event) {
