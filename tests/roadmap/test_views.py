@@ -376,3 +376,15 @@ def test_delete_asks_first_then_deletes(client_for, pm):
     response = client.post(url)
     assert response.status_code == 302
     assert not RoadmapItem.objects.exists()
+
+
+def test_admin_site_shows_items_read_only(client_for, admin_user):
+    item = RoadmapItemFactory(title="Looked at")
+    client = client_for(admin_user)
+    assert "Looked at" in client.get("/admin/roadmap/roadmapitem/").content.decode()
+    assert client.get(f"/admin/roadmap/roadmapitem/{item.pk}/change/").status_code == 200
+    assert client.get("/admin/roadmap/roadmapitem/add/").status_code == 403
+    response = client.post(f"/admin/roadmap/roadmapitem/{item.pk}/change/", {"title": "Changed"})
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.title == "Looked at"
