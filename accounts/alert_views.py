@@ -1,4 +1,5 @@
-"""The alert inbox: a person's own alerts, and acknowledging them."""
+"""The notifications page (the alert inbox): a person's own alerts and notifications,
+and marking them read. Open to every signed-in role: each sees only their own."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import alerts as alert_services
 from accounts import selectors
-from accounts.roles import STAFF_ROLES
+from accounts.roles import ALL_ROLES, STAFF_ROLES
 from csplatform.access import allow
 
 PAGE_SIZE = 25
@@ -26,15 +28,25 @@ def _tab(value: str | None) -> str:
     return value if value in TABS else TABS[0]
 
 
-@allow(STAFF_ROLES)
+def _shows_accounts(user) -> bool:
+    """Staff see which account an alert is about; a customer's notifications are about
+    ideas, and the account pages are not theirs to open."""
+    return user.role in STAFF_ROLES
+
+
+@allow(ALL_ROLES)
 def alert_list(request: HttpRequest) -> HttpResponse:
     tab = _tab(request.GET.get("tab"))
     alerts = selectors.alert_inbox(user=request.user, only_open=tab == "open")
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/alerts.html", {"page": page, "tab": tab})
+    return render(
+        request,
+        "accounts/alerts.html",
+        {"page": page, "tab": tab, "show_account": _shows_accounts(request.user)},
+    )
 
 
-@allow(STAFF_ROLES)
+@allow(ALL_ROLES)
 @require_POST
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Acknowledge one of your own alerts (404 for anyone else's).
@@ -54,11 +66,34 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
                 "tab": tab,
                 "unread_alerts": selectors.unread_alert_count(request.user),
                 "oob_count": True,
+                "show_account": _shows_accounts(request.user),
             },
         )
-    messages.success(request, _("Alert acknowledged."))
+    messages.success(request, _("Marked as read."))
     query = {"tab": tab}
     page = request.POST.get("page", "")
     if page.isdigit():
         query["page"] = page
     return redirect(reverse("accounts:alerts") + "?" + urlencode(query))
+
+
+@allow(ALL_ROLES)
+@require_POST
+def alert_acknowledge_all(request: HttpRequest) -> HttpResponse:
+    """Mark every one of your unread notifications as read, then back to the list."""
+    count = alert_services.alerts_acknowledge_all(user=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked as read.",
+                "%(count)d notifications marked as read.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("Nothing was unread."))
+    return redirect(
+        reverse("accounts:alerts") + "?" + urlencode({"tab": _tab(request.POST.get("tab"))})
+    )

@@ -29,4 +29,9 @@ urlpatterns += [
         alert_views.alert_acknowledge,
         name="alert_acknowledge",
     ),
+    path(
+        "alerts/acknowledge-all/",
+        alert_views.alert_acknowledge_all,
+        name="alert_acknowledge_all",
+    ),
 ]

@@ -33,12 +33,13 @@ MAIN_NAV = [
     NavItem(_("Ideas"), "feedback:board"),
     NavItem(_("Roadmap"), "roadmap:public"),
     NavItem(_("Changelog"), "roadmap:changelog"),
-    NavItem(_("Alerts"), "accounts:alerts", count="accounts.selectors.unread_alert_count"),
+    NavItem(_("Notifications"), "accounts:alerts", count="accounts.selectors.unread_alert_count"),
     NavItem(_("Getting started"), "accounts:getting_started", group="manage"),
     NavItem(_("Import data"), "accounts:import", group="manage"),
     NavItem(_("Health scorecards"), "healthscores:scorecards", group="manage"),
     NavItem(_("Recompute jobs"), "healthscores:runs", group="manage"),
     NavItem(_("Onboarding milestones"), "ttfv:templates", group="manage"),
+    NavItem(_("Roadmap editor"), "roadmap:editor", group="manage"),
     NavItem(_("API docs"), "api-docs", group="manage"),
 ]
 

@@ -1,10 +1,21 @@
 from django.urls import path
 
-from roadmap import views
+from csplatform.access import public
+from roadmap import editor_views, views
+from roadmap.feeds import ChangelogFeed
 
 app_name = "roadmap"
 
 urlpatterns = [
     path("roadmap/", views.public_roadmap, name="public"),
     path("changelog/", views.changelog, name="changelog"),
+    path("changelog/feed/", public(ChangelogFeed()), name="feed"),
+    # The product managers' editor.
+    path("roadmap/edit/", editor_views.editor, name="editor"),
+    path("roadmap/edit/new/", editor_views.item_new, name="item_new"),
+    path("roadmap/edit/ideas/", editor_views.idea_search, name="idea_search"),
+    path("roadmap/edit/<int:pk>/", editor_views.item_edit, name="item_edit"),
+    path("roadmap/edit/<int:pk>/move/", editor_views.item_move, name="item_move"),
+    path("roadmap/edit/<int:pk>/publish/", editor_views.item_publish, name="item_publish"),
+    path("roadmap/edit/<int:pk>/delete/", editor_views.item_delete, name="item_delete"),
 ]

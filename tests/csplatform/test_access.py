@@ -21,6 +21,9 @@ PAGES = {
     "feedback:triage": [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK],
     "roadmap:public": [OK, OK, OK, OK, OK],
     "roadmap:changelog": [OK, OK, OK, OK, OK],
+    "roadmap:feed": [OK, OK, OK, OK, OK],
+    "roadmap:editor": [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK],
+    "accounts:alerts": [LOGIN, OK, OK, OK, OK],
     "healthz": [OK, OK, OK, OK, OK],
     "login": [OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
 }

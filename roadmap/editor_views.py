@@ -1,0 +1,158 @@
+"""The product managers' roadmap editor: the board with drafts, the item form, and the
+htmx actions that move, publish and delete items. Each action answers an htmx request
+with the updated board and a plain form post with a redirect to it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from csplatform.access import allow
+from roadmap import selectors, services
+from roadmap.forms import RoadmapItemForm
+from roadmap.models import Column
+
+EDITORS = (Role.PM, Role.ADMIN)
+COLUMNS = list(Column.values)
+#: The move buttons: how each changes (column index, position).
+DIRECTIONS = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}
+
+
+def _board(request: HttpRequest, *, status: str = "", focus: tuple[int, str] | None = None):
+    context = {
+        "columns": selectors.editor_board(user=request.user),
+        "status_message": status,
+        "focus_item": focus[0] if focus else None,
+        "focus_action": focus[1] if focus else "",
+    }
+    return render(request, "roadmap/_editor_board.html", context)
+
+
+def _done(request: HttpRequest, message: str, *, focus: tuple[int, str] | None = None):
+    if request.htmx:
+        return _board(request, status=message, focus=focus)
+    messages.success(request, message)
+    return redirect("roadmap:editor")
+
+
+@allow(EDITORS)
+def editor(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "roadmap/editor.html", {"columns": selectors.editor_board(user=request.user)}
+    )
+
+
+@allow(EDITORS)
+def item_new(request: HttpRequest) -> HttpResponse:
+    form = RoadmapItemForm(request.POST or None, initial={"column": request.GET.get("column")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.item_create(
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                column=data["column"],
+                target_quarter=data["target_quarter"],
+                is_public=data["is_public"],
+                ideas=data["ideas"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("“%(title)s” added to the roadmap.") % {"title": item})
+            return redirect("roadmap:editor")
+    return render(request, "roadmap/item_form.html", {"form": form, "item": None})
+
+
+@allow(EDITORS)
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.editor_item(user=request.user, pk=pk)
+    if request.method == "POST":
+        form = RoadmapItemForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = services.item_update(
+                    item=item,
+                    actor=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    target_quarter=data["target_quarter"],
+                    column=data["column"],
+                    is_public=data["is_public"],
+                    ideas=data["ideas"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("“%(title)s” saved.") % {"title": item})
+                return redirect("roadmap:editor")
+    else:
+        form = RoadmapItemForm.for_item(item)
+    return render(request, "roadmap/item_form.html", {"form": form, "item": item})
+
+
+@allow(EDITORS)
+def idea_search(request: HttpRequest) -> HttpResponse:
+    """Ideas matching the editor's search box, as boxes to tick into the form."""
+    chosen = [int(pk) for pk in request.GET.getlist("ideas") if pk.isdigit()]
+    text = request.GET.get("q", "")
+    ideas = selectors.linkable_ideas(user=request.user, text=text, exclude=chosen)
+    return render(request, "roadmap/_idea_results.html", {"ideas": ideas, "q": text})
+
+
+@allow(EDITORS)
+@require_POST
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move with a button (``direction``) or by drag and drop (``column`` + ``position``)."""
+    item = selectors.editor_item(user=request.user, pk=pk)
+    direction = request.POST.get("direction", "")
+    if direction in DIRECTIONS:
+        column_step, position_step = DIRECTIONS[direction]
+        column_index = COLUMNS.index(item.column) + column_step
+        position = item.position + position_step
+        if not 0 <= column_index < len(COLUMNS) or position < 0:
+            return HttpResponseBadRequest(_("The item cannot move further that way."))
+        column = COLUMNS[column_index]
+    else:
+        column = request.POST.get("column", "")
+        position_text = request.POST.get("position", "")
+        if column not in COLUMNS or not position_text.isdigit():
+            return HttpResponseBadRequest(_("Say where to move the item."))
+        position = int(position_text)
+    item = services.item_move(item=item, column=column, position=position, actor=request.user)
+    message = _("“%(title)s” is now in %(column)s, position %(position)d.") % {
+        "title": item.title,
+        "column": Column(item.column).label,
+        "position": item.position + 1,
+    }
+    return _done(request, message, focus=(item.pk, direction or "edit"))
+
+
+@allow(EDITORS)
+@require_POST
+def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.editor_item(user=request.user, pk=pk)
+    public = request.POST.get("public") == "1"
+    item = services.item_publish(item=item, public=public, actor=request.user)
+    if public:
+        message = _("“%(title)s” is public.") % {"title": item.title}
+    else:
+        message = _("“%(title)s” is a draft again.") % {"title": item.title}
+    return _done(request, message, focus=(item.pk, "publish"))
+
+
+@allow(EDITORS)
+def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.editor_item(user=request.user, pk=pk)
+    if request.method == "POST":
+        services.item_delete(item=item)
+        messages.success(request, _("“%(title)s” deleted.") % {"title": item.title})
+        return redirect("roadmap:editor")
+    return render(request, "roadmap/item_delete.html", {"item": item})

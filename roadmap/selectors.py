@@ -1,0 +1,115 @@
+"""Reads of the roadmap that depend on who asks: the public board, the changelog, the
+editor's board and the ideas an editor can link. Each page is a fixed number of queries:
+vote totals are summed in SQL and linked ideas are prefetched in one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from feedback.models import Idea
+from feedback.search import ideas_matching
+from feedback.statuses import IdeaStatus
+from roadmap.models import Column, RoadmapItem
+
+#: The public roadmap's "shipped" column shows what shipped in this many recent days…
+SHIPPED_RECENT_DAYS = 90
+#: …and at most this many items; the changelog has the rest.
+SHIPPED_RECENT_LIMIT = 10
+#: Ideas offered per search in the editor.
+IDEA_SEARCH_LIMIT = 15
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    key: str
+    label: str
+    items: list[RoadmapItem]
+
+
+def _linked_ideas() -> Prefetch:
+    """The ideas shown on a card: not merged ones (their votes live on in the target)."""
+    ideas = (
+        Idea.objects.exclude(status=IdeaStatus.MERGED)
+        .only("pk", "title", "status", "vote_count")
+        .order_by("-vote_count", "pk")
+    )
+    return Prefetch("ideas", queryset=ideas, to_attr="linked_ideas")
+
+
+def with_cards(items: QuerySet[RoadmapItem]) -> QuerySet[RoadmapItem]:
+    """Items with ``vote_total`` (sum of their linked ideas' votes, in SQL) and
+    ``linked_ideas`` (prefetched): two queries for any number of items."""
+    return items.annotate(
+        vote_total=Coalesce(
+            Sum("ideas__vote_count", filter=~Q(ideas__status=IdeaStatus.MERGED)), 0
+        ),
+        idea_total=Count("ideas", filter=~Q(ideas__status=IdeaStatus.MERGED)),
+    ).prefetch_related(_linked_ideas())
+
+
+def _columns(items: list[RoadmapItem]) -> list[BoardColumn]:
+    return [
+        BoardColumn(key=key, label=str(label), items=[item for item in items if item.column == key])
+        for key, label in Column.choices
+    ]
+
+
+def public_board(*, user) -> list[BoardColumn]:
+    """The public roadmap: planned and in-progress items, and what shipped lately.
+
+    Drafts stay out even for product managers, so they see what customers see.
+    """
+    since = timezone.now().date() - timedelta(days=SHIPPED_RECENT_DAYS)
+    base = with_cards(RoadmapItem.objects.public())
+    upcoming = list(base.exclude(column=Column.SHIPPED).order_by("column", "position", "pk"))
+    shipped = list(
+        base.filter(column=Column.SHIPPED, shipped_on__gte=since).order_by("-shipped_on", "-pk")[
+            :SHIPPED_RECENT_LIMIT
+        ]
+    )
+    return _columns(upcoming + shipped)
+
+
+def changelog_items() -> QuerySet[RoadmapItem]:
+    """Shipped public items, newest first (served by the changelog's partial index)."""
+    return with_cards(
+        RoadmapItem.objects.public().filter(column=Column.SHIPPED, shipped_on__isnull=False)
+    ).order_by("-shipped_on", "-pk")
+
+
+def feed_items(*, limit: int = 30) -> list[RoadmapItem]:
+    return list(
+        RoadmapItem.objects.public()
+        .filter(column=Column.SHIPPED, shipped_on__isnull=False)
+        .prefetch_related(_linked_ideas())
+        .order_by("-shipped_on", "-pk")[:limit]
+    )
+
+
+def editor_board(*, user) -> list[BoardColumn]:
+    """The editor's board: every item the user may see (drafts included), by position."""
+    items = with_cards(RoadmapItem.objects.visible_to(user)).order_by("column", "position", "pk")
+    return _columns(list(items))
+
+
+def editor_item(*, user, pk: int) -> RoadmapItem:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(RoadmapItem.objects.visible_to(user), pk=pk)
+
+
+def linkable_ideas(*, user, text: str, exclude: list[int] | None = None) -> list[Idea]:
+    """Ideas an editor may link, matching ``text`` (any word), best first."""
+    ideas = Idea.objects.visible_to(user).on_board()
+    if exclude:
+        ideas = ideas.exclude(pk__in=exclude)
+    return list(
+        ideas_matching(ideas, text, any_word=True).only("pk", "title", "status", "vote_count")[
+            :IDEA_SEARCH_LIMIT
+        ]
+    )

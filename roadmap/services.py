@@ -1,0 +1,301 @@
+"""Writes of the roadmap: items, their place on the board, and what they do to ideas.
+
+The roadmap speaks to customers through its *public* items only. A draft can be moved,
+linked and even shipped without anyone hearing of it; publishing it brings its ideas in
+line with its column (and ships them, if it is shipped). Idea statuses only ever move
+forward because of the roadmap: moving an item back from "in progress" to "planned" or
+out of "shipped" changes the item, not what customers were already told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from feedback.markdown import render_markdown
+from feedback.models import Idea
+from feedback.services import idea_status_change, notify_after_commit
+from feedback.statuses import IdeaStatus
+from roadmap.models import Column, RoadmapItem
+
+#: The idea statuses a column moves linked ideas on from (forward only).
+ADVANCES_FROM: dict[str, frozenset[str]] = {
+    Column.PLANNED: frozenset({IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW}),
+    Column.IN_PROGRESS: frozenset({IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW, IdeaStatus.PLANNED}),
+    Column.SHIPPED: frozenset(
+        {IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW, IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS}
+    ),
+}
+#: Key of the PostgreSQL advisory lock that serialises roadmap writes ("RDMP" in ASCII).
+BOARD_LOCK_KEY = 0x52444D50
+#: Text fields an editor may change with ``item_update``.
+EDITABLE_FIELDS = ("title", "description", "target_quarter")
+
+
+def changelog_url(item: RoadmapItem) -> str:
+    """Where a shipped item is announced: its anchor on the changelog."""
+    return f"{reverse('roadmap:changelog')}#item-{item.pk}"
+
+
+# --- Items -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_create(
+    *,
+    title: str,
+    actor,
+    description: str = "",
+    column: str = Column.PLANNED,
+    target_quarter: str = "",
+    is_public: bool = False,
+    ideas: Iterable[Idea] = (),
+) -> RoadmapItem:
+    """Add an item at the end of ``column``; a public one moves its ideas along."""
+    _lock_board()
+    rows = _column_rows([column])
+    item = RoadmapItem(
+        title=title.strip(),
+        description=description,
+        description_html=render_markdown(description),
+        column=column,
+        position=len(rows),
+        target_quarter=target_quarter,
+        is_public=is_public,
+        shipped_on=_today() if column == Column.SHIPPED else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    item.full_clean()
+    item.save()
+    if ideas:
+        item_link_ideas(item=item, ideas=ideas, actor=actor)
+    return item
+
+
+@transaction.atomic
+def item_update(
+    *,
+    item: RoadmapItem,
+    actor,
+    column: str | None = None,
+    is_public: bool | None = None,
+    ideas: Iterable[Idea] | None = None,
+    **fields: str,
+) -> RoadmapItem:
+    """Save the editor's form: text fields, and through the services below the column
+    (moved to its end), the public flag and the linked ideas (``None``: leave as is).
+
+    Order matters for the people behind the ideas: links removed first, so those ideas
+    are not moved; new links last, so each new idea follows the item's final column in
+    one status change rather than two.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"item_update() cannot change {', '.join(sorted(unknown))}")
+    _lock_board()
+    item = RoadmapItem.objects.get(pk=item.pk)
+    wanted: set[int] | None = None
+    if ideas is not None:
+        wanted = {idea.pk for idea in ideas}
+        linked = set(item.ideas.values_list("pk", flat=True))
+        gone = linked - wanted
+        if gone:
+            item_unlink_ideas(item=item, ideas=Idea.objects.filter(pk__in=gone))
+        wanted -= linked
+    for name, value in fields.items():
+        setattr(item, name, value)
+    if "description" in fields:
+        item.description_html = render_markdown(item.description)
+    if "title" in fields:
+        item.title = item.title.strip()
+    item.full_clean()
+    item.save()
+    if column is not None and column != item.column:
+        item = item_move(item=item, column=column, position=None, actor=actor)
+    if is_public is not None and is_public != item.is_public:
+        item = item_publish(item=item, public=is_public, actor=actor)
+    if wanted:
+        item_link_ideas(item=item, ideas=Idea.objects.filter(pk__in=wanted), actor=actor)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: RoadmapItem) -> None:
+    """Remove an item; the rest of its column closes the gap. Ideas keep their status."""
+    _lock_board()
+    column = RoadmapItem.objects.get(pk=item.pk).column
+    RoadmapItem.objects.filter(pk=item.pk).delete()
+    _renumber(list(RoadmapItem.objects.filter(column=column).order_by("position", "pk")))
+
+
+# --- The board -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_move(
+    *, item: RoadmapItem, column: str, position: int | None = None, actor=None
+) -> RoadmapItem:
+    """Put ``item`` at ``position`` (clamped; ``None`` = last) of ``column``.
+
+    The positions of the column(s) involved are rewritten to 0..n-1 in one go, under the
+    board lock, so two editors moving cards at once cannot leave gaps or ties.
+    Into "shipped" stamps today's date and ships the item; out of it clears the date.
+    """
+    if column not in Column.values:
+        raise ValueError(f"unknown column {column!r}")
+    _lock_board()
+    item = RoadmapItem.objects.get(pk=item.pk)
+    source = item.column
+    rows = _column_rows({source, column})
+    target = [row for row in rows if row.column == column and row.pk != item.pk]
+    index = len(target) if position is None else max(0, min(position, len(target)))
+    target.insert(index, item)
+    changed_column = source != column
+    if changed_column:
+        item.column = column
+        item.shipped_on = _today() if column == Column.SHIPPED else None
+        item.save(update_fields=["column", "shipped_on", "updated_at"])
+        _renumber([row for row in rows if row.column == source and row.pk != item.pk])
+    _renumber(target)
+    item.position = index
+    if changed_column:
+        _sync_ideas(item=item, ideas=list(item.ideas.all()), actor=actor)
+    return item
+
+
+@transaction.atomic
+def item_publish(*, item: RoadmapItem, public: bool, actor=None) -> RoadmapItem:
+    """Show or hide an item on the public pages. Publishing tells the ideas' people
+    what the item means for them, as if it had just arrived in its column."""
+    _lock_board()
+    item = RoadmapItem.objects.get(pk=item.pk)
+    if item.is_public == public:
+        return item
+    item.is_public = public
+    item.save(update_fields=["is_public", "updated_at"])
+    if public:
+        _sync_ideas(item=item, ideas=list(item.ideas.all()), actor=actor)
+    return item
+
+
+# --- Linked ideas ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_link_ideas(*, item: RoadmapItem, ideas: Iterable[Idea], actor=None) -> list[Idea]:
+    """Link ideas to the item; returns the newly linked ones. A merged idea is linked
+    as its target (the merge moved its votes and followers there)."""
+    _lock_board()
+    item = RoadmapItem.objects.get(pk=item.pk)
+    pks = {idea.merged_into_id or idea.pk for idea in ideas}
+    pks -= set(item.ideas.values_list("pk", flat=True))
+    new = list(Idea.objects.filter(pk__in=pks).exclude(status=IdeaStatus.MERGED).order_by("pk"))
+    if new:
+        item.ideas.add(*new)
+        _sync_ideas(item=item, ideas=new, actor=actor)
+    return new
+
+
+@transaction.atomic
+def item_unlink_ideas(*, item: RoadmapItem, ideas: Iterable[Idea]) -> None:
+    """Unlink ideas; their statuses stay what they are (a PM changes them in triage)."""
+    _lock_board()
+    item.ideas.remove(*ideas)
+
+
+# --- Internals -------------------------------------------------------------------------
+
+
+def _today():
+    """Ship dates are UTC calendar days, like every date the platform stores."""
+    return timezone.now().date()
+
+
+def _lock_board() -> None:
+    """Serialise the roadmap's writers until the transaction ends.
+
+    Positions are a property of whole columns (dense 0..n-1), and an item being created
+    has no row to lock yet, so row locks cannot protect them; one transaction-scoped
+    advisory lock can, and roadmap edits are rare enough that serialising them costs
+    nothing. Taking it first in every service also gives one lock order: no deadlocks
+    between a move, an edit and a delete of the same item. SQLite serialises writers
+    itself. Re-entrant: nested services take it again at no cost.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BOARD_LOCK_KEY])
+
+
+def _column_rows(columns: Iterable[str]) -> list[RoadmapItem]:
+    """The rows of ``columns`` in board order (read under the board lock)."""
+    return list(
+        RoadmapItem.objects.filter(column__in=list(columns))
+        .order_by("position", "pk")
+        .only("pk", "column", "position")
+    )
+
+
+def _renumber(rows: list[RoadmapItem]) -> None:
+    """Give ``rows`` the positions 0..n-1 in list order, writing only what changed."""
+    changed = []
+    for index, row in enumerate(rows):
+        if row.position != index:
+            row.position = index
+            changed.append(row)
+    if changed:
+        RoadmapItem.objects.bulk_update(changed, ["position"])
+
+
+def _sync_ideas(*, item: RoadmapItem, ideas: list[Idea], actor) -> None:
+    """Bring ``ideas`` up to the item's column, if the item is public."""
+    if not item.is_public or not ideas:
+        return
+    if item.column == Column.SHIPPED:
+        _ship(item=item, ideas=ideas, actor=actor)
+        return
+    statuses = ADVANCES_FROM[item.column]
+    target = IdeaStatus.PLANNED if item.column == Column.PLANNED else IdeaStatus.IN_PROGRESS
+    if item.column == Column.PLANNED:
+        message = _("It is on our roadmap: “%(item)s”.") % {"item": item.title}
+    else:
+        message = _("We are working on it: “%(item)s”.") % {"item": item.title}
+    for idea in _current(ideas):
+        if idea.status in statuses:
+            idea_status_change(idea=idea, status=target, actor=actor, message=message)
+
+
+def _ship(*, item: RoadmapItem, ideas: list[Idea], actor) -> None:
+    """Ship the open ideas among ``ideas`` and tell their people once, for the item.
+
+    One event per item: its key names the item, so a person behind two of its ideas
+    (or behind an idea linked after the item shipped) hears of it once, and a retried
+    task adds nothing.
+    """
+    message = _("Shipped with “%(item)s”.") % {"item": item.title}
+    shipped = []
+    for idea in _current(ideas):
+        if idea.status in ADVANCES_FROM[Column.SHIPPED]:
+            idea_status_change(
+                idea=idea, status=IdeaStatus.SHIPPED, actor=actor, message=message, notify=False
+            )
+            shipped.append(idea)
+    if not shipped:
+        return
+    notify_after_commit(
+        idea_ids=[idea.pk for idea in shipped],
+        event_key=f"roadmap-shipped:{item.pk}",
+        title=_("Shipped: %(item)s") % {"item": item.title},
+        body=_("You asked for it: %(ideas)s")
+        % {"ideas": ", ".join(f"“{idea.title}”" for idea in shipped)},
+        url=changelog_url(item),
+        actor_id=getattr(actor, "pk", None),
+    )
+
+
+def _current(ideas: list[Idea]) -> list[Idea]:
+    """The ideas as stored now (a caller's instances may be stale), in a stable order."""
+    return list(Idea.objects.filter(pk__in=[idea.pk for idea in ideas]).order_by("pk"))
