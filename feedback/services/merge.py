@@ -83,8 +83,8 @@ def merge_refusal(*, source: Idea, target: Idea) -> str | None:
         return _("An idea cannot be merged into itself.")
     if source.status == IdeaStatus.MERGED:
         return _("This idea was already merged into another.")
-    if target.status == IdeaStatus.MERGED or target.merged_into_id is not None:
-        return _("The target was merged into another idea; merge into that one instead.")
+    # The chain above the target first, for the more useful message: were the source
+    # on it, the merge would close a loop of redirects.
     seen = {target.pk}
     parent_id = target.merged_into_id
     for _step in range(MAX_CHAIN):
@@ -93,7 +93,9 @@ def merge_refusal(*, source: Idea, target: Idea) -> str | None:
         if parent_id == source.pk or parent_id in seen:
             return _("Merging these ideas would make a cycle.")
         seen.add(parent_id)
-        parent_id = Idea.objects.filter(pk=parent_id).values_list("merged_into_id", flat=True).get()
+        parent_id = Idea.objects.filter(pk=parent_id).values_list("merged_into_id", flat=True).first()
+    if target.status == IdeaStatus.MERGED or target.merged_into_id is not None:
+        return _("The target was merged into another idea; merge into that one instead.")
     return None
 
 
