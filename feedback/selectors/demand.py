@@ -78,13 +78,13 @@ class DemandSort:
 DEMAND_SORTS: tuple[DemandSort, ...] = (
     DemandSort("title", _("Idea"), "title", "asc"),
     DemandSort("votes", _("Votes"), "vote_count"),
-    DemandSort("customer_votes", _("From customers"), "customer_votes"),
-    DemandSort("csm_votes", _("Added by CSMs"), "csm_votes"),
+    DemandSort("customer_votes", _("Customers"), "customer_votes"),
+    DemandSort("csm_votes", _("By CSMs"), "csm_votes"),
     DemandSort("accounts", _("Accounts"), "account_count"),
     DemandSort("arr", _("ARR"), "arr_total"),
     DemandSort("red", _("Red"), "red_accounts"),
     DemandSort("yellow", _("Yellow"), "yellow_accounts"),
-    DemandSort("renewing", _("Renewing ≤ 90 d"), "renewing_accounts"),
+    DemandSort("renewing", _("Renewing"), "renewing_accounts"),
     DemandSort("tickets", _("Tickets"), "ticket_count"),
     DemandSort("created", _("Posted"), "created_at"),
 )

@@ -93,7 +93,8 @@ def merge_refusal(*, source: Idea, target: Idea) -> str | None:
         if parent_id == source.pk or parent_id in seen:
             return _("Merging these ideas would make a cycle.")
         seen.add(parent_id)
-        parent_id = Idea.objects.filter(pk=parent_id).values_list("merged_into_id", flat=True).first()
+        parents = Idea.objects.filter(pk=parent_id).values_list("merged_into_id", flat=True)
+        parent_id = parents.first()
     if target.status == IdeaStatus.MERGED or target.merged_into_id is not None:
         return _("The target was merged into another idea; merge into that one instead.")
     return None
