@@ -172,3 +172,42 @@ def test_merge_math_on_postgres(pair, pm):
     merged = idea_merge(source=pair["source"], target=pair["target"], actor=pm)
     assert merged.vote_count == Vote.objects.filter(idea=merged).count() == 3
     assert merged.comment_count == 2
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_crossed_merges_at_once_do_not_deadlock(pm):
+    """GIVEN two PMs merging A into B and B into A at the same moment, THEN one merge
+    wins and the other is refused (it sees the winner's result under the lock)."""
+    import threading
+
+    from django.db import connection
+
+    for _round in range(3):
+        a, b = IdeaFactory(), IdeaFactory()
+        VoteFactory(idea=a)
+        VoteFactory(idea=b)
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def run(source, target, barrier=barrier, outcomes=outcomes):
+            try:
+                barrier.wait()
+                idea_merge(source=source, target=target, actor=pm)
+                outcomes.append("merged")
+            except ValidationError:
+                outcomes.append("refused")
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=run, args=(a, b)),
+            threading.Thread(target=run, args=(b, a)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(outcomes) == ["merged", "refused"]
+        winner = Idea.objects.exclude(status=IdeaStatus.MERGED).get(pk__in=[a.pk, b.pk])
+        assert winner.vote_count == 2
