@@ -18,3 +18,7 @@ __all__ = [
     "vote_cast",
     "vote_withdraw",
 ]
+from feedback.services.merge import idea_merge
+from feedback.services.tickets import idea_ticket_link, idea_ticket_unlink
+
+__all__ += ["idea_merge", "idea_ticket_link", "idea_ticket_unlink"]

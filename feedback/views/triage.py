@@ -1,12 +1,131 @@
-"""The PM triage view."""
+"""The PM triage table (ideas with their demand) and the status change.
 
+Merging lives in ``triage_merge``, ticket links in ``triage_tickets``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role
 from csplatform.access import allow
+from feedback import services, statuses
+from feedback.forms_triage import IdeaStatusForm, TriageQueryForm
+from feedback.models import Category, Idea
+from feedback.selectors.demand import DEMAND_SORTS, idea_demand, triage_ideas
+
+PAGE_SIZE = 25
+
+
+def sort_columns(sort: str, direction: str) -> dict[str, dict[str, Any]]:
+    """Per sortable column: its label, the direction its link asks for, its aria-sort."""
+    columns = {}
+    for spec in DEMAND_SORTS:
+        active = spec.key == sort
+        columns[spec.key] = {
+            "key": spec.key,
+            "label": spec.label,
+            "next_dir": ("desc" if direction == "asc" else "asc") if active else spec.first_dir,
+            "aria_sort": ("ascending" if direction == "asc" else "descending")
+            if active
+            else "none",
+        }
+    return columns
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The ``next`` parameter when it points inside this site, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 @allow(Role.PM, Role.ADMIN)
 def triage(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/triage.html")
+    categories = list(Category.objects.all())
+    form = TriageQueryForm(request.GET, categories=categories)
+    params = form.values()
+    ideas = triage_ideas(
+        status=params["status"],
+        category_id=params["category"],
+        search=params["q"],
+        sort=params["sort"],
+        descending=params["dir"] == "desc",
+    )
+    page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = statuses.labels()
+    for idea in page:  # The 25 rows already fetched: labels only, no query.
+        idea.status_label = labels[idea.status]
+    return render(
+        request,
+        "feedback/triage.html",
+        {
+            "page": page,
+            "form": form,
+            "search": params["q"],
+            "has_filters": form.has_filters,
+            "columns": sort_columns(params["sort"], params["dir"]),
+            "status_form": IdeaStatusForm(auto_id=False),
+            "has_categories": bool(categories),
+        },
+    )
+
+
+@allow(Role.PM, Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def idea_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The triage panel of one idea: its demand, status history and the status form."""
+    idea = get_object_or_404(Idea, pk=pk)
+    back = safe_next(request, reverse("feedback:triage"))
+    if request.method == "POST":
+        form = IdeaStatusForm(request.POST)
+        if form.is_valid():
+            try:
+                change = services.idea_status_change(
+                    idea=idea,
+                    status=form.cleaned_data["status"],
+                    actor=request.user,
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if change is None:
+                    messages.info(request, _("Nothing changed: the idea already had that status."))
+                else:
+                    messages.success(
+                        request,
+                        _("“%(idea)s” is now %(status)s. Its voters and followers will be told.")
+                        % {"idea": idea.title, "status": statuses.labels()[change.to_status]},
+                    )
+                return redirect(back)
+    else:
+        form = IdeaStatusForm(initial={"status": idea.status})
+    idea = idea_demand(idea)
+    idea.status_label = statuses.labels()[idea.status]
+    return render(
+        request,
+        "feedback/triage_status.html",
+        {
+            "idea": idea,
+            "form": form,
+            "history": idea.status_changes.select_related("changed_by").order_by("-created_at")[
+                :10
+            ],
+            "next": back,
+        },
+        status=400 if form.errors else 200,
+    )

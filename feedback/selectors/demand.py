@@ -1,0 +1,180 @@
+"""Demand behind each idea, for the PM: who asks, how much revenue, how much of it at risk.
+
+Everything is one SQL statement: each figure is a correlated scalar subquery annotated on
+the idea queryset, so a page of ideas costs one query whatever the number of votes, and
+every figure can be sorted on in SQL.
+
+Figures about *accounts* (how many, their ARR, health, renewal) are aggregated over the
+set of distinct accounts that voted — ``account.id IN (SELECT account_id FROM vote WHERE
+idea_id = idea.id)`` — never over a join of votes to accounts, which would count an
+account's ARR once per contact who voted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+from feedback.models import Idea, IdeaTicket, Vote
+
+#: An account renewing within this many days counts as "renewing soon".
+RENEWAL_WINDOW_DAYS = 90
+
+ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+def _scalar(queryset: QuerySet, aggregate: Expression, output_field) -> Subquery:
+    """``aggregate`` over all rows of ``queryset`` as a correlated scalar subquery.
+
+    Grouping on a constant leaves the subquery without GROUP BY, so it always returns
+    exactly one row (COUNT 0, SUM NULL on no rows) instead of no row at all.
+    """
+    return Subquery(
+        queryset.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(result=aggregate)
+        .values("result"),
+        output_field=output_field,
+    )
+
+
+def _voting_accounts() -> QuerySet[Account]:
+    """The distinct accounts with a vote on the outer idea (one row per account)."""
+    return Account.objects.filter(
+        pk__in=Vote.objects.filter(idea_id=OuterRef(OuterRef("pk"))).values("account_id")
+    )
+
+
+@dataclass(frozen=True)
+class DemandSort:
+    key: str
+    label: str
+    #: The annotation or field sorted on.
+    field: str
+    #: The direction of a first click: biggest demand first, titles A-Z.
+    first_dir: str = "desc"
+
+
+#: Every sortable column of the triage table, in table order.
+DEMAND_SORTS: tuple[DemandSort, ...] = (
+    DemandSort("title", _("Idea"), "title", "asc"),
+    DemandSort("votes", _("Votes"), "vote_count"),
+    DemandSort("customer_votes", _("Customers"), "customer_votes"),
+    DemandSort("csm_votes", _("By CSMs"), "csm_votes"),
+    DemandSort("accounts", _("Accounts"), "account_count"),
+    DemandSort("arr", _("ARR"), "arr_total"),
+    DemandSort("red", _("Red"), "red_accounts"),
+    DemandSort("yellow", _("Yellow"), "yellow_accounts"),
+    DemandSort("renewing", _("Renewing"), "renewing_accounts"),
+    DemandSort("tickets", _("Tickets"), "ticket_count"),
+    DemandSort("created", _("Posted"), "created_at"),
+)
+SORTS_BY_KEY = {sort.key: sort for sort in DEMAND_SORTS}
+DEFAULT_SORT = "votes"
+
+
+def with_demand(queryset: QuerySet[Idea], *, today: date | None = None) -> QuerySet[Idea]:
+    """Annotate ideas with their demand; see the module docstring for how it is counted.
+
+    Annotations: ``csm_votes`` (votes a CSM added on a contact's behalf),
+    ``customer_votes`` (the rest), ``account_count`` (distinct voting accounts),
+    ``arr_total`` (their ARR, each account once), ``red_accounts`` / ``yellow_accounts``
+    (of those, by health band), ``renewing_accounts`` (renewing between ``today`` and
+    ``today`` + 90 days, both included), ``ticket_count`` and ``ticket_account_count``
+    (linked tickets and their distinct accounts), ``risk_severity`` / ``risk_status``
+    (the product-risk flag on the idea, None when there is none).
+    """
+    today = today or timezone.localdate()
+    renew_until = today + timedelta(days=RENEWAL_WINDOW_DAYS)
+    integer = IntegerField()
+    accounts = _voting_accounts()
+    tickets = IdeaTicket.objects.filter(idea_id=OuterRef("pk"))
+    return queryset.annotate(
+        csm_votes=_scalar(
+            Vote.objects.filter(idea_id=OuterRef("pk"), added_by__isnull=False),
+            Count("pk"),
+            integer,
+        ),
+        customer_votes=_scalar(
+            Vote.objects.filter(idea_id=OuterRef("pk"), added_by__isnull=True),
+            Count("pk"),
+            integer,
+        ),
+        account_count=_scalar(accounts, Count("pk"), integer),
+        arr_total=Coalesce(
+            _scalar(accounts, Sum("arr"), ZERO_MONEY.output_field),
+            ZERO_MONEY,
+        ),
+        red_accounts=_scalar(
+            accounts, Count("pk", filter=Q(health__effective_band="red")), integer
+        ),
+        yellow_accounts=_scalar(
+            accounts, Count("pk", filter=Q(health__effective_band="yellow")), integer
+        ),
+        renewing_accounts=_scalar(
+            accounts,
+            Count("pk", filter=Q(renews_on__gte=today, renews_on__lte=renew_until)),
+            integer,
+        ),
+        ticket_count=_scalar(tickets, Count("pk"), integer),
+        ticket_account_count=_scalar(tickets, Count("ticket__account_id", distinct=True), integer),
+        # The flag is one row per idea (OneToOne): a LEFT JOIN that multiplies nothing.
+        risk_severity=F("risk__severity"),
+        risk_status=F("risk__status"),
+        risk_id=F("risk__id"),
+    )
+
+
+def triage_ideas(
+    *,
+    status: str = "",
+    category_id: int | None = None,
+    search: str = "",
+    sort: str = DEFAULT_SORT,
+    descending: bool = True,
+    today: date | None = None,
+) -> QuerySet[Idea]:
+    """Ideas for the triage table: filtered, annotated with demand, sorted in SQL.
+
+    Merged ideas are left out unless asked for by status: they live on as redirects,
+    and their demand now belongs to the idea they went into.
+    """
+    from feedback.search import ideas_matching
+    from feedback.statuses import IdeaStatus
+
+    ideas = Idea.objects.select_related("category")
+    ideas = ideas.filter(status=status) if status else ideas.exclude(status=IdeaStatus.MERGED)
+    if category_id is not None:
+        ideas = ideas.filter(category_id=category_id)
+    if search:
+        ideas = ideas_matching(ideas, search)
+    spec = SORTS_BY_KEY.get(sort) or SORTS_BY_KEY[DEFAULT_SORT]
+    order = F(spec.field).desc(nulls_last=True) if descending else F(spec.field).asc()
+    tie = "-pk" if descending else "pk"
+    return with_demand(ideas, today=today).order_by(order, tie)
+
+
+def idea_demand(idea: Idea, *, today: date | None = None) -> Idea:
+    """One idea with its demand annotations (for the status and merge screens)."""
+    return (
+        with_demand(Idea.objects.filter(pk=idea.pk), today=today).select_related("category").get()
+    )
