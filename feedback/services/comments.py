@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,6 +10,7 @@ from feedback import limits, trending
 from feedback.markdown import render_markdown
 from feedback.models import Comment, Idea
 from feedback.services.follows import follow_set
+from feedback.statuses import IdeaStatus
 
 
 @transaction.atomic
@@ -22,6 +23,10 @@ def comment_add(*, idea: Idea, author, body: str, internal: bool = False) -> Com
     if internal and not author.is_staff_role:
         raise PermissionDenied(_("Only your team can see internal comments."))
     limits.ensure_can_comment(author)
+    # Locked like a merge locks it: a comment never lands on an idea merged meanwhile.
+    current = Idea.objects.select_for_update().values_list("status", flat=True).get(pk=idea.pk)
+    if current == IdeaStatus.MERGED:
+        raise ValidationError(_("This idea was merged into another; comment there."), code="merged")
     comment = Comment.objects.create(
         idea=idea,
         author=author,

@@ -52,10 +52,15 @@ def vote_cast(
             )
     except IntegrityError:
         return False
-    Idea.objects.filter(pk=idea.pk).update(
+    # The counter moves only while the idea still takes votes: ``idea`` may be stale
+    # (merged or shipped since it was read), and the row's status is the truth.
+    counted = Idea.objects.filter(pk=idea.pk, status__in=VOTABLE_STATUSES).update(
         vote_count=F("vote_count") + 1,
         trend_score=trending.trend_update(timezone.now(), trending.WEIGHT_VOTE),
     )
+    if not counted:
+        idea.refresh_from_db(fields=["status"])
+        _ensure_votable(idea)  # raises, rolling the vote back with the transaction
     if follow and user is not None:
         follow_set(idea=idea, user=user)
     return True

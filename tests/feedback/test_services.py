@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -147,3 +147,21 @@ def test_contact_of_another_account_votes_separately(customer_a):
     services.vote_cast(idea=idea, contact=other)
     idea.refresh_from_db()
     assert idea.vote_count == 2
+
+
+def test_a_vote_on_an_idea_closed_since_it_was_read_is_refused(customer_a):
+    idea = IdeaFactory()
+    Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.SHIPPED)  # another request
+    with pytest.raises(services.VoteClosed):
+        services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+    assert not Vote.objects.exists()
+    assert Idea.objects.get(pk=idea.pk).vote_count == 0
+
+
+def test_no_comment_lands_on_a_merged_idea(customer_a):
+    target = IdeaFactory()
+    idea = IdeaFactory()
+    Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.MERGED, merged_into=target)
+    with pytest.raises(ValidationError):
+        services.comment_add(idea=idea, author=customer_a, body="Me too")
+    assert not Comment.objects.exists()
