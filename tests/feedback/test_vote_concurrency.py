@@ -17,6 +17,7 @@ import http.client
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -195,9 +196,10 @@ def _wait_until_healthy(server: Server, process: subprocess.Popen, deadline: flo
     raise AssertionError(f"gunicorn did not answer /healthz:\n{server.log.read_text()[-3000:]}")
 
 
-@pytest.fixture
-def gunicorn(transactional_db) -> Iterator[Server]:
-    """gunicorn serving the project on the test database, on a free port."""
+@pytest.fixture(scope="module")
+def gunicorn(django_db_setup) -> Iterator[Server]:
+    """gunicorn serving the project on the test database, on a free port; one server for
+    the module, each test committing its own data (``transactional_db``)."""
     db = settings.DATABASES["default"]
     url = (
         f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
@@ -238,9 +240,10 @@ def gunicorn(transactional_db) -> Iterator[Server]:
         _wait_until_healthy(server, process, time.monotonic() + 30)
         yield server
     finally:
-        # SIGTERM: gunicorn finishes its requests and closes its workers' connections, so
-        # the test database can be flushed and dropped afterwards.
-        process.terminate()
+        # Every request has been answered: a quick shutdown (SIGQUIT) is enough, and the
+        # workers' database connections close with them, so the test database can be
+        # dropped at the end of the session.
+        process.send_signal(signal.SIGQUIT)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -267,7 +270,7 @@ def _shown_votes(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'class="vote-count">\s*(\d+)\s*<', html)]
 
 
-def test_gunicorn_counts_200_concurrent_voters(gunicorn):
+def test_gunicorn_counts_200_concurrent_voters(gunicorn, transactional_db):
     voters = _customers(VOTERS)
     sessions = [_session_cookie(user) for user in voters]
     idea = IdeaFactory(author=None)
@@ -301,7 +304,7 @@ def test_gunicorn_counts_200_concurrent_voters(gunicorn):
     assert VOTERS in _shown_votes(board)
 
 
-def test_gunicorn_keeps_one_vote_for_one_customer_clicking_50_times(gunicorn):
+def test_gunicorn_keeps_one_vote_for_one_customer_clicking_50_times(gunicorn, transactional_db):
     voter, other = _customers(2)
     session = _session_cookie(voter)
     page_idea, api_idea = IdeaFactory(author=other), IdeaFactory(author=other)
