@@ -5,14 +5,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from accounts.models import Account
+from feedback.demo import seed_feedback_demo
 from healthscores.demo import seed_health_demo
+from roadmap.demo import seed_roadmap_demo
 from ttfv.demo import seed_onboarding_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Create or refresh deterministic demo data (accounts, usage, health history, one "
-        "login per role)."
+        "Create or refresh deterministic demo data (accounts, usage, health history, "
+        "onboarding, ideas and the roadmap, one login per role)."
     )
 
     def add_arguments(self, parser):
@@ -33,11 +35,15 @@ class Command(BaseCommand):
             summary = seed_demo(accounts=accounts, seed=seed)
             seed_onboarding_demo(seed=seed)  # before health: TTFV is a health measure
             health = seed_health_demo(seed=seed)
+            # After health: some ideas are asked for by red and yellow accounts.
+            feedback = seed_feedback_demo(seed=seed)
+            roadmap = seed_roadmap_demo(seed=seed)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {summary.accounts} accounts, "
                     f"{summary.contacts} contacts, {summary.users} users, "
-                    f"{health.days} days of health history."
+                    f"{health.days} days of health history, {feedback.ideas} ideas with "
+                    f"{feedback.votes} votes, {roadmap.items} roadmap items."
                 )
             )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")

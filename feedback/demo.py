@@ -1,0 +1,554 @@
+"""Feedback demo data: a board that looks lived in.
+
+About forty B2B requests in Markdown, with categories and tags; votes skewed as on real
+boards (a Zipf law over the ideas' popularity, so a few ideas hold most votes), cast by
+the demo accounts' contacts; public and internal comments; status history with messages
+to voters; support tickets linked to the ideas they ask for. A handful of ideas also get
+votes from red, yellow and soon-renewing accounts, the pattern product-risk flags look
+for.
+
+Everything goes through ``feedback.services``, so counters, follows and trending are kept
+as in production; only timestamps are moved into the past afterwards (a demo written in
+one second would otherwise look one second old, and posting limits would stop it).
+
+Customers vote through a portal login. The accounts demo creates one customer login, so
+this module gives about half of the other contacts a portal account without a password
+("board members"); the rest of the demand is added by CSMs on their behalf, with a note.
+
+History is not announced: status changes are recorded with ``notify=False``, so seeding
+e-mails nobody. Running it again replaces the demo's ideas (matched by title).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Account, Contact, Ticket, User
+from accounts.roles import Role
+from feedback import services, trending
+from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Tag, Vote
+from feedback.statuses import IdeaStatus
+
+S = IdeaStatus
+
+
+@dataclass(frozen=True)
+class DemoIdea:
+    title: str
+    category: str
+    tags: tuple[str, ...]
+    description: str
+    status: str = S.OPEN
+    #: The PM's public message with the last status change.
+    message: str = ""
+    #: Also voted for by red, yellow and renewing accounts (a product-risk pattern).
+    risk: bool = False
+    #: Support tickets with this subject are linked to the idea.
+    ticket_subject: str = ""
+
+
+CATEGORIES = [
+    "Reporting & dashboards", "Integrations", "Admin & security", "Notifications",
+    "API & developers", "Usability", "Mobile",
+]  # fmt: skip
+
+#: In order of popularity: the first idea gets the most votes.
+IDEAS = [
+    DemoIdea(
+        "Scheduled report exports to e-mail, S3 and SFTP", "Reporting & dashboards",
+        ("export", "scheduling"),
+        "Our finance team rebuilds the same **ARR by segment** report every Monday.\n\n"
+        "- schedule any saved report daily, weekly or monthly\n"
+        "- deliver as CSV or XLSX to e-mail, an S3 bucket or SFTP\n- keep the last 10 runs",
+        S.SHIPPED,
+        "Shipped! Open any report and choose **Schedule**. S3 and SFTP targets are set up "
+        "once by an admin under Settings → Destinations.", ticket_subject="Export times out",
+    ),
+    DemoIdea(
+        "SAML single sign-on with Okta and Azure AD", "Admin & security", ("sso", "security"),
+        "Our security policy requires SSO for every SaaS tool. Today each user has a "
+        "password, which fails our vendor review.\n\nMust have: SP-initiated login, "
+        "just-in-time provisioning, enforced SSO for all non-admin users.", S.IN_PROGRESS,
+        "Okta is in beta with three customers; Azure AD follows next month.", risk=True,
+        ticket_subject="SSO login loop",
+    ),
+    DemoIdea(
+        "Two-way Salesforce sync for accounts and contacts", "Integrations",
+        ("salesforce", "crm"),
+        "We keep account owners and renewal dates in Salesforce. A nightly one-way import "
+        "means our CSMs work with yesterday's data, and notes never flow back to sales.",
+        S.PLANNED, "Planned for next quarter, starting with accounts, contacts and owners.",
+        ticket_subject="Integration sync failing",
+    ),
+    DemoIdea(
+        "Slack alerts when a health score drops", "Notifications", ("slack", "alerts"),
+        "Post to a channel of our choice when an account moves from green to yellow or "
+        "yellow to red, with the reasons behind the drop.", S.SHIPPED,
+        "Live for everyone: connect Slack under Settings → Notifications.",
+    ),
+    DemoIdea(
+        "Custom fields on accounts", "Usability", ("customization",),
+        "We track *implementation partner* and *contract type* per account and want to "
+        "filter and report on them like built-in fields.", S.UNDER_REVIEW, risk=True,
+    ),
+    DemoIdea(
+        "Custom roles and permissions", "Admin & security", ("permissions", "security"),
+        "Read-only seats for executives and a support role that sees tickets but not ARR. "
+        "Today everyone is either a full CSM or an admin.", S.PLANNED,
+        "Planned: custom roles built from a list of permissions.", risk=True,
+    ),
+    DemoIdea(
+        "Dark mode", "Usability", ("ui",),
+        "Half our team works late shifts in APAC. A dark theme that follows the OS setting "
+        "would be much easier on the eyes.",
+    ),
+    DemoIdea(
+        "Audit log export for compliance reviews", "Admin & security",
+        ("audit", "compliance", "export"),
+        "Our SOC 2 auditors ask who changed what and when. We need the audit log as CSV "
+        "or streamed to our SIEM (Splunk, Datadog).", S.IN_PROGRESS,
+        "CSV export is done; the SIEM stream is being tested.", risk=True,
+    ),
+    DemoIdea(
+        "Bulk edit accounts from the portfolio table", "Usability", ("bulk-actions",),
+        "Reassigning 40 accounts to a new CSM means opening 40 pages. Let us select rows "
+        "and change owner, segment or stage at once.", S.SHIPPED,
+        "Select rows in the portfolio and use **Edit selected**.",
+    ),
+    DemoIdea(
+        "Webhooks for idea and health events", "API & developers", ("webhooks", "api"),
+        "Call our endpoint when a health band changes or an idea's status moves, so we "
+        "can open tasks in our own tools. Signed payloads, retries with backoff.", S.PLANNED,
+        "Planned together with the new API keys page.",
+    ),
+    DemoIdea(
+        "HubSpot integration", "Integrations", ("hubspot", "crm"),
+        "We run sales on HubSpot, not Salesforce. Companies, contacts and deal amounts "
+        "should come in automatically.", S.UNDER_REVIEW,
+    ),
+    DemoIdea(
+        "Native iOS and Android apps", "Mobile", ("mobile",),
+        "CSMs travel a lot and want push notifications and offline notes on their phones.",
+        S.DECLINED,
+        "Not in the coming year: we are making the web app work well on phones instead, "
+        "including notifications.",
+    ),
+    DemoIdea(
+        "Drag-and-drop dashboard layout", "Reporting & dashboards", ("dashboard",),
+        "Let each user arrange their home dashboard: move, resize and hide widgets.",
+    ),
+    DemoIdea(
+        "Real-time dashboard refresh instead of nightly", "Reporting & dashboards",
+        ("dashboard", "performance"),
+        "Our onboarding team watches usage during go-live week. Waiting until the next "
+        "morning to see whether users logged in defeats the purpose.", S.PLANNED,
+        "Planned: usage rollups every 15 minutes.", risk=True,
+        ticket_subject="Dashboard shows stale data",
+    ),
+    DemoIdea(
+        "Zendesk ticket sync", "Integrations", ("zendesk", "support"),
+        "Import tickets and their priority from Zendesk so ticket volume counts in health.",
+        S.SHIPPED, "Connect Zendesk under Settings → Integrations; tickets sync hourly.",
+    ),
+    DemoIdea(
+        "Higher API rate limits for bulk imports", "API & developers", ("api", "performance"),
+        "Our nightly job pushes 2M usage events and hits the rate limit after 20 minutes.",
+    ),
+    DemoIdea(
+        "Multi-currency ARR", "Reporting & dashboards", ("finance",),
+        "We bill in EUR, GBP and USD. Show ARR in the contract currency and convert to a "
+        "reporting currency with monthly rates.", S.UNDER_REVIEW,
+    ),
+    DemoIdea(
+        "Weekly e-mail digest of account changes", "Notifications", ("email", "digest"),
+        "One e-mail on Monday: accounts that changed band, renewals in the next 30 days, "
+        "new tickets from key accounts.", S.IN_PROGRESS,
+        "Being built; you will be able to pick the sections.",
+    ),
+    DemoIdea(
+        "SCIM user provisioning", "Admin & security", ("sso", "provisioning"),
+        "Create and deactivate users from our identity provider, so leavers lose access "
+        "the same day.", risk=True,
+    ),
+    DemoIdea(
+        "Export any table to CSV", "Reporting & dashboards", ("export", "csv"),
+        "Every table (portfolio, tickets, votes) should have an *Export* button that "
+        "respects the current filters.", S.SHIPPED,
+        "Every table now has **Export CSV**, with your filters applied.",
+        ticket_subject="Report formatting",
+    ),
+    DemoIdea(
+        "Microsoft Teams notifications", "Notifications", ("teams", "alerts"),
+        "Same as the Slack alerts, for companies on Microsoft 365.",
+    ),
+    DemoIdea(
+        "Snowflake and BigQuery connector", "Integrations", ("warehouse",),
+        "Read product usage straight from our warehouse instead of sending events twice.",
+        S.UNDER_REVIEW,
+    ),
+    DemoIdea(
+        "Health score what-if simulator", "Reporting & dashboards", ("health",),
+        "Before changing measure weights, show how many accounts would change band.",
+    ),
+    DemoIdea(
+        "Enforce two-factor authentication", "Admin & security", ("security", "2fa"),
+        "Admins should be able to require 2FA (TOTP or WebAuthn) for every user.",
+    ),
+    DemoIdea(
+        "Keyboard shortcuts", "Usability", ("productivity",),
+        "`g p` for portfolio, `/` to search, `j`/`k` to move through lists.",
+    ),
+    DemoIdea(
+        "Gantt view of onboarding plans", "Usability", ("onboarding",),
+        "Show milestones on a timeline with dependencies.", S.DECLINED,
+        "We will not build a project planner; milestone targets and the late-onboarding "
+        "report cover what most of you asked for.",
+    ),
+    DemoIdea(
+        "Link Jira issues to ideas", "Integrations", ("jira",),
+        "Our engineers live in Jira. Linking an idea to an epic and showing its status "
+        "would save a weekly sync meeting.",
+    ),
+    DemoIdea(
+        "GraphQL API", "API & developers", ("api",),
+        "One query for an account with its contacts, health and open tickets.", S.DECLINED,
+        "We are staying with REST and adding expansions (`?expand=contacts,health`) instead.",
+    ),
+    DemoIdea(
+        "Saved filters on the portfolio", "Usability", ("filters",),
+        "Save *Enterprise, renewing in 90 days, yellow* as a named view and share it.",
+    ),
+    DemoIdea(
+        "Renewal forecast report", "Reporting & dashboards", ("renewals", "forecast"),
+        "Expected renewal ARR by month, weighted by health band.",
+    ),
+    DemoIdea(
+        "Translate the customer portal", "Usability", ("i18n",),
+        "Our customers are in Germany, France and Spain; the portal is English only.",
+    ),
+    DemoIdea(
+        "Offline notes on mobile", "Mobile", ("mobile",),
+        "Write call notes on the train and sync them when back online.",
+    ),
+    DemoIdea(
+        "IP allow-listing for admins", "Admin & security", ("security",),
+        "Admin settings reachable only from our office and VPN ranges.",
+    ),
+    DemoIdea(
+        "Import Intercom conversations", "Integrations", ("intercom", "support"),
+        "Count chat conversations alongside tickets in health.",
+    ),
+    DemoIdea(
+        "Customer-facing success plans", "Usability", ("collaboration",),
+        "Share goals and milestones with the customer and let them tick items off.",
+    ),
+    DemoIdea(
+        "Data retention settings", "Admin & security", ("compliance",),
+        "Delete raw usage events after N months while keeping the daily rollups.",
+    ),
+    DemoIdea(
+        "Python SDK for the REST API", "API & developers", ("api", "sdk"),
+        "A typed client with pagination and retries built in.",
+    ),
+    DemoIdea(
+        "Annotations on usage charts", "Reporting & dashboards", ("charts",),
+        "Mark releases and outages on the usage chart so dips explain themselves.",
+    ),
+    DemoIdea(
+        "Pin notes on Customer 360", "Usability", ("notes",),
+        'Keep the one note everyone must read ("no calls before 10am") at the top.',
+    ),
+    DemoIdea(
+        "Sandbox environment for integrations", "API & developers", ("api",),
+        "Test our Salesforce mapping without touching production data.",
+    ),
+]  # fmt: skip
+TITLES = [idea.title for idea in IDEAS]
+
+#: The steps a status takes from open, each a StatusChange with its own date.
+PATHS = {
+    S.UNDER_REVIEW: [S.UNDER_REVIEW],
+    S.PLANNED: [S.UNDER_REVIEW, S.PLANNED],
+    S.IN_PROGRESS: [S.UNDER_REVIEW, S.PLANNED, S.IN_PROGRESS],
+    S.SHIPPED: [S.UNDER_REVIEW, S.PLANNED, S.IN_PROGRESS, S.SHIPPED],
+    S.DECLINED: [S.UNDER_REVIEW, S.DECLINED],
+}
+STEP_MESSAGES = {
+    S.UNDER_REVIEW: "Thanks for the votes: we are talking to some of you about this.",
+    S.PLANNED: "This is on the roadmap.",
+    S.IN_PROGRESS: "Work has started.",
+}
+CSM_NOTES = [
+    "Asked for this on our quarterly business review.",
+    "Came up again in a support ticket follow-up.",
+    "Their admin raises it on every call.",
+    "Mentioned during renewal talks.",
+    "Their new VP listed it as a must-have.",
+    "Workaround is a weekly manual export; they are tired of it.",
+]
+CUSTOMER_COMMENTS = [
+    "We need this too. Right now we do it by hand every week.",
+    "+1, this would save our team hours every month.",
+    "Any update on timing? It came up in our planning meeting.",
+    "Same here. Ideally it would also work for **sub-accounts**.",
+    "This is the main thing holding back our rollout to the EMEA team.",
+    "Would love to beta test this.",
+]
+PM_REPLIES = [
+    "Thanks everyone. Could you tell us which *formats* you need most?",
+    "We are scoping this now and will post an update here.",
+    "Good point about sub-accounts; noted for the design.",
+]
+INTERNAL_NOTES = [
+    "Two of my enterprise accounts mentioned this on renewal calls.",
+    "Competitor X demoed this in a deal we lost last month.",
+    "Engineering estimate: about 3 sprints; depends on the permissions work.",
+    "Blocking expansion at one red account; worth a call before their renewal.",
+]
+
+
+@dataclass(frozen=True)
+class FeedbackDemoSummary:
+    ideas: int
+    votes: int
+    votes_by_csms: int
+    comments: int
+    members: int
+
+
+def _board_members(rng: random.Random, contacts: list[Contact]) -> dict[int, User]:
+    """Portal users by contact id: the existing ones, plus about half of the others."""
+    existing = {
+        user.contact_id: user
+        for user in User.objects.filter(role=Role.CUSTOMER, contact__in=contacts)
+    }
+    new = []
+    for contact in contacts:
+        # One draw per contact, joined or not, so a second run picks the same people.
+        if rng.random() >= 0.5 or contact.pk in existing:
+            continue
+        first, _space, last = contact.name.partition(" ")
+        new.append(
+            User(
+                username=contact.email,
+                email=contact.email,
+                first_name=first,
+                last_name=last,
+                role=Role.CUSTOMER,
+                contact=contact,
+                password=make_password(None),  # no password: a demo member, not a login
+            )
+        )
+    # ignore_conflicts: a second run finds the members of the first.
+    User.objects.bulk_create(new, ignore_conflicts=True)
+    return {
+        user.contact_id: user
+        for user in User.objects.filter(role=Role.CUSTOMER, contact__in=contacts)
+    }
+
+
+def _weighted_sample(rng: random.Random, items: list, weights: list[float], k: int) -> list:
+    """``k`` items without replacement, each drawn with its weight (Efraimidis-Spirakis)."""
+    keyed = sorted(zip(items, weights, strict=True), key=lambda p: -(rng.random() ** (1 / p[1])))
+    return [item for item, _weight in keyed[:k]]
+
+
+def _at_risk_accounts(today) -> list[Account]:
+    """Red and yellow accounts first, then those renewing within 90 days."""
+    accounts = Account.objects.select_related("health").order_by("pk")
+    troubled = [a for a in accounts if getattr(getattr(a, "health", None), "effective_band", "")
+                in {"red", "yellow"}]  # fmt: skip
+    renewing = [
+        a
+        for a in accounts
+        if a.renews_on and 0 <= (a.renews_on - today).days <= 90 and a not in troubled
+    ]
+    return troubled[:3] + renewing[:2]
+
+
+class _Clock:
+    """Timestamps to move the demo's rows into the past once they are written."""
+
+    def __init__(self) -> None:
+        self.rows: dict[type, dict[int, datetime]] = {}
+
+    def set(self, model: type, pk: int, at: datetime) -> None:
+        self.rows.setdefault(model, {})[pk] = at
+
+    def apply(self) -> None:
+        for model, stamps in self.rows.items():
+            rows = [model(pk=pk, created_at=at) for pk, at in stamps.items()]
+            model.objects.bulk_update(rows, ["created_at"], batch_size=500)
+
+
+def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    return start + (end - start) * rng.random()
+
+
+@transaction.atomic
+def seed_feedback_demo(*, seed: int = 42, now: datetime | None = None) -> FeedbackDemoSummary:
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    Idea.objects.filter(title__in=TITLES).delete()  # a second run replaces the first
+    contacts = list(Contact.objects.select_related("account__csm_owner").order_by("pk"))
+    pm = User.objects.filter(role=Role.PM).order_by("pk").first()
+    csms = list(User.objects.filter(role=Role.CSM).order_by("pk"))
+    if not contacts or pm is None or not csms:
+        return FeedbackDemoSummary(0, 0, 0, 0, 0)
+
+    categories = {
+        name: Category.objects.update_or_create(
+            slug=slugify(name), defaults={"name": name, "position": position}
+        )[0]
+        for position, name in enumerate(CATEGORIES)
+    }
+    tag_names = sorted({tag for idea in IDEAS for tag in idea.tags})
+    tags = {
+        name: Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+        for name in tag_names
+    }
+    members = _board_members(rng, contacts)
+    demo_customer = User.objects.filter(username="customer", role=Role.CUSTOMER).first()
+    authors = [user for user in members.values() if user != demo_customer]
+    rng.shuffle(authors)
+    clock = _Clock()
+    at_risk = _at_risk_accounts(now.date())
+    by_account: dict[int, list[Contact]] = {}
+    for contact in contacts:
+        by_account.setdefault(contact.account_id, []).append(contact)
+
+    # Votes per idea by popularity rank: a Zipf law, the top idea voted by a third of
+    # the contacts, the tail by two or three people.
+    top = max(3, len(contacts) // 3)
+    targets = [max(1, round(top * (rank + 1) ** -1.1)) for rank in range(len(IDEAS))]
+    closed = 0
+    for rank, spec in enumerate(IDEAS):
+        # Shipped ideas are old enough to have a history; a few new ones are trending.
+        # Closed ideas shipped or were declined about a month apart over the last months
+        # (the changelog's dates); the others are open to votes until now.
+        steps = PATHS.get(spec.status, [])
+        if spec.status in {S.SHIPPED, S.DECLINED}:
+            closes = now - timedelta(days=10 + 32 * closed + rng.randint(0, 12), hours=3)
+            created = closes - timedelta(days=rng.randint(60, 200))
+            closed += 1
+            step_times = [*sorted(_between(rng, created, closes) for _ in steps[1:]), closes]
+        else:
+            created = now - timedelta(days=rng.randint(3, 260), hours=rng.randint(0, 23))
+            closes = now
+            step_times = sorted(_between(rng, created, now - timedelta(days=2)) for _ in steps)
+        if rank % 7 == 6:
+            author = rng.choice([pm, *csms])
+        elif rank == 7 and demo_customer is not None:
+            author = demo_customer
+        else:
+            author = authors[rank % len(authors)] if authors else pm
+        idea = services.idea_create(
+            author=author,
+            title=spec.title,
+            description=spec.description,
+            category=categories[spec.category],
+            tags=[tags[name] for name in spec.tags],
+        )
+        clock.set(Idea, idea.pk, created)
+        activity = [(created, trending.WEIGHT_IDEA)]
+
+        voters = [c for c in contacts if c.pk != author.contact_id]
+        weights = [3.0 if c.pk in members else 1.0 for c in voters]
+        chosen = _weighted_sample(rng, voters, weights, targets[rank] - (idea.vote_count or 0))
+        if spec.risk:
+            chosen += [by_account[a.pk][0] for a in at_risk if by_account[a.pk][0] not in chosen]
+        if demo_customer is not None and rank in {0, 1, 3, 5}:
+            chosen.append(demo_customer.contact)
+        for contact in chosen:
+            user = members.get(contact.pk)
+            if user is not None:
+                services.vote_cast(idea=idea, contact=contact, user=user)
+            else:
+                services.vote_cast(
+                    idea=idea,
+                    contact=contact,
+                    added_by=contact.account.csm_owner or csms[0],
+                    note=rng.choice(CSM_NOTES),
+                )
+        for vote_pk, contact_id in Vote.objects.filter(idea=idea).values_list("pk", "contact"):
+            # The author's own vote comes with the idea; the others follow over its life.
+            at = created if contact_id == author.contact_id else _between(rng, created, closes)
+            clock.set(Vote, vote_pk, at)
+            activity.append((at, trending.WEIGHT_VOTE))
+
+        # Comments on the livelier ideas: customers, the PM answering, internal notes.
+        if rank < 16:
+            speakers = [members[c.pk] for c in chosen if c.pk in members][:4]
+            for user in speakers[: rng.randint(1, 3)]:
+                comment = services.comment_add(
+                    idea=idea, author=user, body=rng.choice(CUSTOMER_COMMENTS)
+                )
+                at = _between(rng, created, closes)
+                clock.set(Comment, comment.pk, at)
+                activity.append((at, trending.WEIGHT_COMMENT))
+            if steps or rank < 4:
+                reply = services.comment_add(idea=idea, author=pm, body=rng.choice(PM_REPLIES))
+                at = _between(rng, created, closes)
+                clock.set(Comment, reply.pk, at)
+                activity.append((at, trending.WEIGHT_COMMENT))
+        if spec.risk or rank % 5 == 1:
+            csm = rng.choice(csms)
+            note = services.comment_add(
+                idea=idea, author=csm, body=rng.choice(INTERNAL_NOTES), internal=True
+            )
+            clock.set(Comment, note.pk, _between(rng, created, now))
+
+        # Status history, quietly: these are past events, not news.
+        for step, at in zip(steps, step_times, strict=True):
+            last = step == spec.status
+            change = services.idea_status_change(
+                idea=idea,
+                status=step,
+                actor=pm,
+                message=spec.message if last else STEP_MESSAGES.get(step, ""),
+                notify=False,
+            )
+            clock.set(StatusChange, change.pk, at)
+
+        _link_tickets(idea, spec, csms[0])
+        Idea.objects.filter(pk=idea.pk).update(trend_score=_trend(activity))
+
+    clock.apply()
+    demo_votes = Vote.objects.filter(idea__title__in=TITLES)
+    return FeedbackDemoSummary(
+        ideas=len(IDEAS),
+        votes=demo_votes.count(),
+        votes_by_csms=demo_votes.filter(added_by__isnull=False).count(),
+        comments=Comment.objects.filter(idea__title__in=TITLES).count(),
+        members=len(members),
+    )
+
+
+def _trend(activity: list[tuple[datetime, float]]) -> float:
+    """The trending score the idea would have had, had its activity happened live."""
+    score = None
+    for at, weight in sorted(activity):
+        score = trending.score_after(score, at, weight)
+    return score or 0.0
+
+
+def _link_tickets(idea: Idea, spec: DemoIdea, csm: User) -> None:
+    """Link up to four tickets asking for the idea, from accounts that voted first."""
+    if not spec.ticket_subject:
+        return
+    voting = set(Vote.objects.filter(idea=idea).values_list("account_id", flat=True))
+    tickets = sorted(
+        Ticket.objects.filter(subject=spec.ticket_subject).order_by("pk"),
+        key=lambda t: t.account_id not in voting,
+    )[:4]
+    IdeaTicket.objects.bulk_create(
+        [IdeaTicket(idea=idea, ticket=ticket, linked_by=csm) for ticket in tickets],
+        ignore_conflicts=True,
+    )

@@ -1,0 +1,165 @@
+"""The feedback and roadmap demo: a lived-in board, exact counters, a three-column roadmap,
+the same data on every run, and no e-mail to anyone."""
+
+from datetime import UTC, date, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Q
+
+from accounts.demo import seed_demo
+from accounts.models import Account, Alert, User
+from feedback.demo import IDEAS, seed_feedback_demo
+from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Vote
+from feedback.statuses import IdeaStatus
+from roadmap.demo import quarter_of, seed_roadmap_demo
+from roadmap.models import Column, RoadmapItem
+from tests.accounts.factories import TicketFactory
+from tests.healthscores.factories import AccountHealthFactory
+
+pytestmark = pytest.mark.django_db
+DAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def demo_accounts():
+    """The accounts demo without its usage history (not what this demo reads), two red and
+    two yellow accounts, and tickets asking for an export that times out."""
+    seed_demo(accounts=25, seed=3, today=DAY, activity=False)
+    accounts = list(Account.objects.order_by("pk"))
+    for account, band in zip(accounts[5:9], ["red", "red", "yellow", "yellow"], strict=True):
+        AccountHealthFactory(account=account, band=band)
+    for account in accounts[:3]:
+        TicketFactory(account=account, subject="Export times out")
+    return accounts
+
+
+def _seed(seed: int = 3) -> None:
+    seed_feedback_demo(seed=seed, now=NOW)
+    seed_roadmap_demo(seed=seed, today=DAY)
+
+
+def test_board_is_skewed_with_exact_counters(demo_accounts):
+    _seed()
+
+    ideas = list(
+        Idea.objects.annotate(
+            rows=Count("votes", distinct=True),
+            public_comments=Count("comments", filter=Q(comments__is_internal=False), distinct=True),
+        ).order_by("-vote_count")
+    )
+    assert len(ideas) == len(IDEAS) >= 35
+    assert all(idea.vote_count == idea.rows for idea in ideas)
+    assert all(idea.comment_count == idea.public_comments for idea in ideas)
+    # Skewed like real boards: the top fifth of the ideas holds most of the votes.
+    counts = [idea.vote_count for idea in ideas]
+    assert sum(counts[: len(counts) // 5]) > sum(counts) / 2
+    assert counts[0] >= 5 * counts[len(counts) // 2]
+    assert min(counts) >= 1
+    # Categories, tags and Markdown rendered on write.
+    assert Category.objects.count() >= 5
+    assert all(idea.category_id for idea in ideas)
+    assert not Idea.objects.filter(tags=None).exists()
+    assert Idea.objects.filter(description_html__contains="<strong>").exists()
+
+
+def test_votes_comments_history_and_tickets_are_all_there(demo_accounts):
+    _seed()
+
+    # Customers voting for themselves, and CSMs adding votes heard on calls, with a note.
+    assert Vote.objects.filter(user__role="customer", added_by=None).count() > 100
+    on_behalf = Vote.objects.filter(added_by__role="csm", user=None)
+    assert on_behalf.exists()
+    assert not on_behalf.filter(note="").exists()
+    # The demo customer login voted and posted.
+    customer = User.objects.get(username="customer")
+    assert Vote.objects.filter(user=customer).count() >= 4
+    assert Idea.objects.filter(author=customer).exists()
+    # Public and internal comments, the internal ones by staff only.
+    assert Comment.objects.filter(is_internal=False, author__role="customer").exists()
+    assert Comment.objects.filter(is_internal=False, author__role="pm").exists()
+    internal = Comment.objects.filter(is_internal=True)
+    assert internal.exists()
+    assert not internal.filter(author__role="customer").exists()
+    # Each status reached through its history, with a public message at the end.
+    for status in ["under_review", "planned", "in_progress", "shipped", "declined"]:
+        assert Idea.objects.filter(status=status).exists(), status
+    for idea in Idea.objects.exclude(status=IdeaStatus.OPEN):
+        history = list(idea.status_changes.values_list("to_status", flat=True))
+        assert history[-1] == idea.status
+    assert StatusChange.objects.filter(to_status="shipped").exclude(message="").count() >= 3
+    # The tickets asking for the export are linked to it, and time ran forward.
+    export = Idea.objects.get(title__startswith="Scheduled report exports")
+    assert IdeaTicket.objects.filter(idea=export).count() == 3
+    for vote in Vote.objects.filter(idea=export):
+        assert export.created_at <= vote.created_at <= NOW
+    assert export.status_changes.last().created_at < NOW - timedelta(days=5)
+
+
+def test_some_ideas_are_asked_for_by_red_yellow_and_renewing_accounts(demo_accounts):
+    _seed()
+
+    renewing = Q(votes__account__renews_on__lte=DAY + timedelta(days=90))
+    troubled = Q(votes__account__health__effective_band__in=["red", "yellow"])
+    risky = Idea.objects.annotate(
+        accounts=Count("votes__account", distinct=True),
+        troubled=Count("votes__account", filter=troubled, distinct=True),
+        renewing=Count("votes__account", filter=renewing, distinct=True),
+    ).filter(accounts__gte=3, troubled__gte=3, renewing__gte=1)
+    assert risky.count() >= 4
+
+
+def test_roadmap_has_three_columns_a_draft_and_dated_shipped_items(demo_accounts):
+    _seed()
+
+    items = RoadmapItem.objects.all()
+    assert {item.column for item in items} == set(Column.values)
+    assert items.filter(is_public=False).count() == 1
+    assert all(item.ideas.exists() for item in items)
+    shipped = list(items.filter(column=Column.SHIPPED).order_by("position"))
+    assert len(shipped) >= 4
+    dates = [item.shipped_on for item in shipped]
+    assert dates == sorted(dates, reverse=True)  # the column reads like the changelog
+    assert dates[-1] < dates[0] - timedelta(days=60)
+    assert dates[0] < DAY
+    for item in shipped:
+        assert set(item.ideas.values_list("status", flat=True)) == {IdeaStatus.SHIPPED}
+        assert item.target_quarter == quarter_of(item.shipped_on)
+    in_progress = items.filter(column=Column.IN_PROGRESS)
+    assert {item.target_quarter for item in in_progress} == {"2026-Q4"}
+    assert all(i.description_html.startswith("<p>") for i in items)
+
+
+def test_running_twice_gives_the_same_board(demo_accounts):
+    def snapshot():
+        return (
+            sorted(Idea.objects.values_list("title", "status", "vote_count", "comment_count")),
+            sorted(Vote.objects.values_list("idea__title", "contact__email", "note")),
+            User.objects.count(),
+            sorted(RoadmapItem.objects.values_list("title", "column", "position", "shipped_on")),
+        )
+
+    _seed()
+    first = snapshot()
+    _seed()
+    assert snapshot() == first
+    _seed(seed=4)
+    assert snapshot()[1] != first[1]
+
+
+def test_seeding_emails_and_notifies_nobody(
+    demo_accounts, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed()
+    assert mailoutbox == []
+    assert not Alert.objects.filter(kind__startswith="feedback").exists()
+
+
+def test_seed_demo_command_seeds_the_board_and_the_roadmap():
+    call_command("seed_demo", "--accounts", "3", stdout=(out := StringIO()))
+    assert Idea.objects.count() == len(IDEAS)
+    assert RoadmapItem.objects.filter(column=Column.SHIPPED).exists()
+    assert f"{len(IDEAS)} ideas" in out.getvalue()
