@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback.views import board, triage
+from feedback.views import board, participation, triage
 
 app_name = "feedback"
 
@@ -8,4 +8,11 @@ urlpatterns = [
     path("", board.board, name="board"),
     path("<int:pk>/", board.idea_detail, name="idea"),
     path("triage/", triage.triage, name="triage"),
+    path("new/", board.idea_new, name="idea_new"),
+    path("similar/", board.similar, name="similar"),
+    path("<int:pk>/edit/", board.idea_edit, name="idea_edit"),
+    path("<int:pk>/vote/", participation.vote, name="vote"),
+    path("<int:pk>/vote-on-behalf/", participation.vote_on_behalf, name="vote_on_behalf"),
+    path("<int:pk>/follow/", participation.follow, name="follow"),
+    path("<int:pk>/comment/", participation.comment, name="comment"),
 ]

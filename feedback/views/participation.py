@@ -1,0 +1,200 @@
+"""What people do on an idea: vote, follow, comment, and CSMs' votes on behalf.
+
+Vote and follow buttons post the state they ask for ("vote"/"unvote"), not "toggle", so
+a double click or a retried request lands on the same state instead of flipping back.
+htmx requests get the button back to swap in place; plain form posts are redirected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Account
+from accounts.roles import ALL_ROLES, Role
+from csplatform.access import allow
+from feedback import limits, services
+from feedback.forms import CommentForm, InternalCommentForm, VoteOnBehalfForm
+from feedback.models import Follow, Idea, Vote
+from feedback.selectors import board as selectors
+from feedback.statuses import VOTABLE_STATUSES
+from feedback.views.board import render_idea_page
+
+
+def _back(request: HttpRequest, idea: Idea, anchor: str = "") -> HttpResponse:
+    """Back where the form was (the board keeps its filters and page), else the idea."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("feedback:idea", args=[idea.pk]) + anchor
+    return redirect(target)
+
+
+def _wanted(request: HttpRequest, on: str, off: str, current) -> bool:
+    """The state the button asks for; without one (an old form), the other state."""
+    action = request.POST.get("action")
+    if action in (on, off):
+        return action == on
+    return not current()
+
+
+@allow(Role.CUSTOMER)
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """A customer votes or takes their vote back, as their own contact."""
+    idea = selectors.idea_for_user(user=request.user, pk=pk)
+    contact = request.user.contact
+    voted = Vote.objects.filter(idea=idea, contact=contact).exists
+    error = ""
+    try:
+        if _wanted(request, "vote", "unvote", voted):
+            services.vote_cast(idea=idea, contact=contact, user=request.user)
+        else:
+            services.vote_withdraw(idea=idea, contact=contact)
+    except services.VoteClosed as exc:
+        error = exc.message
+    if request.htmx:
+        idea.refresh_from_db(fields=["vote_count", "status"])
+        return render(
+            request,
+            "feedback/_vote_button.html",
+            {"idea": idea, "voted": voted(), "can_vote": True, "vote_error": error},
+        )
+    if error:
+        messages.error(request, error)
+    return _back(request, idea)
+
+
+@allow(ALL_ROLES)
+@require_POST
+def follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow or unfollow an idea: its news arrive in the notifications and by e-mail."""
+    idea = selectors.idea_for_user(user=request.user, pk=pk)
+    following = Follow.objects.filter(idea=idea, user=request.user).exists
+    now = services.follow_set(
+        idea=idea, user=request.user, following=_wanted(request, "follow", "unfollow", following)
+    )
+    if request.htmx:
+        return render(request, "feedback/_follow_button.html", {"idea": idea, "following": now})
+    if now:
+        messages.success(request, _("You follow this idea: we'll tell you when it moves."))
+    else:
+        messages.info(request, _("You no longer follow this idea."))
+    return _back(request, idea)
+
+
+@allow(ALL_ROLES)
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Post a public comment, or an internal one (staff). 429 past the hourly limit."""
+    idea = selectors.idea_for_user(user=request.user, pk=pk)
+    staff = request.user.is_staff_role
+    internal_form = staff and request.POST.get("form") == "internal"
+    form = InternalCommentForm(request.POST) if internal_form else CommentForm(request.POST)
+    forms = {"internal_form" if internal_form else "comment_form": form}
+    if not staff and idea.status not in VOTABLE_STATUSES:
+        form.add_error(None, _("Comments are closed on this idea."))
+        return render_idea_page(request, idea.pk, status=400, **forms)
+    if not form.is_valid():
+        return render_idea_page(request, idea.pk, status=400, **forms)
+    try:
+        posted = services.comment_add(
+            idea=idea,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            internal=internal_form,
+        )
+    except limits.RateLimited as exc:
+        response = render_idea_page(
+            request, idea.pk, status=429, rate_limited=limits.retry_message(exc), **forms
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    messages.success(request, _("Comment posted."))
+    return redirect(reverse("feedback:idea", args=[idea.pk]) + f"#comment-{posted.pk}")
+
+
+# --- Vote on behalf -----------------------------------------------------------------
+
+
+def _chosen_account(request: HttpRequest, source) -> Account | None:
+    raw = source.get("account", "")
+    if not raw.isdigit():
+        return None
+    return Account.objects.visible_to(request.user).filter(pk=int(raw)).first()
+
+
+def on_behalf_context(
+    request: HttpRequest, idea: Idea, form: VoteOnBehalfForm | None = None
+) -> dict[str, Any]:
+    """State of the two-step form: find an account, then pick one of its contacts."""
+    source = request.POST if request.method == "POST" else request.GET
+    search = source.get("q", "")[:100]
+    account = _chosen_account(request, source)
+    context: dict[str, Any] = {"idea": idea, "q": search, "account": account}
+    if account is None:
+        context["accounts"] = selectors.accounts_for_on_behalf(user=request.user, search=search)
+    else:
+        context["contacts"] = selectors.contacts_for_on_behalf(
+            user=request.user, account=account, idea=idea
+        )
+        context["form"] = form or VoteOnBehalfForm(user=request.user, account=account)
+    return context
+
+
+@allow(Role.CSM, Role.PM, Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def vote_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a vote for a contact heard on a call or in a ticket, with a note.
+
+    GET steps through the form (htmx swaps the form in place; without JS each step is
+    a page); POST records the vote. A contact who already voted keeps their one vote.
+    """
+    idea = selectors.idea_for_user(user=request.user, pk=pk)
+    if idea.status not in VOTABLE_STATUSES:
+        messages.error(request, _("Voting is closed on this idea."))
+        return redirect("feedback:idea", idea.pk)
+    form = None
+    if request.method == "POST":
+        account = _chosen_account(request, request.POST)
+        form = VoteOnBehalfForm(request.POST, user=request.user, account=account)
+        if form.is_valid():
+            contact = form.cleaned_data["contact"]
+            try:
+                added = services.vote_cast(
+                    idea=idea,
+                    contact=contact,
+                    added_by=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except services.VoteClosed as exc:
+                form.add_error(None, exc.message)
+            else:
+                if added:
+                    messages.success(
+                        request,
+                        _("Vote added for %(contact)s (%(account)s).")
+                        % {"contact": contact.name, "account": contact.account.name},
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("%(contact)s had already voted for this idea; nothing changed.")
+                        % {"contact": contact.name},
+                    )
+                return redirect(reverse("feedback:idea", args=[idea.pk]) + "#demand")
+    context = on_behalf_context(request, idea, form)
+    status = 400 if form is not None else 200
+    if request.htmx and request.method == "GET":
+        return render(request, "feedback/_on_behalf.html", {"on_behalf": context})
+    return render(
+        request, "feedback/vote_on_behalf.html", {"idea": idea, "on_behalf": context}, status=status
+    )
