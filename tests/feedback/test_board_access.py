@@ -1,4 +1,4 @@
-"""Who may open each idea board URL: every URL × anonymous, customer A, customer B, CSM,
+"""Who may open each idea board URL: every URL x anonymous, customer A, customer B, CSM,
 PM and admin. The idea belongs to customer A and is open, so customer B is the
 "other customer" of every case."""
 
@@ -18,21 +18,22 @@ LOGIN, OK, REDIRECT, FORBIDDEN, NOT_ALLOWED = "login", 200, 302, 403, 405
 ACTORS = ["anonymous", "customer_a", "customer_b", "csm", "pm", "admin"]
 
 # (url name, method, needs the idea) -> expected for each actor in ACTORS order
+L, R, F, NA = LOGIN, REDIRECT, FORBIDDEN, NOT_ALLOWED
 MATRIX = {
-    ("feedback:board", "get", False): [LOGIN, OK, OK, OK, OK, OK],
-    ("feedback:idea", "get", True): [LOGIN, OK, OK, OK, OK, OK],
-    ("feedback:idea_new", "get", False): [LOGIN, OK, OK, OK, OK, OK],
-    ("feedback:idea_new", "post", False): [LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
-    ("feedback:similar", "get", False): [LOGIN, OK, OK, OK, OK, OK],
-    ("feedback:idea_edit", "get", True): [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, OK],
-    ("feedback:idea_edit", "post", True): [LOGIN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT],
-    ("feedback:vote", "post", True): [LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
-    ("feedback:vote", "get", True): [LOGIN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
-    ("feedback:follow", "post", True): [LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
-    ("feedback:follow", "get", True): [LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
-    ("feedback:comment", "post", True): [LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
-    ("feedback:vote_on_behalf", "get", True): [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
-    ("feedback:vote_on_behalf", "post", True): [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT, REDIRECT],
+    ("feedback:board", "get", False): [L, OK, OK, OK, OK, OK],
+    ("feedback:idea", "get", True): [L, OK, OK, OK, OK, OK],
+    ("feedback:idea_new", "get", False): [L, OK, OK, OK, OK, OK],
+    ("feedback:idea_new", "post", False): [L, R, R, R, R, R],
+    ("feedback:similar", "get", False): [L, OK, OK, OK, OK, OK],
+    ("feedback:idea_edit", "get", True): [L, OK, F, F, OK, OK],
+    ("feedback:idea_edit", "post", True): [L, R, F, F, R, R],
+    ("feedback:vote", "post", True): [L, R, R, F, F, F],
+    ("feedback:vote", "get", True): [L, NA, NA, F, F, F],
+    ("feedback:follow", "post", True): [L, R, R, R, R, R],
+    ("feedback:follow", "get", True): [L, NA, NA, NA, NA, NA],
+    ("feedback:comment", "post", True): [L, R, R, R, R, R],
+    ("feedback:vote_on_behalf", "get", True): [L, F, F, OK, OK, OK],
+    ("feedback:vote_on_behalf", "post", True): [L, F, F, R, R, R],
 }  # fmt: skip
 
 
@@ -73,14 +74,14 @@ def _cases():
 
 
 @pytest.mark.parametrize(("name", "method", "with_idea", "actor", "expected"), _cases())
-def test_board_url_access(clients, customer_a, customer_b, name, method, with_idea, actor, expected):
+def test_board_url_access(
+    clients, customer_a, customer_b, name, method, with_idea, actor, expected
+):
     idea = services.idea_create(author=customer_a, title="Customer A's idea")
     url = reverse(name, args=[idea.pk]) if with_idea else reverse(name)
     client = clients[actor]
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, _data(name, customer_b))
+    send = getattr(client, method)
+    response = send(url, _data(name, customer_b)) if method == "post" else send(url)
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login") + "?next=")
