@@ -113,9 +113,11 @@ def test_internal_comments_and_their_form_are_staff_only(busy_idea, customer_b, 
 
 @pytest.mark.parametrize("role", [Role.CSM, Role.PM, Role.ADMIN])
 def test_staff_see_who_is_behind_the_votes(busy_idea, client_for, role):
-    body = client_for(UserFactory(role=role)).get(
-        reverse("feedback:idea", args=[busy_idea.pk])
-    ).content.decode()
+    body = (
+        client_for(UserFactory(role=role))
+        .get(reverse("feedback:idea", args=[busy_idea.pk]))
+        .content.decode()
+    )
     assert "1 vote from customers, 1 added by CSMs" in body
     assert "Globex Secretcorp" in body
     assert "Account A" in body
@@ -207,8 +209,10 @@ def test_payloads_in_titles_descriptions_comments_and_messages_render_harmless(
 
 
 def test_search_text_is_echoed_escaped(customer_b, client_for):
-    body = client_for(customer_b).get(
-        reverse("feedback:board"), {"q": "<script>alert(1)</script>"}
-    ).content.decode()
+    body = (
+        client_for(customer_b)
+        .get(reverse("feedback:board"), {"q": "<script>alert(1)</script>"})
+        .content.decode()
+    )
     _assert_harmless(body)
     assert "&lt;script&gt;" in body
