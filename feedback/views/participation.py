@@ -66,7 +66,13 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "feedback/_vote_button.html",
-            {"idea": idea, "voted": voted(), "can_vote": True, "vote_error": error},
+            {
+                "idea": idea,
+                "voted": voted(),
+                "can_vote": True,
+                "vote_error": error,
+                "show_detail": request.POST.get("detail") == "1",
+            },
         )
     if error:
         messages.error(request, error)
