@@ -72,6 +72,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                 "can_vote": True,
                 "vote_error": error,
                 "show_detail": request.POST.get("detail") == "1",
+                # The page the button sits on, not this endpoint, for a later plain post.
+                "next_url": request.htmx.current_url_abs_path or "",
             },
         )
     if error:

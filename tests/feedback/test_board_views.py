@@ -187,13 +187,19 @@ def test_htmx_vote_toggles_and_returns_the_button(client_for, customer_a):
     idea = IdeaFactory()
     client = client_for(customer_a)
     url = reverse("feedback:vote", args=[idea.pk])
-    response = client.post(url, {"action": "vote"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url,
+        {"action": "vote"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{BOARD}?sort=newest",
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="vote-{idea.pk}"' in body
     assert '<span class="vote-count">1</span>' in body
     assert 'aria-pressed="true"' in body
     assert "<html" not in body
+    assert f'name="next" value="{BOARD}?sort=newest"' in body
     response = client.post(url, {"action": "unvote"}, HTTP_HX_REQUEST="true")
     assert '<span class="vote-count">0</span>' in response.content.decode()
     assert 'aria-pressed="false"' in response.content.decode()
