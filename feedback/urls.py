@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback.views import board, participation, triage
+from feedback.views import board, on_behalf, participation, triage
 
 app_name = "feedback"
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("similar/", board.similar, name="similar"),
     path("<int:pk>/edit/", board.idea_edit, name="idea_edit"),
     path("<int:pk>/vote/", participation.vote, name="vote"),
-    path("<int:pk>/vote-on-behalf/", participation.vote_on_behalf, name="vote_on_behalf"),
+    path("<int:pk>/vote-on-behalf/", on_behalf.vote_on_behalf, name="vote_on_behalf"),
     path("<int:pk>/follow/", participation.follow, name="follow"),
     path("<int:pk>/comment/", participation.comment, name="comment"),
 ]

@@ -1,7 +1,7 @@
 """The idea board, an idea's page, posting and editing ideas, similar-idea suggestions.
 
-Votes, follows, comments and on-behalf votes, the writes made from these pages, are in
-``feedback.views.participation``.
+Votes, follows and comments, the writes made from these pages, are in
+``feedback.views.participation``; CSMs' votes on behalf in ``feedback.views.on_behalf``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from feedback.forms import BoardQueryForm, CommentForm, IdeaForm, InternalCommen
 from feedback.models import Idea
 from feedback.selectors import board as selectors
 from feedback.statuses import VOTABLE_STATUSES, IdeaStatus, labels
+from feedback.views.on_behalf import on_behalf_context
 
 PAGE_SIZE = 25
 
@@ -64,8 +65,6 @@ def idea_page_context(request: HttpRequest, page: selectors.IdeaPage, **forms: A
     user = request.user
     idea = page.idea
     staff = user.is_staff_role
-    from feedback.views.participation import on_behalf_context
-
     context = {
         "page": page,
         "idea": idea,
