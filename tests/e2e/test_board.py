@@ -46,3 +46,30 @@ def test_similar_ideas_appear_while_typing_a_title(sign_in, live_server):
     suggestions = page.locator("#similar-ideas")
     expect(suggestions).to_contain_text("Export reports to Excel")
     expect(suggestions).not_to_contain_text("Dark mode")
+
+
+def test_csm_adds_a_vote_on_behalf_from_the_keyboard(sign_in, live_server):
+    from tests.accounts.factories import AccountFactory, ContactFactory
+
+    UserFactory(username="e2e-csm-board", role=Role.CSM)
+    idea = IdeaFactory(title="Audit log export")
+    AccountFactory(name="Initech")
+    globex = AccountFactory(name="Globex")
+    hank = ContactFactory(account=globex, name="Hank Scorpio")
+    page = sign_in("e2e-csm-board")
+    page.goto(f"{live_server.url}/ideas/{idea.pk}/")
+    page.wait_for_load_state("load")
+
+    page.get_by_label("Find an account").press_sequentially("glob", delay=30)
+    account = page.get_by_label("Account", exact=True)
+    expect(account.locator("option")).to_have_count(1)
+    expect(account).to_contain_text("Globex")
+    page.get_by_role("button", name="Next: choose a contact").press("Enter")
+    page.get_by_label("Contact").select_option(label="Hank Scorpio <" + hank.email + ">")
+    page.get_by_label("Note").fill("Asked on the QBR call")
+    page.get_by_role("button", name="Add vote").click()
+
+    expect(page.get_by_role("status").first).to_contain_text("Vote added for Hank Scorpio")
+    expect(page.locator("#demand")).to_contain_text("0 votes from customers, 1 added by CSMs")
+    vote = Vote.objects.get(idea=idea)
+    assert (vote.contact_id, vote.note) == (hank.pk, "Asked on the QBR call")
