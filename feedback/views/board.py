@@ -13,11 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import ALL_ROLES, Role
-from csplatform.access import allow
+from csplatform.access import allow, policy_of
 from feedback import limits, services
 from feedback.forms import BoardQueryForm, CommentForm, IdeaForm, InternalCommentForm
 from feedback.models import Idea
@@ -60,6 +62,31 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: Triage pages about one idea (feedback.views.triage*), linked from the idea's page to
+#: the people their own policy admits. Found by URL name, so a missing page is skipped.
+IDEA_ACTIONS = (
+    ("feedback:idea_status", gettext_lazy("Change status")),
+    ("feedback:merge", gettext_lazy("Merge into another idea")),
+    ("feedback:idea_tickets", gettext_lazy("Linked tickets")),
+)
+
+
+def idea_actions(user, idea: Idea) -> list[dict[str, str]]:
+    """The triage links of an idea that ``user`` may open."""
+    if not user.is_staff_role:
+        return []
+    actions = []
+    for name, label in IDEA_ACTIONS:
+        try:
+            path = reverse(name, args=[idea.pk])
+        except NoReverseMatch:
+            continue
+        policy = policy_of(resolve(path).func)
+        if policy is not None and policy.permits(user):
+            actions.append({"url": path, "label": str(label)})
+    return actions
+
+
 def idea_page_context(request: HttpRequest, page: selectors.IdeaPage, **forms: Any) -> dict:
     """The idea page's context; the comment view re-renders it with a bound form."""
     user = request.user
@@ -74,6 +101,7 @@ def idea_page_context(request: HttpRequest, page: selectors.IdeaPage, **forms: A
         "comment_form": forms.get("comment_form") or CommentForm(),
         "internal_form": (forms.get("internal_form") or InternalCommentForm()) if staff else None,
         "rate_limited": forms.get("rate_limited"),
+        "actions": idea_actions(user, idea),
     }
     if staff and idea.status in VOTABLE_STATUSES:
         context["on_behalf"] = on_behalf_context(request, idea)

@@ -8,6 +8,7 @@ htmx requests get the button back to swap in place; plain form posts are redirec
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -117,6 +118,10 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             internal=internal_form,
         )
+    except ValidationError as exc:
+        # The idea was merged after the page was read: say where to comment instead.
+        form.add_error(None, exc)
+        return render_idea_page(request, idea.pk, status=400, **forms)
     except limits.RateLimited as exc:
         response = render_idea_page(
             request, idea.pk, status=429, rate_limited=limits.retry_message(exc), **forms

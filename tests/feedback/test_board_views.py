@@ -553,3 +553,19 @@ def test_pm_sees_demand_split_and_voting_accounts(client_for, pm, customer_a, cs
     assert "1 vote from customers, 1 added by CSMs" in body
     assert "Globex" in body
     assert "Account A" in body
+
+
+def test_triage_actions_are_linked_for_those_their_pages_admit(client_for, customer_a, pm):
+    from django.urls import NoReverseMatch
+
+    idea = IdeaFactory()
+    url = reverse("feedback:idea", args=[idea.pk])
+    pm_page = client_for(pm).get(url).content.decode()
+    customer_page = client_for(customer_a).get(url).content.decode()
+    for name in ("feedback:idea_status", "feedback:merge", "feedback:idea_tickets"):
+        try:
+            action = reverse(name, args=[idea.pk])
+        except NoReverseMatch:
+            continue  # that page is not installed
+        assert f'href="{action}"' in pm_page
+        assert f'href="{action}"' not in customer_page
