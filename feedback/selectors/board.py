@@ -1,0 +1,347 @@
+"""Reads behind the idea board, an idea's page and the on-behalf vote form.
+
+Privacy is decided here, not in templates: a customer's page data never carries another
+account's name, revenue, health, contacts or e-mail addresses, so no template mistake
+can show them. Counts come from the counters stored on the idea; votes are never
+counted on read for the board.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.fields import BooleanField
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, Contact
+from accounts.roles import Role
+from feedback.models import Category, Comment, Follow, Idea, StatusChange, Tag, Vote
+from feedback.search import ideas_matching
+from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
+
+#: Sort key -> ORDER BY; each matches one of the board indexes on Idea (idea_top_idx,
+#: idea_trending_idx, idea_newest_idx), so a page is the head of an index scan.
+BOARD_SORTS: dict[str, tuple[str, ...]] = {
+    "top": ("-vote_count", "-id"),
+    "trending": ("-trend_score", "-id"),
+    "newest": ("-created_at", "-id"),
+}
+DEFAULT_SORT = "top"
+#: Statuses the board can be filtered by: a merged idea is only a redirect.
+BOARD_STATUSES = tuple(s for s in IdeaStatus if s != IdeaStatus.MERGED)
+SIMILAR_LIMIT = 5
+#: Hops followed from a merged idea to the idea that lives on; a cycle cannot loop.
+MERGE_CHAIN_LIMIT = 10
+VOTING_ACCOUNTS_LIMIT = 50
+
+
+def _voted_by(user) -> Exists | Value:
+    """Whether the viewer's vote is on the idea: a customer votes as their contact.
+
+    Staff never vote for themselves (they add votes on behalf of contacts), so the
+    answer is a constant and costs nothing.
+    """
+    if user.role == Role.CUSTOMER and user.contact_id is not None:
+        return Exists(Vote.objects.filter(idea=OuterRef("pk"), contact_id=user.contact_id))
+    return Value(False, output_field=BooleanField())
+
+
+def board_ideas(
+    *,
+    user,
+    sort: str = "",
+    status: str = "",
+    category: Category | None = None,
+    tag: Tag | None = None,
+    search: str = "",
+) -> QuerySet[Idea]:
+    """The board's ideas for ``user``, filtered and ordered, each with ``viewer_voted``.
+
+    With a search and no sort chosen, the best matches come first; a chosen sort wins.
+    Rows carry their category and tags (one prefetch query for the page).
+    """
+    ideas = Idea.objects.visible_to(user).on_board()
+    if status:
+        ideas = ideas.filter(status=status)
+    if category is not None:
+        ideas = ideas.filter(category=category)
+    if tag is not None:
+        ideas = ideas.filter(tags=tag)
+    if search:
+        ideas = ideas_matching(ideas, search)
+        if sort in BOARD_SORTS:
+            ideas = ideas.order_by(*BOARD_SORTS[sort])
+    else:
+        ideas = ideas.order_by(*BOARD_SORTS.get(sort, BOARD_SORTS[DEFAULT_SORT]))
+    return (
+        ideas.select_related("category")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .annotate(viewer_voted=_voted_by(user))
+    )
+
+
+@dataclass(frozen=True)
+class BoardChoices:
+    categories: list[Category]
+    tags: list[Tag]
+
+
+def board_filter_choices() -> BoardChoices:
+    return BoardChoices(categories=list(Category.objects.all()), tags=list(Tag.objects.all()))
+
+
+def similar_ideas(*, user, text: str, exclude_pk: int | None = None) -> list[Idea]:
+    """Up to five board ideas sharing words with a title being typed (any word)."""
+    ideas = Idea.objects.visible_to(user).on_board()
+    if exclude_pk is not None:
+        ideas = ideas.exclude(pk=exclude_pk)
+    return list(
+        ideas_matching(ideas, text, any_word=True).only(
+            "pk", "title", "status", "vote_count", "comment_count"
+        )[:SIMILAR_LIMIT]
+    )
+
+
+# --- One idea -----------------------------------------------------------------------
+
+
+def public_name(person, *, viewer) -> str:
+    """How a person who wrote something appears to ``viewer``.
+
+    Staff see full names. Customers see another customer by first name only (never the
+    username, which is often an e-mail address) and the vendor's staff by first name.
+    """
+    if person is None:
+        return _("Former user")
+    if viewer.role != Role.CUSTOMER:
+        return person.get_full_name() or person.username
+    if person.pk == viewer.pk:
+        return _("You")
+    if person.role == Role.CUSTOMER:
+        return person.first_name or _("A customer")
+    return person.first_name or _("Team member")
+
+
+@dataclass(frozen=True)
+class Authored:
+    """A comment or idea with how its author may be shown to the viewer."""
+
+    name: str
+    is_team: bool
+    #: The author's account, for staff viewers only; None for customers.
+    account: Account | None = None
+
+
+def _authored(person, *, viewer) -> Authored:
+    staff_viewer = viewer.role != Role.CUSTOMER
+    is_customer = person is not None and person.role == Role.CUSTOMER
+    account = None
+    if staff_viewer and is_customer and person.contact_id is not None:
+        account = person.contact.account
+    return Authored(
+        name=public_name(person, viewer=viewer),
+        is_team=person is not None and not is_customer,
+        account=account,
+    )
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    comment: Comment
+    author: Authored
+
+
+@dataclass(frozen=True)
+class VotingAccount:
+    account_id: int
+    name: str
+    arr: Any
+    band: str | None
+    votes: int
+    added_by_csm: int
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Who is behind the votes: staff only, never built for a customer."""
+
+    from_customers: int
+    added_by_csms: int
+    accounts: list[VotingAccount]
+    more_accounts: int
+
+
+@dataclass
+class IdeaPage:
+    idea: Idea
+    author: Authored
+    tags: list[Tag]
+    history: list[StatusChange]
+    comments: list[CommentRow]
+    internal_comments: list[CommentRow]
+    viewer_voted: bool
+    viewer_follows: bool
+    can_vote: bool
+    demand: Demand | None = None
+
+    @property
+    def is_open_for_votes(self) -> bool:
+        return self.idea.status in VOTABLE_STATUSES
+
+
+class IdeaMerged(Exception):
+    """The idea asked for was merged; its page is the target's page."""
+
+    def __init__(self, target: Idea | None) -> None:
+        super().__init__(target)
+        self.target = target
+
+
+def merged_target(*, user, idea: Idea) -> Idea | None:
+    """The idea a merged idea lives on as, following the chain of merges.
+
+    None when the chain is broken or loops, so the merged idea shows its own page.
+    """
+    ideas = Idea.objects.visible_to(user).only("pk", "status", "merged_into")
+    seen = {idea.pk}
+    current: Idea | None = idea
+    for _hop in range(MERGE_CHAIN_LIMIT):
+        if current.merged_into_id is None or current.merged_into_id in seen:
+            return None
+        current = ideas.filter(pk=current.merged_into_id).first()
+        if current is None:
+            return None
+        if current.status != IdeaStatus.MERGED:
+            return current
+        seen.add(current.pk)
+    return None
+
+
+def idea_for_user(*, user, pk: int) -> Idea:
+    """The idea for writes (vote, follow, comment, edit) if ``user`` may see it."""
+    try:
+        return Idea.objects.visible_to(user).get(pk=pk)
+    except Idea.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _comment_authors(user) -> tuple[str, ...]:
+    # Staff pages show a customer's account; a customer's page never loads it.
+    if user.role == Role.CUSTOMER:
+        return ("author",)
+    return ("author", "author__contact__account")
+
+
+def idea_page(*, user, pk: int) -> IdeaPage:
+    """Everything an idea's page shows to ``user``, in a fixed number of queries."""
+    staff = user.role != Role.CUSTOMER
+    related = ["category", "author"]
+    if staff:
+        related.append("author__contact__account")
+    idea = (
+        Idea.objects.visible_to(user)
+        .select_related(*related)
+        .annotate(viewer_voted=_voted_by(user))
+        .annotate(
+            viewer_follows=Exists(Follow.objects.filter(idea=OuterRef("pk"), user_id=user.pk))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if idea is None:
+        raise Http404
+    if idea.status == IdeaStatus.MERGED:
+        target = merged_target(user=user, idea=idea)
+        if target is not None:
+            raise IdeaMerged(target)
+    comments = Comment.objects.filter(idea=idea).select_related(*_comment_authors(user))
+    if not staff:
+        comments = comments.filter(is_internal=False)
+    public, internal = [], []
+    for comment in comments:
+        row = CommentRow(comment=comment, author=_authored(comment.author, viewer=user))
+        (internal if comment.is_internal else public).append(row)
+    return IdeaPage(
+        idea=idea,
+        author=_authored(idea.author, viewer=user),
+        tags=list(idea.tags.order_by("name")),
+        history=list(StatusChange.objects.filter(idea=idea)),
+        comments=public,
+        internal_comments=internal,
+        viewer_voted=idea.viewer_voted,
+        viewer_follows=idea.viewer_follows,
+        can_vote=user.role == Role.CUSTOMER and user.contact_id is not None,
+        demand=idea_demand(idea=idea) if staff else None,
+    )
+
+
+def idea_demand(*, idea: Idea) -> Demand:
+    """Votes split by who cast them, and the voting accounts, for the vendor's staff."""
+    votes = Vote.objects.filter(idea=idea)
+    totals = votes.aggregate(
+        customers=Count("pk", filter=Q(added_by__isnull=True)),
+        csms=Count("pk", filter=Q(added_by__isnull=False)),
+        accounts=Count("account", distinct=True),
+    )
+    rows = (
+        votes.values(
+            "account_id", "account__name", "account__arr", "account__health__effective_band"
+        )
+        .annotate(votes=Count("pk"), added=Count("pk", filter=Q(added_by__isnull=False)))
+        .order_by("-votes", "-account__arr", "account__name")[:VOTING_ACCOUNTS_LIMIT]
+    )
+    accounts = [
+        VotingAccount(
+            account_id=row["account_id"],
+            name=row["account__name"],
+            arr=row["account__arr"],
+            band=row["account__health__effective_band"],
+            votes=row["votes"],
+            added_by_csm=row["added"],
+        )
+        for row in rows
+    ]
+    return Demand(
+        from_customers=totals["customers"],
+        added_by_csms=totals["csms"],
+        accounts=accounts,
+        more_accounts=max(0, totals["accounts"] - len(accounts)),
+    )
+
+
+# --- Vote on behalf -----------------------------------------------------------------
+
+ACCOUNT_CHOICES_LIMIT = 50
+
+
+def accounts_for_on_behalf(*, user, search: str = "") -> list[Account]:
+    """Accounts a CSM may add a vote for, matching a search; the CSM's own book first."""
+    accounts = Account.objects.visible_to(user).only("pk", "name", "domain", "csm_owner_id")
+    search = search.strip()
+    if search:
+        accounts = accounts.filter(Q(name__icontains=search) | Q(domain__icontains=search))
+    return list(
+        accounts.annotate(
+            mine=Exists(Account.objects.filter(pk=OuterRef("pk"), csm_owner_id=user.pk))
+        ).order_by("-mine", "name")[:ACCOUNT_CHOICES_LIMIT]
+    )
+
+
+def contacts_for_on_behalf(*, user, account: Account, idea: Idea) -> list[Contact]:
+    """The account's contacts, each with ``has_voted`` on the idea."""
+    return list(
+        Contact.objects.visible_to(user)
+        .filter(account=account)
+        .annotate(has_voted=Exists(Vote.objects.filter(idea=idea, contact=OuterRef("pk"))))
+        .order_by("name")
+    )
+
+
+def can_edit_idea(*, user, idea: Idea) -> bool:
+    """A PM or an admin edits any idea; its author only while it is still open."""
+    if user.role in (Role.PM, Role.ADMIN):
+        return True
+    return idea.author_id == user.pk and idea.status == IdeaStatus.OPEN
