@@ -12,6 +12,7 @@ from accounts.models import Contact
 from feedback import trending
 from feedback.models import Idea, Vote
 from feedback.services.follows import follow_set
+from feedback.services.risk import product_risk_recompute_after_commit
 from feedback.statuses import VOTABLE_STATUSES
 
 
@@ -52,6 +53,7 @@ def vote_cast(
             )
     except IntegrityError:
         return False
+    product_risk_recompute_after_commit()
     Idea.objects.filter(pk=idea.pk).update(
         vote_count=F("vote_count") + 1,
         trend_score=trending.trend_update(timezone.now(), trending.WEIGHT_VOTE),
@@ -68,4 +70,5 @@ def vote_withdraw(*, idea: Idea, contact: Contact) -> bool:
     deleted, _rows = Vote.objects.filter(idea=idea, contact=contact).delete()
     if deleted:
         Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - 1)
+        product_risk_recompute_after_commit()
     return bool(deleted)

@@ -1,0 +1,278 @@
+"""Moving product-risk data between the database and pandas, fast.
+
+The recompute reads up to a million (idea, account) pairs and may write as many evidence
+rows, so nothing here goes through model instances:
+
+* reads run one SQL query and, on PostgreSQL, stream its result with
+  ``COPY (query) TO STDOUT (FORMAT CSV)`` into ``pandas.read_csv`` (4x faster than
+  fetching tuples, see ENVIRONMENT.md); SQLite, the embedded mode, uses a plain cursor;
+* writes are COPY into the table (inserts) or into a temporary table and one
+  ``UPDATE … FROM`` (updates) on PostgreSQL, ``executemany`` on SQLite.
+
+The rule itself lives in :mod:`feedback.risk`; the decisions in
+:mod:`feedback.services.risk`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+from django.db.models import Model
+
+from accounts.models import Account, Ticket
+from feedback.models import Idea, IdeaTicket, ProductRisk, ProductRiskAccount, Vote
+from feedback.risk import EVIDENCE_COLUMNS
+from feedback.statuses import IdeaStatus
+from healthscores.models import AccountHealth
+from ttfv.models import Onboarding
+
+#: Ideas whose flags the recompute keeps current. Shipped ideas keep the evidence they
+#: had when they shipped (the impact charts compare exactly those accounts); merged and
+#: declined ideas are no longer a gap on the board.
+CLOSED_STATUSES = (IdeaStatus.SHIPPED, IdeaStatus.DECLINED, IdeaStatus.MERGED)
+
+_BOOL_COLUMNS = ("by_vote", "by_ticket", "renews_soon", "late_onboarding")
+#: Evidence row columns compared between runs (what may change for an account).
+EVIDENCE_VALUE_COLUMNS = ["by_vote", "by_ticket", "arr", "band", "renews_soon", "late_onboarding"]
+#: Rows per DELETE … IN (…) on SQLite (its bound-parameter limit is 999 on old builds).
+SQLITE_CHUNK = 500
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def read_frame(sql: str, params: Sequence, columns: list[str]) -> pd.DataFrame:
+    """The rows of ``sql`` as a DataFrame with ``columns`` (text left as str, '' for NULL).
+
+    On PostgreSQL the query runs inside COPY … TO STDOUT, its CSV parsed by pandas in C.
+    Parameters are bound client-side by psycopg (COPY takes no server-side parameters).
+    """
+    with connection.cursor() as cursor:
+        if not _is_postgres():
+            cursor.execute(sql, list(params))
+            return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+        buffer = io.BytesIO()
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT CSV)", list(params)) as copy:
+            for block in copy:
+                buffer.write(block)
+    if buffer.tell() == 0:
+        return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
+    buffer.seek(0)
+    return pd.read_csv(buffer, names=columns, header=None, keep_default_na=False, na_values=[""])
+
+
+def _as_bools(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    for column in columns:
+        values = frame[column]
+        if values.dtype == object:
+            values = values.map({"t": 1, "f": 0, True: 1, False: 0})
+        frame[column] = pd.to_numeric(values).fillna(0).astype(bool)
+    return frame
+
+
+def evidence_frame(*, today: date, renewal_window_days: int) -> pd.DataFrame:
+    """Distinct (idea, account) pairs behind every idea still open to demand.
+
+    A pair comes from a vote (customer's own or CSM-added: the vote carries the contact's
+    account) or a ticket linked to the idea; one account is one row however many
+    contacts, votes or tickets it has. Each row carries the account's ARR, its health band
+    ("" when not scored), whether it renews between ``today`` and ``today + window``, and
+    whether its onboarding is late. Columns: :data:`feedback.risk.EVIDENCE_COLUMNS`.
+    """
+    closed = ", ".join(f"'{status.value}'" for status in CLOSED_STATUSES)
+    sql = f"""
+        WITH pairs AS (
+            SELECT v.idea_id, v.account_id, 1 AS by_vote, 0 AS by_ticket
+            FROM (SELECT DISTINCT idea_id, account_id FROM {_table(Vote)}) v
+            UNION ALL
+            SELECT DISTINCT l.idea_id, t.account_id, 0, 1
+            FROM {_table(IdeaTicket)} l JOIN {_table(Ticket)} t ON t.id = l.ticket_id
+        ), evidence AS (
+            SELECT p.idea_id, p.account_id, max(p.by_vote) AS by_vote,
+                   max(p.by_ticket) AS by_ticket
+            FROM pairs p JOIN {_table(Idea)} i ON i.id = p.idea_id
+            WHERE i.status NOT IN ({closed})
+            GROUP BY p.idea_id, p.account_id
+        )
+        SELECT e.idea_id, e.account_id, e.by_vote, e.by_ticket, a.arr,
+               coalesce(h.effective_band, '') AS band,
+               CASE WHEN a.renews_on >= %s AND a.renews_on <= %s THEN 1 ELSE 0 END,
+               CASE WHEN o.status = 'late' THEN 1 ELSE 0 END
+        FROM evidence e
+        JOIN {_table(Account)} a ON a.id = e.account_id
+        LEFT JOIN {_table(AccountHealth)} h ON h.account_id = e.account_id
+        LEFT JOIN {_table(Onboarding)} o ON o.account_id = e.account_id
+        ORDER BY e.idea_id, e.account_id
+    """
+    frame = read_frame(sql, [today, today + timedelta(days=renewal_window_days)], EVIDENCE_COLUMNS)
+    frame = _as_bools(frame, _BOOL_COLUMNS)
+    frame["idea_id"] = frame["idea_id"].astype("int64")
+    frame["account_id"] = frame["account_id"].astype("int64")
+    frame["arr"] = pd.to_numeric(frame["arr"]).fillna(0).astype("float64")
+    frame["band"] = frame["band"].fillna("").astype(str)
+    return frame
+
+
+#: Columns of :func:`flags_frame`.
+FLAG_COLUMNS = [
+    "risk_id",
+    "idea_id",
+    "idea_status",
+    "status",
+    "severity",
+    "notified_severity",
+    "generation",
+    "dismissed_accounts",
+    "dismissed_arr",
+    "accounts_affected",
+    "arr_affected",
+    "arr_at_risk",
+    "red_accounts",
+    "yellow_accounts",
+    "renewing_accounts",
+    "late_onboardings",
+    "score",
+]
+
+
+def flags_frame() -> pd.DataFrame:
+    """Every flag with its idea's status and the numbers it holds now (one per idea)."""
+    sql = f"""
+        SELECT r.id, r.idea_id, i.status, r.status, r.severity, r.notified_severity,
+               r.generation, r.dismissed_accounts, r.dismissed_arr, r.accounts_affected,
+               r.arr_affected, r.arr_at_risk, r.red_accounts, r.yellow_accounts,
+               r.renewing_accounts, r.late_onboardings, r.score
+        FROM {_table(ProductRisk)} r JOIN {_table(Idea)} i ON i.id = r.idea_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=FLAG_COLUMNS)
+    for column in ("dismissed_arr", "arr_affected", "arr_at_risk", "score"):
+        frame[column] = pd.to_numeric(frame[column].astype("float64"))
+    for column in ("notified_severity", "severity", "status", "idea_status"):
+        frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
+
+def stored_evidence_frame(risk_ids: np.ndarray | None = None) -> pd.DataFrame:
+    """The evidence rows stored now, of the flags of ideas still open to demand."""
+    closed = ", ".join(f"'{status.value}'" for status in CLOSED_STATUSES)
+    columns = ["id", "risk_id", "account_id", *EVIDENCE_VALUE_COLUMNS]
+    sql = f"""
+        SELECT e.id, e.risk_id, e.account_id,
+               CASE WHEN e.by_vote THEN 1 ELSE 0 END,
+               CASE WHEN e.by_ticket THEN 1 ELSE 0 END, e.arr, e.band,
+               CASE WHEN e.renews_soon THEN 1 ELSE 0 END,
+               CASE WHEN e.late_onboarding THEN 1 ELSE 0 END
+        FROM {_table(ProductRiskAccount)} e
+        JOIN {_table(ProductRisk)} r ON r.id = e.risk_id
+        JOIN {_table(Idea)} i ON i.id = r.idea_id
+        WHERE i.status NOT IN ({closed})
+    """
+    frame = read_frame(sql, [], columns)
+    frame = _as_bools(frame, _BOOL_COLUMNS)
+    for column in ("id", "risk_id", "account_id"):
+        frame[column] = frame[column].astype("int64")
+    frame["arr"] = pd.to_numeric(frame["arr"]).fillna(0).astype("float64")
+    frame["band"] = frame["band"].fillna("").astype(str)
+    return frame
+
+
+# --- Writes -------------------------------------------------------------------------
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    """The frame as PostgreSQL CSV: booleans as t/f, missing values as empty fields."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == bool:
+            out[column] = np.where(out[column], "t", "f")
+    return out.to_csv(index=False, header=False, na_rep="").encode()
+
+
+def _copy_in(cursor, table: str, columns: list[str], frame: pd.DataFrame) -> None:
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    payload = _csv(frame[columns])
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT CSV)") as copy:
+        step = 1 << 20
+        for start in range(0, len(payload), step):
+            copy.write(payload[start : start + step])
+
+
+def _python_rows(frame: pd.DataFrame) -> list[tuple]:
+    return list(frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None))
+
+
+def insert_rows(model: type[Model], frame: pd.DataFrame) -> None:
+    """Insert new rows (columns named like the table's); call inside a transaction."""
+    if frame.empty:
+        return
+    columns = list(frame.columns)
+    with connection.cursor() as cursor:
+        if _is_postgres():
+            _copy_in(cursor, _table(model), columns, frame)
+            return
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        placeholders = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {_table(model)} ({names}) VALUES ({placeholders})",
+            _python_rows(frame),
+        )
+
+
+def update_rows(model: type[Model], frame: pd.DataFrame, *, key: str = "id") -> None:
+    """Set the frame's other columns on the rows whose ``key`` matches."""
+    if frame.empty:
+        return
+    quote = connection.ops.quote_name
+    columns = list(frame.columns)
+    changed = [c for c in columns if c != key]
+    table = _table(model)
+    with connection.cursor() as cursor:
+        if not _is_postgres():
+            sets = ", ".join(f"{quote(c)} = %s" for c in changed)
+            cursor.executemany(
+                f"UPDATE {table} SET {sets} WHERE {quote(key)} = %s",
+                _python_rows(frame[[*changed, key]]),
+            )
+            return
+        stage = quote(f"csp_stage_{model._meta.db_table}_update")
+        names = ", ".join(quote(c) for c in columns)
+        # Dropped at commit; emptied first in case this transaction staged rows before.
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        cursor.execute(f"DELETE FROM {stage}")
+        _copy_in(cursor, stage, columns, frame)
+        sets = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in changed)
+        cursor.execute(
+            f"UPDATE {table} t SET {sets} FROM {stage} s WHERE t.{quote(key)} = s.{quote(key)}"
+        )
+
+
+def delete_rows(model: type[Model], ids: Sequence[int]) -> None:
+    """Delete the rows with these primary keys."""
+    ids = [int(pk) for pk in ids]
+    if not ids:
+        return
+    table = _table(model)
+    with connection.cursor() as cursor:
+        if _is_postgres():
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])
+            return
+        for start in range(0, len(ids), SQLITE_CHUNK):
+            chunk = ids[start : start + SQLITE_CHUNK]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk
+            )
