@@ -71,6 +71,11 @@ def read_frame(sql: str, params: Sequence, columns: list[str]) -> pd.DataFrame:
     return pd.read_csv(buffer, names=columns, header=None, keep_default_na=False, na_values=[""])
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """Text with '' for missing (a column of only empty bands reads as all-NaN floats)."""
+    return values.astype(object).where(values.notna(), "").astype(str)
+
+
 def _as_bools(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     for column in columns:
         values = frame[column]
@@ -119,7 +124,7 @@ def evidence_frame(*, today: date, renewal_window_days: int) -> pd.DataFrame:
     frame["idea_id"] = frame["idea_id"].astype("int64")
     frame["account_id"] = frame["account_id"].astype("int64")
     frame["arr"] = pd.to_numeric(frame["arr"]).fillna(0).astype("float64")
-    frame["band"] = frame["band"].fillna("").astype(str)
+    frame["band"] = _text(frame["band"])
     return frame
 
 
@@ -184,7 +189,7 @@ def stored_evidence_frame(risk_ids: np.ndarray | None = None) -> pd.DataFrame:
     for column in ("id", "risk_id", "account_id"):
         frame[column] = frame[column].astype("int64")
     frame["arr"] = pd.to_numeric(frame["arr"]).fillna(0).astype("float64")
-    frame["band"] = frame["band"].fillna("").astype(str)
+    frame["band"] = _text(frame["band"])
     return frame
 
 
@@ -201,9 +206,13 @@ def _csv(frame: pd.DataFrame) -> bytes:
 
 
 def _copy_in(cursor, table: str, columns: list[str], frame: pd.DataFrame) -> None:
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
     payload = _csv(frame[columns])
-    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT CSV)") as copy:
+    # An unquoted empty CSV field is NULL to COPY; text columns mean '' by it.
+    text = [quote(c) for c in columns if pd.api.types.is_string_dtype(frame[c])]
+    options = f", FORCE_NOT_NULL ({', '.join(text)})" if text else ""
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT CSV{options})") as copy:
         step = 1 << 20
         for start in range(0, len(payload), step):
             copy.write(payload[start : start + step])
