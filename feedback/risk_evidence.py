@@ -95,18 +95,20 @@ def evidence_frame(*, today: date, renewal_window_days: int) -> pd.DataFrame:
     whether its onboarding is late. Columns: :data:`feedback.risk.EVIDENCE_COLUMNS`.
     """
     closed = ", ".join(f"'{status.value}'" for status in CLOSED_STATUSES)
+    # One aggregate over votes and linked tickets together, closed ideas filtered
+    # before grouping. Votes give (idea, account) from vote_idea_account_idx alone.
     sql = f"""
-        WITH pairs AS (
-            SELECT v.idea_id, v.account_id, 1 AS by_vote, 0 AS by_ticket
-            FROM (SELECT DISTINCT idea_id, account_id FROM {_table(Vote)}) v
-            UNION ALL
-            SELECT DISTINCT l.idea_id, t.account_id, 0, 1
-            FROM {_table(IdeaTicket)} l JOIN {_table(Ticket)} t ON t.id = l.ticket_id
-        ), evidence AS (
+        WITH evidence AS (
             SELECT p.idea_id, p.account_id, max(p.by_vote) AS by_vote,
                    max(p.by_ticket) AS by_ticket
-            FROM pairs p JOIN {_table(Idea)} i ON i.id = p.idea_id
-            WHERE i.status NOT IN ({closed})
+            FROM (
+                SELECT v.idea_id, v.account_id, 1 AS by_vote, 0 AS by_ticket
+                FROM {_table(Vote)} v
+                UNION ALL
+                SELECT l.idea_id, t.account_id, 0, 1
+                FROM {_table(IdeaTicket)} l JOIN {_table(Ticket)} t ON t.id = l.ticket_id
+            ) p
+            JOIN {_table(Idea)} i ON i.id = p.idea_id AND i.status NOT IN ({closed})
             GROUP BY p.idea_id, p.account_id
         )
         SELECT e.idea_id, e.account_id, e.by_vote, e.by_ticket, a.arr,
@@ -117,7 +119,6 @@ def evidence_frame(*, today: date, renewal_window_days: int) -> pd.DataFrame:
         JOIN {_table(Account)} a ON a.id = e.account_id
         LEFT JOIN {_table(AccountHealth)} h ON h.account_id = e.account_id
         LEFT JOIN {_table(Onboarding)} o ON o.account_id = e.account_id
-        ORDER BY e.idea_id, e.account_id
     """
     frame = read_frame(sql, [today, today + timedelta(days=renewal_window_days)], EVIDENCE_COLUMNS)
     frame = _as_bools(frame, _BOOL_COLUMNS)

@@ -24,7 +24,9 @@ only a PM dismisses it. Ideas whose evidence never reached the rule get no flag.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import logging
+import time
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import numpy as np
@@ -41,6 +43,8 @@ from feedback import risk as rules
 from feedback import risk_evidence
 from feedback.models import Idea, ProductRisk, ProductRiskAccount, RiskRule
 from feedback.statuses import IdeaStatus
+
+logger = logging.getLogger(__name__)
 
 Status = ProductRisk.Status
 ACTIVE = [s.value for s in ProductRisk.ACTIVE_STATUSES]
@@ -122,9 +126,16 @@ class RecomputeResult:
     evidence_updated: int = 0
     evidence_deleted: int = 0
     to_notify: int = 0
+    #: Seconds per phase, for the logs and the benchmark.
+    timings: dict[str, float] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict:
         return asdict(self)
+
+    def lap(self, phase: str, started: float) -> float:
+        now = time.perf_counter()
+        self.timings[phase] = round(now - started, 3)
+        return now
 
 
 def _locked_rule() -> RiskRule:
@@ -334,14 +345,18 @@ def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
     """
     today = today or timezone.now().date()
     result = RecomputeResult()
+    started = time.perf_counter()
     with transaction.atomic():
         rule = rules.Rule.of(_locked_rule())
         now = timezone.now()
         _sync_statuses(now=now)
+        lap = result.lap("lock_and_sync", started)
         evidence = risk_evidence.evidence_frame(
             today=today, renewal_window_days=rule.renewal_window_days
         )
+        lap = result.lap("read_evidence", lap)
         summary = rules.summarize(evidence, rule)
+        lap = result.lap("summarize", lap)
         result.evidence_pairs = len(evidence)
         result.ideas_with_evidence = len(summary)
 
@@ -352,10 +367,12 @@ def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
         new_ideas = candidates[~candidates.isin(flags["idea_id"])].to_numpy()
         created = _create_flags(summary, new_ideas, now=now)
         result.opened = len(created)
+        lap = result.lap("create_flags", lap)
 
         result.updated, reopened, live = _update_flags(live_flags, summary, rule, now=now)
         result.reopened = len(reopened)
         ProductRisk.objects.exclude(idea__status__in=closed).update(computed_at=now)
+        lap = result.lap("update_flags", lap)
 
         risk_by_idea = pd.Series(
             dict(ProductRisk.objects.exclude(idea__status__in=closed).values_list("idea_id", "pk")),
@@ -367,6 +384,7 @@ def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
             result.evidence_deleted,
             gained,
         ) = _rewrite_evidence(evidence, risk_by_idea)
+        lap = result.lap("write_evidence", lap)
 
         active = live["status"].isin(ACTIVE)
         severity_rose = live["severity"].map(rules.severity_rank) > live["notified_severity"].map(
@@ -379,6 +397,10 @@ def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
         if notify:
             ids = sorted(notify)
             transaction.on_commit(lambda: _queue_notifications(ids))
+        commit_started = time.perf_counter()
+    result.lap("commit", commit_started)
+    result.lap("total", started)
+    logger.info("Product risk recomputed: %s", result.as_dict())
     return result
 
 

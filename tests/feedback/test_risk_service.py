@@ -108,7 +108,7 @@ def test_one_big_account_opens_a_flag_by_arr(recompute):
 
 
 def test_recompute_twice_gives_the_same_rows(gap, recompute):
-    idea, accounts = gap
+    _idea, accounts = gap
     AccountHealthFactory(account=accounts[0], band="red")
     OnboardingFactory(account=accounts[1], ttfv=None, status="late")
     recompute()
