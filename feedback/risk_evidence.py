@@ -85,19 +85,28 @@ def _as_bools(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-def evidence_frame(*, today: date, renewal_window_days: int) -> pd.DataFrame:
-    """Distinct (idea, account) pairs behind every idea still open to demand.
+#: The temporary table one recompute stages its evidence in (dropped at commit on
+#: PostgreSQL, at the next run's start on SQLite).
+STAGE = "risk_evidence_stage"
+
+
+def evidence_stage(*, today: date, renewal_window_days: int) -> pd.DataFrame:
+    """Stage the distinct (idea, account) pairs behind every idea still open to demand in
+    a temporary table, and return them as a DataFrame.
 
     A pair comes from a vote (customer's own or CSM-added: the vote carries the contact's
     account) or a ticket linked to the idea; one account is one row however many
     contacts, votes or tickets it has. Each row carries the account's ARR, its health band
     ("" when not scored), whether it renews between ``today`` and ``today + window``, and
     whether its onboarding is late. Columns: :data:`feedback.risk.EVIDENCE_COLUMNS`.
+
+    Staged on the server because the evidence rows are then written from it by
+    :func:`evidence_store` with set-based SQL: a million rows never travel back.
     """
     closed = ", ".join(f"'{status.value}'" for status in CLOSED_STATUSES)
     # One aggregate over votes and linked tickets together, closed ideas filtered
     # before grouping. Votes give (idea, account) from vote_idea_account_idx alone.
-    sql = f"""
+    query = f"""
         WITH evidence AS (
             SELECT p.idea_id, p.account_id, max(p.by_vote) AS by_vote,
                    max(p.by_ticket) AS by_ticket
@@ -113,20 +122,102 @@ def evidence_frame(*, today: date, renewal_window_days: int) -> pd.DataFrame:
         )
         SELECT e.idea_id, e.account_id, e.by_vote, e.by_ticket, a.arr,
                coalesce(h.effective_band, '') AS band,
-               CASE WHEN a.renews_on >= %s AND a.renews_on <= %s THEN 1 ELSE 0 END,
-               CASE WHEN o.status = 'late' THEN 1 ELSE 0 END
+               CASE WHEN a.renews_on >= %s AND a.renews_on <= %s THEN 1 ELSE 0 END
+                   AS renews_soon,
+               CASE WHEN o.status = 'late' THEN 1 ELSE 0 END AS late_onboarding
         FROM evidence e
         JOIN {_table(Account)} a ON a.id = e.account_id
         LEFT JOIN {_table(AccountHealth)} h ON h.account_id = e.account_id
         LEFT JOIN {_table(Onboarding)} o ON o.account_id = e.account_id
     """
-    frame = read_frame(sql, [today, today + timedelta(days=renewal_window_days)], EVIDENCE_COLUMNS)
+    params = [today, today + timedelta(days=renewal_window_days)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        if _is_postgres():
+            cursor.execute(f"CREATE TEMP TABLE {STAGE} ON COMMIT DROP AS {query}", params)
+            # Temporary tables are never auto-analysed: without statistics the planner
+            # would guess a thousand rows and pick nested loops for the writes below.
+            cursor.execute(f"ANALYZE {STAGE}")
+        else:
+            cursor.execute(f"CREATE TEMP TABLE {STAGE} AS {query}", params)
+        cursor.execute(f"CREATE INDEX {STAGE}_pair ON {STAGE} (idea_id, account_id)")
+    frame = read_frame(f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM {STAGE}", [], EVIDENCE_COLUMNS)
     frame = _as_bools(frame, _BOOL_COLUMNS)
     frame["idea_id"] = frame["idea_id"].astype("int64")
     frame["account_id"] = frame["account_id"].astype("int64")
     frame["arr"] = pd.to_numeric(frame["arr"]).fillna(0).astype("float64")
     frame["band"] = _text(frame["band"])
     return frame
+
+
+def evidence_store() -> tuple[int, int, int, set[int]]:
+    """Bring the stored evidence of every flag of a live idea to the staged evidence:
+    insert accounts new behind it, update accounts whose facts changed, delete accounts
+    no longer behind it. Resolved and dismissed-by-decline flags (closed ideas) keep
+    theirs. Returns (inserted, updated, deleted, flags that gained an account).
+
+    Run after the flags exist (:func:`evidence_stage` first). Set-based: three
+    statements whatever the number of rows, each a hash join on the server.
+    """
+    closed = ", ".join(f"'{status.value}'" for status in CLOSED_STATUSES)
+    evidence, risk, idea = _table(ProductRiskAccount), _table(ProductRisk), _table(Idea)
+    missing = f"""
+        FROM {STAGE} e JOIN {risk} r ON r.idea_id = e.idea_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {evidence} p WHERE p.risk_id = r.id AND p.account_id = e.account_id
+        )
+    """
+    differs = " OR ".join(
+        [
+            f"p.{column} <> (e.{column} = 1)"
+            for column in ("by_vote", "by_ticket", "renews_soon", "late_onboarding")
+        ]
+        + ["p.arr <> e.arr", "p.band <> e.band"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT r.id {missing}")
+        gained = {int(pk) for (pk,) in cursor.fetchall()}
+        cursor.execute(
+            f"""
+            INSERT INTO {evidence} (risk_id, account_id, by_vote, by_ticket, arr, band,
+                renews_soon, late_onboarding)
+            SELECT r.id, e.account_id, e.by_vote = 1, e.by_ticket = 1, e.arr, e.band,
+                   e.renews_soon = 1, e.late_onboarding = 1
+            {missing}
+            """
+        )
+        inserted = cursor.rowcount
+        cursor.execute(
+            f"""
+            UPDATE {evidence} AS p
+            SET by_vote = e.by_vote = 1, by_ticket = e.by_ticket = 1, arr = e.arr,
+                band = e.band, renews_soon = e.renews_soon = 1,
+                late_onboarding = e.late_onboarding = 1
+            FROM {STAGE} e, {risk} r
+            WHERE p.risk_id = r.id AND r.idea_id = e.idea_id AND p.account_id = e.account_id
+              AND ({differs})
+            """
+        )
+        updated = cursor.rowcount
+        cursor.execute(
+            f"""
+            DELETE FROM {evidence} WHERE id IN (
+                SELECT p.id FROM {evidence} p
+                JOIN {risk} r ON r.id = p.risk_id
+                JOIN {idea} i ON i.id = r.idea_id AND i.status NOT IN ({closed})
+                LEFT JOIN {STAGE} e ON e.idea_id = r.idea_id AND e.account_id = p.account_id
+                WHERE e.idea_id IS NULL
+            )
+            """
+        )
+        deleted = cursor.rowcount
+    return inserted, updated, deleted, gained
+
+
+def evidence_unstage() -> None:
+    """Drop the stage now (PostgreSQL would at commit; SQLite keeps it otherwise)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
 
 
 #: Columns of :func:`flags_frame`.
@@ -170,30 +261,6 @@ def flags_frame() -> pd.DataFrame:
     return frame
 
 
-def stored_evidence_frame(risk_ids: np.ndarray | None = None) -> pd.DataFrame:
-    """The evidence rows stored now, of the flags of ideas still open to demand."""
-    closed = ", ".join(f"'{status.value}'" for status in CLOSED_STATUSES)
-    columns = ["id", "risk_id", "account_id", *EVIDENCE_VALUE_COLUMNS]
-    sql = f"""
-        SELECT e.id, e.risk_id, e.account_id,
-               CASE WHEN e.by_vote THEN 1 ELSE 0 END,
-               CASE WHEN e.by_ticket THEN 1 ELSE 0 END, e.arr, e.band,
-               CASE WHEN e.renews_soon THEN 1 ELSE 0 END,
-               CASE WHEN e.late_onboarding THEN 1 ELSE 0 END
-        FROM {_table(ProductRiskAccount)} e
-        JOIN {_table(ProductRisk)} r ON r.id = e.risk_id
-        JOIN {_table(Idea)} i ON i.id = r.idea_id
-        WHERE i.status NOT IN ({closed})
-    """
-    frame = read_frame(sql, [], columns)
-    frame = _as_bools(frame, _BOOL_COLUMNS)
-    for column in ("id", "risk_id", "account_id"):
-        frame[column] = frame[column].astype("int64")
-    frame["arr"] = pd.to_numeric(frame["arr"]).fillna(0).astype("float64")
-    frame["band"] = _text(frame["band"])
-    return frame
-
-
 # --- Writes -------------------------------------------------------------------------
 
 
@@ -221,23 +288,6 @@ def _copy_in(cursor, table: str, columns: list[str], frame: pd.DataFrame) -> Non
 
 def _python_rows(frame: pd.DataFrame) -> list[tuple]:
     return list(frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None))
-
-
-def insert_rows(model: type[Model], frame: pd.DataFrame) -> None:
-    """Insert new rows (columns named like the table's); call inside a transaction."""
-    if frame.empty:
-        return
-    columns = list(frame.columns)
-    with connection.cursor() as cursor:
-        if _is_postgres():
-            _copy_in(cursor, _table(model), columns, frame)
-            return
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(
-            f"INSERT INTO {_table(model)} ({names}) VALUES ({placeholders})",
-            _python_rows(frame),
-        )
 
 
 def update_rows(model: type[Model], frame: pd.DataFrame, *, key: str = "id") -> None:
@@ -269,20 +319,3 @@ def update_rows(model: type[Model], frame: pd.DataFrame, *, key: str = "id") -> 
         cursor.execute(
             f"UPDATE {table} t SET {sets} FROM {stage} s WHERE t.{quote(key)} = s.{quote(key)}"
         )
-
-
-def delete_rows(model: type[Model], ids: Sequence[int]) -> None:
-    """Delete the rows with these primary keys."""
-    ids = [int(pk) for pk in ids]
-    if not ids:
-        return
-    table = _table(model)
-    with connection.cursor() as cursor:
-        if _is_postgres():
-            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])
-            return
-        for start in range(0, len(ids), SQLITE_CHUNK):
-            chunk = ids[start : start + SQLITE_CHUNK]
-            cursor.execute(
-                f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk
-            )

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from feedback import risk as rules
 from feedback import risk_evidence
-from feedback.models import Idea, ProductRisk, ProductRiskAccount, RiskRule
+from feedback.models import Idea, ProductRisk, RiskRule
 from feedback.statuses import IdeaStatus
 
 logger = logging.getLogger(__name__)
@@ -305,37 +305,6 @@ def _update_flags(
     return int(changed.sum()), reopened, result.reset_index()
 
 
-def _rewrite_evidence(
-    evidence: pd.DataFrame, risk_by_idea: pd.Series
-) -> tuple[int, int, int, set[int]]:
-    """Bring the stored evidence of the live flags to ``evidence``: insert new accounts,
-    update changed ones, delete accounts no longer behind the idea. Returns the counts
-    and the flags that gained an account."""
-    wanted = evidence.merge(
-        risk_by_idea.rename("risk_id").rename_axis("idea_id").reset_index(), on="idea_id"
-    )[["risk_id", "account_id", *risk_evidence.EVIDENCE_VALUE_COLUMNS]]
-    stored = risk_evidence.stored_evidence_frame()
-    both = wanted.merge(
-        stored, on=["risk_id", "account_id"], how="outer", suffixes=("", "_old"), indicator=True
-    )
-    inserts = both.loc[both["_merge"] == "left_only", wanted.columns]
-    deletes = both.loc[both["_merge"] == "right_only", "id"]
-    common = both[both["_merge"] == "both"]
-    old = common[[f"{c}_old" for c in risk_evidence.EVIDENCE_VALUE_COLUMNS]]
-    old.columns = risk_evidence.EVIDENCE_VALUE_COLUMNS
-    differs = _changed(common, old, risk_evidence.EVIDENCE_VALUE_COLUMNS)
-    updates = common.loc[differs, ["id", *risk_evidence.EVIDENCE_VALUE_COLUMNS]].copy()
-    updates["id"] = updates["id"].astype("int64")
-    for frame in (inserts, updates):
-        if not frame.empty:
-            frame["arr"] = frame["arr"].round(2)
-    risk_evidence.delete_rows(ProductRiskAccount, deletes.astype("int64").tolist())
-    risk_evidence.update_rows(ProductRiskAccount, updates)
-    inserts = inserts.astype({"risk_id": "int64", "account_id": "int64"})
-    risk_evidence.insert_rows(ProductRiskAccount, inserts)
-    return len(inserts), len(updates), len(deletes), set(inserts["risk_id"].unique().tolist())
-
-
 def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
     """Recompute every flag from the votes, linked tickets, ARR, health, renewals and
     onboardings of today; idempotent (a second run changes no row but ``computed_at``)
@@ -351,7 +320,7 @@ def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
         now = timezone.now()
         _sync_statuses(now=now)
         lap = result.lap("lock_and_sync", started)
-        evidence = risk_evidence.evidence_frame(
+        evidence = risk_evidence.evidence_stage(
             today=today, renewal_window_days=rule.renewal_window_days
         )
         lap = result.lap("read_evidence", lap)
@@ -374,16 +343,13 @@ def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
         ProductRisk.objects.exclude(idea__status__in=closed).update(computed_at=now)
         lap = result.lap("update_flags", lap)
 
-        risk_by_idea = pd.Series(
-            dict(ProductRisk.objects.exclude(idea__status__in=closed).values_list("idea_id", "pk")),
-            dtype="int64",
-        )
         (
             result.evidence_inserted,
             result.evidence_updated,
             result.evidence_deleted,
             gained,
-        ) = _rewrite_evidence(evidence, risk_by_idea)
+        ) = risk_evidence.evidence_store()
+        risk_evidence.evidence_unstage()
         lap = result.lap("write_evidence", lap)
 
         active = live["status"].isin(ACTIVE)
