@@ -85,6 +85,11 @@ def _as_bools(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
+#: Memory per sort or hash of the recompute's queries (PostgreSQL, this transaction).
+WORK_MEM = "128MB"
+#: Inserting at least this many evidence rows rebuilds the account index afterwards.
+BULK_INSERT_ROWS = 100_000
+ACCOUNT_INDEX = "risk_account_idx"
 #: The temporary table one recompute stages its evidence in (dropped at commit on
 #: PostgreSQL, at the next run's start on SQLite).
 STAGE = "risk_evidence_stage"
@@ -134,13 +139,16 @@ def evidence_stage(*, today: date, renewal_window_days: int) -> pd.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         if _is_postgres():
+            # The aggregate over a million votes and the sorts of the evidence writes
+            # spill to disk at the default 4 MB (a 45 MB external merge was measured);
+            # for this transaction only, let them work in memory.
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
             cursor.execute(f"CREATE TEMP TABLE {STAGE} ON COMMIT DROP AS {query}", params)
             # Temporary tables are never auto-analysed: without statistics the planner
             # would guess a thousand rows and pick nested loops for the writes below.
             cursor.execute(f"ANALYZE {STAGE}")
         else:
             cursor.execute(f"CREATE TEMP TABLE {STAGE} AS {query}", params)
-        cursor.execute(f"CREATE INDEX {STAGE}_pair ON {STAGE} (idea_id, account_id)")
     frame = read_frame(f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM {STAGE}", [], EVIDENCE_COLUMNS)
     frame = _as_bools(frame, _BOOL_COLUMNS)
     frame["idea_id"] = frame["idea_id"].astype("int64")
@@ -150,23 +158,18 @@ def evidence_stage(*, today: date, renewal_window_days: int) -> pd.DataFrame:
     return frame
 
 
-def evidence_store() -> tuple[int, int, int, set[int]]:
+def evidence_store(*, staged_rows: int) -> tuple[int, int, int, set[int]]:
     """Bring the stored evidence of every flag of a live idea to the staged evidence:
-    insert accounts new behind it, update accounts whose facts changed, delete accounts
-    no longer behind it. Resolved and dismissed-by-decline flags (closed ideas) keep
-    theirs. Returns (inserted, updated, deleted, flags that gained an account).
+    delete accounts no longer behind it, update accounts whose facts changed, insert
+    accounts new behind it (in that order, so the writes never re-check new rows).
+    Resolved flags and flags of declined or merged ideas keep theirs. Returns
+    (inserted, updated, deleted, flags that gained an account).
 
-    Run after the flags exist (:func:`evidence_stage` first). Set-based: three
-    statements whatever the number of rows, each a hash join on the server.
+    Run after the flags exist (:func:`evidence_stage` first, ``staged_rows`` its
+    length). Set-based: a few statements whatever the number of rows.
     """
     closed = ", ".join(f"'{status.value}'" for status in CLOSED_STATUSES)
     evidence, risk, idea = _table(ProductRiskAccount), _table(ProductRisk), _table(Idea)
-    missing = f"""
-        FROM {STAGE} e JOIN {risk} r ON r.idea_id = e.idea_id
-        WHERE NOT EXISTS (
-            SELECT 1 FROM {evidence} p WHERE p.risk_id = r.id AND p.account_id = e.account_id
-        )
-    """
     differs = " OR ".join(
         [
             f"p.{column} <> (e.{column} = 1)"
@@ -174,31 +177,18 @@ def evidence_store() -> tuple[int, int, int, set[int]]:
         ]
         + ["p.arr <> e.arr", "p.band <> e.band"]
     )
+    insert = f"""
+        INSERT INTO {evidence} (risk_id, account_id, by_vote, by_ticket, arr, band,
+            renews_soon, late_onboarding)
+        SELECT r.id, e.account_id, e.by_vote = 1, e.by_ticket = 1, e.arr, e.band,
+               e.renews_soon = 1, e.late_onboarding = 1
+        FROM {STAGE} e JOIN {risk} r ON r.idea_id = e.idea_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {evidence} p WHERE p.risk_id = r.id AND p.account_id = e.account_id
+        )
+        ORDER BY r.id, e.account_id
+    """
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT r.id {missing}")
-        gained = {int(pk) for (pk,) in cursor.fetchall()}
-        cursor.execute(
-            f"""
-            INSERT INTO {evidence} (risk_id, account_id, by_vote, by_ticket, arr, band,
-                renews_soon, late_onboarding)
-            SELECT r.id, e.account_id, e.by_vote = 1, e.by_ticket = 1, e.arr, e.band,
-                   e.renews_soon = 1, e.late_onboarding = 1
-            {missing}
-            """
-        )
-        inserted = cursor.rowcount
-        cursor.execute(
-            f"""
-            UPDATE {evidence} AS p
-            SET by_vote = e.by_vote = 1, by_ticket = e.by_ticket = 1, arr = e.arr,
-                band = e.band, renews_soon = e.renews_soon = 1,
-                late_onboarding = e.late_onboarding = 1
-            FROM {STAGE} e, {risk} r
-            WHERE p.risk_id = r.id AND r.idea_id = e.idea_id AND p.account_id = e.account_id
-              AND ({differs})
-            """
-        )
-        updated = cursor.rowcount
         cursor.execute(
             f"""
             DELETE FROM {evidence} WHERE id IN (
@@ -211,7 +201,54 @@ def evidence_store() -> tuple[int, int, int, set[int]]:
             """
         )
         deleted = cursor.rowcount
-    return inserted, updated, deleted, gained
+        cursor.execute(
+            f"""
+            UPDATE {evidence} AS p
+            SET by_vote = e.by_vote = 1, by_ticket = e.by_ticket = 1, arr = e.arr,
+                band = e.band, renews_soon = e.renews_soon = 1,
+                late_onboarding = e.late_onboarding = 1
+            FROM {STAGE} e, {risk} r
+            WHERE p.risk_id = r.id AND r.idea_id = e.idea_id AND p.account_id = e.account_id
+              AND ({differs})
+            """
+        )
+        updated = cursor.rowcount
+        if not _is_postgres():
+            cursor.execute(
+                f"SELECT DISTINCT r.id FROM {STAGE} e JOIN {risk} r ON r.idea_id = e.idea_id "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {evidence} p "
+                f"WHERE p.risk_id = r.id AND p.account_id = e.account_id)"
+            )
+            gained = {int(pk) for (pk,) in cursor.fetchall()}
+            cursor.execute(insert)
+            return cursor.rowcount, updated, deleted, gained
+        cursor.execute(f"SELECT count(*) FROM {evidence}")
+        (stored,) = cursor.fetchone()
+        rebuild = staged_rows - stored >= BULK_INSERT_ROWS
+        if rebuild:
+            # Rows arrive in (risk, account) order, so the primary key and the
+            # (risk, account) index grow at their right edge, but the (account, risk)
+            # index takes them at random: a million such inserts cost ~25 s where
+            # building the index afterwards takes ~1 s. Only for bulk loads (a first
+            # run, a rule change), as dropping it locks the table until commit.
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s AND tablename = %s "
+                "AND schemaname = current_schema()",
+                [ACCOUNT_INDEX, ProductRiskAccount._meta.db_table],
+            )
+            found = cursor.fetchone()
+            rebuild = found is not None
+        if rebuild:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(ACCOUNT_INDEX)}")
+        cursor.execute(
+            f"WITH added AS ({insert} RETURNING risk_id) SELECT DISTINCT risk_id FROM added"
+        )
+        gained = {int(pk) for (pk,) in cursor.fetchall()}
+        cursor.execute(f"SELECT count(*) FROM {evidence}")
+        (after,) = cursor.fetchone()
+        if rebuild:
+            cursor.execute(found[0])
+    return after - stored, updated, deleted, gained
 
 
 def evidence_unstage() -> None:

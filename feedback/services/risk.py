@@ -348,7 +348,7 @@ def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
             result.evidence_updated,
             result.evidence_deleted,
             gained,
-        ) = risk_evidence.evidence_store()
+        ) = risk_evidence.evidence_store(staged_rows=len(evidence))
         risk_evidence.evidence_unstage()
         lap = result.lap("write_evidence", lap)
 

@@ -355,3 +355,21 @@ def test_postgres_copy_path_recompute_is_idempotent(gap, recompute):
     vote(idea, AccountFactory())
     result = recompute()
     assert (result.evidence_inserted, result.evidence_updated, result.evidence_deleted) == (1, 1, 1)
+
+
+@pytest.mark.needs_postgres
+def test_postgres_bulk_insert_rebuilds_the_account_index(gap, recompute, monkeypatch):
+    """Past BULK_INSERT_ROWS new rows the (account, risk) index is dropped and built
+    again after the insert, in the same transaction: it is there afterwards, and the
+    account look-up it serves finds the rows."""
+    from django.db import connection
+
+    from feedback import risk_evidence
+
+    _idea, accounts = gap
+    monkeypatch.setattr(risk_evidence, "BULK_INSERT_ROWS", 1)
+    assert recompute().evidence_inserted == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'risk_account_idx'")
+        assert cursor.fetchone() == (1,)
+    assert ProductRiskAccount.objects.filter(account=accounts[0]).count() == 1
