@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from csplatform.bulk import upsert
 from feedback import risk as rules
 from feedback import risk_evidence
 from feedback.models import Idea, ProductRisk, RiskRule
@@ -202,38 +203,26 @@ def _as_frame_numbers(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def _create_flags(summary: pd.DataFrame, idea_ids: np.ndarray, *, now) -> list[int]:
-    """Insert one flag per idea in ``idea_ids`` (none exists: the rule lock holds)."""
+    """Insert one flag per idea in ``idea_ids`` (none exists: the rule lock holds) in one
+    bulk statement; a first run over a large base opens thousands at once."""
     if len(idea_ids) == 0:
         return []
-    planned = set(
-        Idea.objects.filter(pk__in=idea_ids.tolist(), status__in=PLANNED_IDEA_STATUSES).values_list(
-            "pk", flat=True
-        )
+    planned = np.fromiter(
+        Idea.objects.filter(status__in=PLANNED_IDEA_STATUSES).values_list("pk", flat=True),
+        dtype="int64",
     )
-    numbers = _as_frame_numbers(summary.loc[idea_ids])
-    flags = [
-        ProductRisk(
-            idea_id=int(idea_id),
-            status=Status.PLANNED if idea_id in planned else Status.OPEN,
-            accounts_affected=int(row.accounts_affected),
-            arr_affected=round(float(row.arr_affected), 2),
-            arr_at_risk=round(float(row.arr_at_risk), 2),
-            red_accounts=int(row.red_accounts),
-            yellow_accounts=int(row.yellow_accounts),
-            renewing_accounts=int(row.renewing_accounts),
-            late_onboardings=int(row.late_onboardings),
-            score=float(row.score),
-            severity=row.severity,
-            generation=1,
-            opened_at=now,
-            computed_at=now,
-        )
-        for idea_id, row in zip(idea_ids.tolist(), numbers.itertuples(index=False), strict=True)
-    ]
-    ProductRisk.objects.bulk_create(flags, batch_size=2000)
-    return list(
-        ProductRisk.objects.filter(idea_id__in=idea_ids.tolist()).values_list("pk", flat=True)
-    )
+    rows = _as_frame_numbers(summary.loc[idea_ids]).reset_index()
+    rows["status"] = np.where(np.isin(idea_ids, planned), Status.PLANNED, Status.OPEN)
+    rows["generation"] = 1
+    rows["notified_severity"] = ""
+    rows["dismissed_reason"] = ""
+    rows["dismissed_accounts"] = 0
+    rows["dismissed_arr"] = 0.0
+    rows["opened_at"] = pd.Timestamp(now)
+    rows["computed_at"] = pd.Timestamp(now)
+    upsert(ProductRisk, rows, conflict=("idea_id",), update=["computed_at"])
+    # Opened at this very instant: only the flags just created (re-openings come later).
+    return list(ProductRisk.objects.filter(opened_at=now).values_list("pk", flat=True))
 
 
 def _changed(left: pd.DataFrame, right: pd.DataFrame, columns: list[str]) -> pd.Series:
