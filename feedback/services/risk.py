@@ -244,8 +244,11 @@ def _update_flags(
     changed, the re-opened ids, and the live flags with their new numbers."""
     live = flags.set_index("idea_id")
     fresh = _as_frame_numbers(summary).reindex(live.index)
+    # A flag whose idea lost all its evidence keeps its row, with zero numbers.
     missing = fresh["accounts_affected"].isna()
-    fresh.loc[missing, NUMBER_COLUMNS] = [0, 0.0, 0.0, 0, 0, 0, 0, 0.0, rules.LOW]
+    severity = fresh.pop("severity").astype(object).where(~missing, rules.LOW).astype(str)
+    fresh = fresh.fillna(0)
+    fresh["severity"] = severity
     fresh = fresh.astype(
         {
             "accounts_affected": "int64",

@@ -373,3 +373,16 @@ def test_postgres_bulk_insert_rebuilds_the_account_index(gap, recompute, monkeyp
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'risk_account_idx'")
         assert cursor.fetchone() == (1,)
     assert ProductRiskAccount.objects.filter(account=accounts[0]).count() == 1
+
+
+def test_a_flag_whose_votes_are_all_withdrawn_keeps_its_row_with_zero_evidence(gap, recompute):
+    idea, _accounts = gap
+    recompute()
+    idea.votes.all().delete()
+    idea.ticket_links.all().delete()
+    recompute()
+    risk = ProductRisk.objects.get()
+    assert risk.status == ProductRisk.Status.OPEN
+    assert (risk.accounts_affected, risk.arr_affected, risk.score) == (0, 0, 0)
+    assert risk.severity == "low"
+    assert not risk.evidence.exists()
