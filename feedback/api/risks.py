@@ -37,6 +37,12 @@ class WritesByPM(BasePermission):
         return request.method in SAFE_METHODS or request.user.role in WRITE_ROLES
 
 
+#: What a PATCH may set; the other statuses follow the idea (planned, resolved).
+#: Named in the schema by SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"], like the model's
+#: status and severity: "status" and "severity" name other choice sets elsewhere.
+SETTABLE = [ProductRisk.Status.ACKNOWLEDGED, ProductRisk.Status.DISMISSED, ProductRisk.Status.OPEN]
+
+
 class IdeaRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -109,11 +115,7 @@ class ProductRiskDetailSerializer(ProductRiskSerializer):
 
 class ProductRiskStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[
-            ProductRisk.Status.ACKNOWLEDGED,
-            ProductRisk.Status.DISMISSED,
-            ProductRisk.Status.OPEN,
-        ],
+        choices=SETTABLE,
         help_text="acknowledged, dismissed (reason required) or open (re-open).",
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
