@@ -6,8 +6,10 @@ rows, so nothing here goes through model instances:
 * reads run one SQL query and, on PostgreSQL, stream its result with
   ``COPY (query) TO STDOUT (FORMAT CSV)`` into ``pandas.read_csv`` (4x faster than
   fetching tuples, see ENVIRONMENT.md); SQLite, the embedded mode, uses a plain cursor;
-* writes are COPY into the table (inserts) or into a temporary table and one
-  ``UPDATE … FROM`` (updates) on PostgreSQL, ``executemany`` on SQLite.
+* the evidence itself is staged in a temporary table on the server and written from
+  there with three set-based statements (delete, update, insert); the flags' numbers
+  go through COPY into a temporary table and one ``UPDATE … FROM`` on PostgreSQL,
+  ``executemany`` on SQLite.
 
 The rule itself lives in :mod:`feedback.risk`; the decisions in
 :mod:`feedback.services.risk`.
@@ -37,10 +39,6 @@ from ttfv.models import Onboarding
 CLOSED_STATUSES = (IdeaStatus.SHIPPED, IdeaStatus.DECLINED, IdeaStatus.MERGED)
 
 _BOOL_COLUMNS = ("by_vote", "by_ticket", "renews_soon", "late_onboarding")
-#: Evidence row columns compared between runs (what may change for an account).
-EVIDENCE_VALUE_COLUMNS = ["by_vote", "by_ticket", "arr", "band", "renews_soon", "late_onboarding"]
-#: Rows per DELETE … IN (…) on SQLite (its bound-parameter limit is 999 on old builds).
-SQLITE_CHUNK = 500
 
 
 def _table(model: type[Model]) -> str:
