@@ -77,4 +77,13 @@ DEFAULT_ENTRIES = [
         cron="15 2 * * *",
         expires=timedelta(hours=23),
     ),
+    # Product-risk flags follow votes, tickets, ARR, health and renewals; votes and
+    # ingests also queue a debounced run, this catches everything else (renewal windows
+    # moving with the date, health recomputes).
+    BeatEntry(
+        name="recompute-product-risk",
+        task="feedback.tasks.recompute_product_risk",
+        cron="40 * * * *",
+        expires=timedelta(minutes=50),
+    ),
 ]

@@ -135,9 +135,25 @@ class ProductRisk(models.Model):
 class ProductRiskAccount(models.Model):
     """One affected account of a flag, and why it counts: the flag's evidence."""
 
-    risk = models.ForeignKey(ProductRisk, on_delete=models.CASCADE, related_name="evidence")
+    # No database constraints and no single-column indexes on these two keys: a first
+    # recompute writes ~1M rows, whose deferred FK checks took ~30 s at commit (see
+    # accounts 0008 for the same trade). Only the recompute writes these rows, from
+    # flags and accounts it read in the same transaction; Django still cascades deletes,
+    # and a row orphaned by a concurrent account deletion is invisible to the joins and
+    # removed by the next run. The two composite indexes below lead with each key.
+    risk = models.ForeignKey(
+        ProductRisk,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        db_constraint=False,
+        db_index=False,
+    )
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="product_risks"
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="product_risks",
+        db_constraint=False,
+        db_index=False,
     )
     by_vote = models.BooleanField(_("voted"), default=False)
     by_ticket = models.BooleanField(_("linked ticket"), default=False)

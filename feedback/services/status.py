@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from feedback import statuses
 from feedback.markdown import render_markdown
 from feedback.models import Idea, StatusChange
+from feedback.services.risk import risk_idea_status_sync
 from feedback.statuses import SETTABLE_STATUSES, IdeaStatus
 
 
@@ -51,6 +52,7 @@ def idea_status_change(
     )
     idea.status = status
     idea.save(update_fields=["status", "updated_at"])
+    risk_idea_status_sync(idea=idea)  # shipped resolves its flag, planned marks it planned
     if notify:
         label = statuses.labels()[status]
         notify_after_commit(

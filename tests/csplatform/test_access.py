@@ -33,6 +33,7 @@ ENDPOINTS = {
     "account-detail": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "contact-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "api-schema": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
+    "product-risk-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
 }
 NEEDS_ACCOUNT = {"accounts:detail": "account_id", "account-detail": "pk"}
 

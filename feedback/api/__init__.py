@@ -1,0 +1,1 @@
+"""REST endpoints of the feedback board, one module per resource."""
