@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self) -> None:
+        from accounts.extensions import AccountSection, register_account_section
+        from feedback.views.risk import SECTION_TEMPLATE, account_section_context
+
+        # After the notes: the product gaps this account is waiting for.
+        register_account_section(
+            AccountSection(
+                key="product-risks",
+                template=SECTION_TEMPLATE,
+                context=account_section_context,
+                slot="bottom",
+                order=300,
+            )
+        )
