@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -117,6 +118,8 @@ def risks(request: HttpRequest) -> HttpResponse:
             "severity": params["severity"],
             "rule": services.risk_rule(),
             "can_edit_rule": policy_of(risk_rule_edit).permits(request.user),
+            "can_act": policy_of(risk_acknowledge).permits(request.user),
+            "editor_url": _editor_url(),
         },
     )
 
@@ -124,12 +127,18 @@ def risks(request: HttpRequest) -> HttpResponse:
 # --- One flag --------------------------------------------------------------------------
 
 
-def _editor_link(risk: ProductRisk) -> str | None:
-    """The roadmap editor with the flag's idea preselected (None until roadmap has it)."""
+def _editor_url() -> str | None:
+    """The roadmap editor's address (None until the roadmap app has it)."""
     try:
-        return reverse("roadmap:editor") + f"?link_idea={risk.idea_id}"
+        return reverse("roadmap:editor")
     except NoReverseMatch:
         return None
+
+
+def _editor_link(risk: ProductRisk) -> str | None:
+    """The roadmap editor with the flag's idea preselected."""
+    editor = _editor_url()
+    return f"{editor}?link_idea={risk.idea_id}" if editor else None
 
 
 def _render_risk(
@@ -171,6 +180,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _after_action(request: HttpRequest, risk: ProductRisk, action, done: str) -> HttpResponse:
+    """Run a status change; back to the flag, or to the dashboard page it came from."""
     try:
         action()
     except ValidationError as exc:
@@ -178,6 +188,11 @@ def _after_action(request: HttpRequest, risk: ProductRisk, action, done: str) ->
             messages.error(request, message)
     else:
         messages.success(request, done)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("feedback:risk", pk=risk.pk)
 
 

@@ -84,6 +84,27 @@ def test_summary_counts_each_account_at_risk_once(client_for, pm):
     }  # fmt: skip
 
 
+def test_acknowledge_from_the_dashboard_returns_to_it(client_for, pm, csm):
+    risk = ProductRiskFactory(idea__title="Row action")
+    client = client_for(pm)
+    dashboard = reverse("feedback:risks") + "?severity=medium"
+    html = client.get(dashboard).content.decode()
+    assert "Acknowledge Row action" in html
+    assert f"{reverse('feedback:risk', args=[risk.pk])}#dismiss-heading" in html
+    response = client.post(
+        reverse("feedback:risk_acknowledge", args=[risk.pk]), {"next": dashboard}
+    )
+    assert response["Location"] == dashboard
+    risk.refresh_from_db()
+    assert risk.status == Status.ACKNOWLEDGED
+    # Elsewhere than this site: back to the flag instead.
+    response = client.post(
+        reverse("feedback:risk_acknowledge", args=[risk.pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("feedback:risk", args=[risk.pk])
+    assert "Acknowledge Row action" not in client_for(csm).get(dashboard).content.decode()
+
+
 def test_dashboard_empty_state(client_for, pm):
     html = client_for(pm).get(reverse("feedback:risks")).content.decode()
     assert "No product gap is blocking several accounts" in html
