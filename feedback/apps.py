@@ -10,13 +10,14 @@ class FeedbackConfig(AppConfig):
         from accounts.extensions import AccountSection, register_account_section
         from feedback.views.risk import SECTION_TEMPLATE, account_section_context
 
-        # After the notes: the product gaps this account is waiting for.
+        # Under health and onboarding: the product gaps that stand between the account
+        # and value are part of "how is this account doing", not an appendix.
         register_account_section(
             AccountSection(
                 key="product-risks",
                 template=SECTION_TEMPLATE,
                 context=account_section_context,
-                slot="bottom",
+                slot="top",
                 order=300,
             )
         )
