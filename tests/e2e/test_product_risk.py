@@ -61,7 +61,7 @@ def test_three_accounts_ask_and_the_pm_ships_the_gap(sign_in, live_server):
     expect(row.get_by_test_id("arr-at-risk")).to_have_text("$200,000")
     expect(page.get_by_test_id("total-arr-at-risk")).to_have_text("$200,000")
 
-    row.get_by_role("link", name=IDEA).click()
+    row.get_by_role("link", name=IDEA, exact=True).click()
     expect(page.get_by_test_id("risk-status")).to_have_text("Open")
     expect(page.get_by_test_id("risk-arr-at-risk")).to_have_text("$200,000")
     expect(page.get_by_test_id("evidence-row")).to_have_count(3)
