@@ -24,6 +24,9 @@ class NavItem:
     #: "main" links sit in the header; "manage" ones (set-up and configuration pages
     #: most people open rarely) in its "Manage" menu, so the header stays one line.
     group: str = "main"
+    #: When set, shown only to these roles (among those the policy lets in): for pages
+    #: others may open but do not need in their header.
+    roles: frozenset[str] = frozenset()
 
 
 MAIN_NAV = [
@@ -31,6 +34,8 @@ MAIN_NAV = [
     NavItem(_("Onboarding"), "ttfv:dashboard"),
     NavItem(_("Triage"), "feedback:triage"),
     NavItem(_("Ideas"), "feedback:board"),
+    NavItem(_("Product risks"), "feedback:risks", roles=frozenset({"pm", "admin"})),
+    NavItem(_("Blocked accounts"), "feedback:my_risks", roles=frozenset({"csm"})),
     NavItem(_("Roadmap"), "roadmap:public"),
     NavItem(_("Changelog"), "roadmap:changelog"),
     NavItem(_("Notifications"), "accounts:alerts", count="accounts.selectors.unread_alert_count"),
@@ -41,6 +46,7 @@ MAIN_NAV = [
     NavItem(_("Onboarding milestones"), "ttfv:templates", group="manage"),
     NavItem(_("Roadmap editor"), "roadmap:editor", group="manage"),
     NavItem(_("API docs"), "api-docs", group="manage"),
+    NavItem(_("Product-risk rule"), "feedback:risk_rule", group="manage"),
 ]
 
 
@@ -58,6 +64,8 @@ def nav_items(user, current_path: str) -> list[dict]:
     for item in MAIN_NAV:
         path, policy = _resolved(item.url_name)
         if path is None or policy is None or not policy.permits(user):
+            continue
+        if item.roles and user.role not in item.roles:
             continue
         entry = {
             "label": item.label,

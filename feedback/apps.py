@@ -7,9 +7,22 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self) -> None:
+        from accounts.extensions import AccountSection, register_account_section
         from accounts.signals import account_data_changed
         from feedback import receivers
+        from feedback.views.risk import SECTION_TEMPLATE, account_section_context
 
         account_data_changed.connect(
             receivers.recompute_after_data_change, dispatch_uid="feedback.product_risk"
+        )
+        # Under health and onboarding: the product gaps that stand between the account
+        # and value are part of "how is this account doing", not an appendix.
+        register_account_section(
+            AccountSection(
+                key="product-risks",
+                template=SECTION_TEMPLATE,
+                context=account_section_context,
+                slot="top",
+                order=300,
+            )
         )

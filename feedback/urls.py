@@ -1,6 +1,14 @@
 from django.urls import path
 
-from feedback.views import board, on_behalf, participation, triage, triage_merge, triage_tickets
+from feedback.views import (
+    board,
+    on_behalf,
+    participation,
+    risk,
+    triage,
+    triage_merge,
+    triage_tickets,
+)
 
 app_name = "feedback"
 
@@ -19,4 +27,12 @@ urlpatterns = [
     path("<int:pk>/vote-on-behalf/", on_behalf.vote_on_behalf, name="vote_on_behalf"),
     path("<int:pk>/follow/", participation.follow, name="follow"),
     path("<int:pk>/comment/", participation.comment, name="comment"),
+    path("risks/", risk.risks, name="risks"),
+    path("risks/mine/", risk.my_risks, name="my_risks"),
+    path("risks/rule/", risk.risk_rule_edit, name="risk_rule"),
+    path("risks/impact/", risk.risk_impact, name="risk_impact"),
+    path("risks/<int:pk>/", risk.risk_detail, name="risk"),
+    path("risks/<int:pk>/acknowledge/", risk.risk_acknowledge, name="risk_acknowledge"),
+    path("risks/<int:pk>/dismiss/", risk.risk_dismiss, name="risk_dismiss"),
+    path("risks/<int:pk>/reopen/", risk.risk_reopen, name="risk_reopen"),
 ]
