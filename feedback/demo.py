@@ -34,6 +34,7 @@ from accounts.models import Account, Contact, Ticket, User
 from accounts.roles import Role
 from feedback import services, trending
 from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Tag, Vote
+from feedback.services.risk import product_risk_recompute, product_risk_recompute_deferred
 from feedback.statuses import IdeaStatus
 
 S = IdeaStatus
@@ -392,8 +393,17 @@ def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
     return start + (end - start) * rng.random()
 
 
-@transaction.atomic
 def seed_feedback_demo(*, seed: int = 42, now: datetime | None = None) -> FeedbackDemoSummary:
+    """Seed the board, then compute its product-risk flags once, quietly: a demo starts
+    with flags on the PM's dashboard but without a burst of notifications about them."""
+    with product_risk_recompute_deferred():
+        summary = _seed_board(seed=seed, now=now)
+    product_risk_recompute(notify=False)
+    return summary
+
+
+@transaction.atomic
+def _seed_board(*, seed: int, now: datetime | None) -> FeedbackDemoSummary:
     rng = random.Random(seed)
     now = now or timezone.now()
     Idea.objects.filter(title__in=TITLES).delete()  # a second run replaces the first

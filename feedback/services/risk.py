@@ -14,7 +14,7 @@ Life of a flag (one per idea, ``ProductRisk.idea`` is one-to-one):
   also automatic when the idea is declined or merged. The evidence at that moment is kept
   (``dismissed_accounts``/``dismissed_arr``): the recompute re-opens the flag only if it
   grows beyond that (more accounts, or more ARR) and the rule still fires — as a new
-  *generation*, so everyone is told again.
+  *generation*, so everyone is to_tell again.
 
 While a flag is open, acknowledged or planned, its numbers and evidence follow the data
 every run, **even if the evidence falls below the rule**: a gap several accounts asked
@@ -25,7 +25,10 @@ only a PM dismisses it. Ideas whose evidence never reached the rule get no flag.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -297,12 +300,13 @@ def _update_flags(
     return int(changed.sum()), reopened, result.reset_index()
 
 
-def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
+def product_risk_recompute(*, today: date | None = None, notify: bool = True) -> RecomputeResult:
     """Recompute every flag from the votes, linked tickets, ARR, health, renewals and
     onboardings of today; idempotent (a second run changes no row but ``computed_at``)
     and atomic (a failed run leaves the previous state). Notifications go out after
     commit, from a task, for flags that opened, re-opened, rose in severity above what
-    PMs were told, or reached accounts of more CSMs.
+    PMs were to_tell, or reached accounts of more CSMs. ``notify=False`` (the demo seed)
+    records the flags as to_tell without telling anyone, so only later changes notify.
     """
     today = today or timezone.now().date()
     result = RecomputeResult()
@@ -348,13 +352,15 @@ def product_risk_recompute(*, today: date | None = None) -> RecomputeResult:
         severity_rose = live["severity"].map(rules.severity_rank) > live["notified_severity"].map(
             rules.severity_rank
         )
-        notify = set(created) | set(reopened)
-        notify |= set(live.loc[active & severity_rose, "risk_id"].astype(int).tolist())
-        notify |= gained & set(live.loc[active, "risk_id"].astype(int).tolist())
-        result.to_notify = len(notify)
-        if notify:
-            ids = sorted(notify)
+        to_tell = set(created) | set(reopened)
+        to_tell |= set(live.loc[active & severity_rose, "risk_id"].astype(int).tolist())
+        to_tell |= gained & set(live.loc[active, "risk_id"].astype(int).tolist())
+        result.to_notify = len(to_tell)
+        if to_tell and notify:
+            ids = sorted(to_tell)
             transaction.on_commit(lambda: _queue_notifications(ids))
+        elif to_tell:
+            ProductRisk.objects.filter(pk__in=to_tell).update(notified_severity=F("severity"))
         commit_started = time.perf_counter()
     result.lap("commit", commit_started)
     result.lap("total", started)
@@ -374,10 +380,27 @@ def product_risk_recompute_soon() -> bool:
     it runs queue the next one. Returns whether this call queued it. Call after commit."""
     from feedback.tasks import recompute_product_risk
 
+    if getattr(_deferred, "active", False):
+        return False
     if not cache.add(PENDING_KEY, 1, timeout=DEBOUNCE_SECONDS * 5):
         return False
     recompute_product_risk.apply_async(countdown=DEBOUNCE_SECONDS)
     return True
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def product_risk_recompute_deferred() -> Iterator[None]:
+    """Hold back the per-change recompute in this thread: a bulk writer (the demo seed)
+    makes hundreds of votes and runs one recompute at the end instead of one per vote."""
+    previous = getattr(_deferred, "active", False)
+    _deferred.active = True
+    try:
+        yield
+    finally:
+        _deferred.active = previous
 
 
 def product_risk_recompute_after_commit() -> None:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from accounts.demo import seed_demo
 from accounts.models import Account, Alert, User
 from feedback.demo import IDEAS, seed_feedback_demo
-from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Vote
+from feedback.models import Category, Comment, Idea, IdeaTicket, ProductRisk, StatusChange, Vote
 from feedback.statuses import IdeaStatus
 from roadmap.demo import quarter_of, seed_roadmap_demo
 from roadmap.models import Column, RoadmapItem
@@ -156,6 +156,10 @@ def test_seeding_emails_and_notifies_nobody(
         _seed()
     assert mailoutbox == []
     assert not Alert.objects.filter(kind__startswith="feedback").exists()
+    # …yet the PM's dashboard starts with the flags the demo's demand raises.
+    flagged = ProductRisk.objects.filter(status__in=ProductRisk.ACTIVE_STATUSES)
+    assert flagged.exists()
+    assert all(risk.notified_severity == risk.severity for risk in flagged)
 
 
 def test_seed_demo_command_seeds_the_board_and_the_roadmap():

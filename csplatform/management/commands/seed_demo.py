@@ -4,7 +4,7 @@ because it is the one place allowed to know all the apps."""
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
-from accounts.models import Account
+from accounts.models import Account, User
 from feedback.demo import seed_feedback_demo
 from healthscores.demo import seed_health_demo
 from roadmap.demo import seed_roadmap_demo
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {summary.accounts} accounts, "
-                    f"{summary.contacts} contacts, {summary.users} users, "
+                    f"{summary.contacts} contacts, {User.objects.count()} users, "
                     f"{health.days} days of health history, {feedback.ideas} ideas with "
                     f"{feedback.votes} votes, {roadmap.items} roadmap items."
                 )
