@@ -37,7 +37,6 @@ MAIN_NAV = [
     NavItem(_("Product risks"), "feedback:risks", roles=frozenset({"pm", "admin"})),
     NavItem(_("Blocked accounts"), "feedback:my_risks", roles=frozenset({"csm"})),
     NavItem(_("Roadmap"), "roadmap:public"),
-    NavItem(_("Changelog"), "roadmap:changelog"),
     NavItem(_("Notifications"), "accounts:alerts", count="accounts.selectors.unread_alert_count"),
     NavItem(_("Getting started"), "accounts:getting_started", group="manage"),
     NavItem(_("Import data"), "accounts:import", group="manage"),

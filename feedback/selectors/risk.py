@@ -23,6 +23,7 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -123,9 +124,22 @@ def dashboard_summary(*, tab: str) -> DashboardSummary:
     )
 
 
+#: Affected accounts previewed per flag on the dashboard; the flag page lists them all.
+PREVIEW_ACCOUNTS = 3
+
+
 def risk_list(*, tab: str = "active", severity: str = "") -> QuerySet[ProductRisk]:
-    """Flags of a tab, most severe first, then by ARR at risk."""
-    risks = ProductRisk.objects.filter(status__in=_statuses_of(tab)).select_related("idea")
+    """Flags of a tab, most severe first, then by ARR at risk, each with its largest
+    affected accounts (``preview``: health and CSM) — one more query for the whole page,
+    a window-function slice per flag."""
+    preview = ProductRiskAccount.objects.select_related(
+        "account", "account__csm_owner", "account__health"
+    ).order_by("-arr", "account__name", "pk")[:PREVIEW_ACCOUNTS]
+    risks = (
+        ProductRisk.objects.filter(status__in=_statuses_of(tab))
+        .select_related("idea")
+        .prefetch_related(Prefetch("evidence", queryset=preview, to_attr="preview"))
+    )
     if severity:
         risks = risks.filter(severity=severity)
     return risks.annotate(severity_rank=_rank_of("severity")).order_by(

@@ -116,8 +116,8 @@ def test_dashboard_query_count_does_not_grow(client_for, pm, count, django_asser
         flag_with_accounts(accounts(2))
     client = client_for(pm)
     # session, user, rule, summary counts, distinct ARR at risk, page count, page rows,
-    # the alert badge.
-    with django_assert_max_num_queries(9):
+    # their largest accounts, the alert badge.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("feedback:risks"))
     assert len(response.context["page"].object_list) == min(count, 25)
 
@@ -433,3 +433,14 @@ def test_navigation_links_by_role(actors):
     assert "Product risks" not in nav("csm")
     assert {"Product risks", "Product-risk rule"} <= nav("admin")
     assert not {"Product risks", "Blocked accounts", "Product-risk rule"} & nav("customer")
+
+
+def test_dashboard_previews_the_largest_accounts_with_health_and_csm(client_for, pm):
+    owner = UserFactory(role=Role.CSM, first_name="Jordan", last_name="Lee")
+    big = AccountFactory(name="Biggest Co", arr=Decimal("900000"), csm_owner=owner)
+    rows = [big, *accounts(4)]
+    flag_with_accounts(rows)
+    html = client_for(pm).get(reverse("feedback:risks")).content.decode()
+    assert "Biggest Co" in html
+    assert "Jordan Lee" in html
+    assert "of 5 accounts" in html
