@@ -222,7 +222,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Health bands appear under several field names (band, effective_band): one enum.
-    "ENUM_NAME_OVERRIDES": {"HealthBandEnum": "healthscores.models.snapshots.Band"},
+    "ENUM_NAME_OVERRIDES": {
+        "HealthBandEnum": "healthscores.models.snapshots.Band",
+        "IdeaStatusEnum": "feedback.statuses.IdeaStatus",
+    },
 }
 
 # Celery. Without REDIS_URL tasks run inline in the calling process (the embedded mode).

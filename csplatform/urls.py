@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from csplatform import views
+from feedback import api as feedback_api
 from healthscores import api as health_api
 from ttfv import api as ttfv_api
 
@@ -16,6 +17,7 @@ router.include_root_view = False
 router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("contacts", accounts_api.ContactViewSet, basename="contact")
 router.register("import-jobs", accounts_api.ImportJobViewSet, basename="import-job")
+router.register("ideas", feedback_api.IdeaViewSet, basename="idea")
 
 api_patterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
