@@ -127,3 +127,12 @@ def alert_acknowledge(*, alert: Alert) -> Alert:
         alert.acknowledged_at = timezone.now()
         alert.save(update_fields=["acknowledged_at"])
     return alert
+
+
+def alerts_acknowledge_all(*, user) -> int:
+    """Mark all of ``user``'s unread alerts read at once; returns how many.
+
+    One UPDATE over the partial index of open alerts, so it stays cheap however long
+    the inbox has grown.
+    """
+    return Alert.objects.for_user(user).unacknowledged().update(acknowledged_at=timezone.now())

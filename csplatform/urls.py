@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from rest_framework.routers import DefaultRouter
 
+from accounts import alert_api
 from accounts import api as accounts_api
 from csplatform import views
 from feedback import api as feedback_api
@@ -18,6 +19,7 @@ router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("contacts", accounts_api.ContactViewSet, basename="contact")
 router.register("import-jobs", accounts_api.ImportJobViewSet, basename="import-job")
 router.register("ideas", feedback_api.IdeaViewSet, basename="idea")
+router.register("notifications", alert_api.NotificationViewSet, basename="notification")
 
 api_patterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
