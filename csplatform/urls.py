@@ -8,6 +8,7 @@ from accounts import api as accounts_api
 from csplatform import views
 from feedback import api as feedback_api
 from healthscores import api as health_api
+from roadmap import api as roadmap_api
 from ttfv import api as ttfv_api
 
 admin.site.site_header = _("csplatform administration")
@@ -19,6 +20,7 @@ router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("contacts", accounts_api.ContactViewSet, basename="contact")
 router.register("import-jobs", accounts_api.ImportJobViewSet, basename="import-job")
 router.register("ideas", feedback_api.IdeaViewSet, basename="idea")
+router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadmap-item")
 router.register("notifications", alert_api.NotificationViewSet, basename="notification")
 
 api_patterns = [
