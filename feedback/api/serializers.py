@@ -252,7 +252,7 @@ BOARD_STATUSES = [(s.value, s.label) for s in IdeaStatus if s != IdeaStatus.MERG
 
 @extend_schema_serializer(component_name="Idea")
 class IdeaDocSerializer(IdeaSerializer):
-    """An idea. ``author``, ``demand`` and ``trend_score`` are present for the vendor's
+    """An idea. `author`, `demand` and `trend_score` are present for the vendor's
     staff only: a customer's response never carries them."""
 
     author = AuthorSerializer(required=False, allow_null=True, help_text="Staff only.")
