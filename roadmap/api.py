@@ -24,17 +24,10 @@ from feedback import statuses
 from feedback.api.errors import ServiceErrorsMixin
 from feedback.models import Idea
 from feedback.statuses import IdeaStatus
+from roadmap import services
 from roadmap.models import Column, RoadmapItem, validate_quarter
 
 EDITOR_ROLES = frozenset({Role.PM, Role.ADMIN})
-
-
-def _services():
-    """The roadmap's writes. Imported on use because roadmap/services.py was written in
-    parallel with this module; once both are merged this can be a top-level import."""
-    from roadmap import services
-
-    return services
 
 
 class EditorsWrite(BasePermission):
@@ -218,18 +211,18 @@ class RoadmapItemViewSet(
     def create(self, request):
         payload = RoadmapItemWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        item = _services().item_create(actor=request.user, **payload.validated_data)
+        item = services.item_create(actor=request.user, **payload.validated_data)
         return Response(self._present(item.pk), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk: str):
         item = self.get_object()
         payload = RoadmapItemWriteSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        _services().item_update(item=item, actor=request.user, **payload.validated_data)
+        services.item_update(item=item, actor=request.user, **payload.validated_data)
         return Response(self._present(item.pk))
 
     def destroy(self, request, pk: str):
-        _services().item_delete(item=self.get_object())
+        services.item_delete(item=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -250,7 +243,7 @@ class RoadmapItemViewSet(
         item = self.get_object()
         payload = MoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _services().item_move(
+        services.item_move(
             item=item,
             column=payload.validated_data["column"],
             position=payload.validated_data.get("position"),

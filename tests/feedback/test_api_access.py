@@ -87,7 +87,6 @@ class Case:
     expected: list[int]
     body: object = None  # dict, or a function (actor, world) -> dict
     query: object = None  # function (actor, world) -> "?..."
-    needs_roadmap_services: bool = False
 
 
 CASES: dict[str, Case] = {
@@ -136,25 +135,20 @@ CASES: dict[str, Case] = {
         lambda w: reverse("roadmap-item-list"),
         [401, 403, 403, 403, 201, 201],
         {"title": "Next"},
-        needs_roadmap_services=True,
     ),
     "roadmap-patch": Case(
         "patch",
         _item("detail"),
         [401, 403, 403, 403, 200, 200],
         {"title": "Renamed"},
-        needs_roadmap_services=True,
     ),
     "roadmap-move": Case(
         "post",
         _item("move"),
         [401, 403, 403, 403, 200, 200],
         {"column": "in_progress"},
-        needs_roadmap_services=True,
     ),
-    "roadmap-delete": Case(
-        "delete", _item("detail"), [401, 403, 403, 403, 204, 204], needs_roadmap_services=True
-    ),
+    "roadmap-delete": Case("delete", _item("detail"), [401, 403, 403, 403, 204, 204]),
     "notifications-list": Case(
         "get", lambda w: reverse("notification-list"), [401, 200, 200, 200, 200, 200]
     ),
@@ -182,8 +176,6 @@ def _params():
 @pytest.mark.parametrize(("name", "actor", "expected"), _params())
 def test_endpoint_access(clients, world, name, actor, expected):
     case = CASES[name]
-    if case.needs_roadmap_services and expected < 300:
-        pytest.importorskip("roadmap.services", reason="roadmap services not merged yet")
     body = case.body(actor, world) if callable(case.body) else case.body
     url = case.url(world) + (case.query(actor, world) if case.query else "")
     kwargs = {"content_type": "application/json"} if body is not None else {}

@@ -42,12 +42,6 @@ def move_url(item) -> str:
     return reverse("roadmap-item-move", kwargs={"pk": item.pk})
 
 
-@pytest.fixture
-def roadmap_services():
-    """The writes go through the roadmap's services (roadmap/services.py)."""
-    return pytest.importorskip("roadmap.services", reason="roadmap services not merged yet")
-
-
 def shipped(**kwargs) -> RoadmapItem:
     return RoadmapItemFactory(column=Column.SHIPPED, shipped_on=date(2026, 11, 2), **kwargs)
 
@@ -147,7 +141,7 @@ def test_only_editors_write(actors, actor, expected):
     assert RoadmapItem.objects.count() == 1
 
 
-def test_pm_creates_a_draft_at_the_end_of_its_column(client_for, pm, roadmap_services):
+def test_pm_creates_a_draft_at_the_end_of_its_column(client_for, pm):
     RoadmapItemFactory(column=Column.PLANNED, position=0)
     idea = IdeaFactory()
     response = client_for(pm).post(
@@ -185,7 +179,7 @@ def test_invalid_item_is_a_400_naming_the_field(client_for, pm, payload, field):
     assert not RoadmapItem.objects.exists()
 
 
-def test_publishing_plans_the_linked_ideas(client_for, pm, roadmap_services):
+def test_publishing_plans_the_linked_ideas(client_for, pm):
     item = RoadmapItemFactory(is_public=False)
     idea = IdeaFactory()
     item.ideas.add(idea)
@@ -198,7 +192,7 @@ def test_publishing_plans_the_linked_ideas(client_for, pm, roadmap_services):
 
 
 def test_moving_into_shipped_ships_the_ideas_and_tells_their_voters(
-    client_for, pm, customer_a, roadmap_services, django_capture_on_commit_callbacks
+    client_for, pm, customer_a, django_capture_on_commit_callbacks
 ):
     item = RoadmapItemFactory()
     idea = IdeaFactory()
@@ -218,7 +212,7 @@ def test_moving_into_shipped_ships_the_ideas_and_tells_their_voters(
     assert Alert.objects.filter(recipient=customer_a).count() == 1
 
 
-def test_move_reorders_within_a_column(client_for, admin_user, roadmap_services):
+def test_move_reorders_within_a_column(client_for, admin_user):
     first = RoadmapItemFactory(position=0)
     second = RoadmapItemFactory(position=1)
     response = client_for(admin_user).post(
@@ -236,7 +230,7 @@ def test_move_to_an_unknown_column_is_a_400(client_for, pm):
     assert "column" in response.json()
 
 
-def test_pm_deletes_an_item(client_for, pm, roadmap_services):
+def test_pm_deletes_an_item(client_for, pm):
     item = RoadmapItemFactory()
     assert client_for(pm).delete(detail(item)).status_code == 204
     assert not RoadmapItem.objects.exists()
