@@ -40,10 +40,13 @@ from feedback.api.serializers import (
     CommentSerializer,
     CommentWriteSerializer,
     FollowResultSerializer,
+    IdeaDetailDocSerializer,
+    IdeaDetailSerializer,
     IdeaDocSerializer,
     IdeaSerializer,
     IdeaWriteSerializer,
     RateLimitedSerializer,
+    StaffIdeaDetailSerializer,
     StaffIdeaSerializer,
     VoteRequestSerializer,
     VoteResultSerializer,
@@ -131,26 +134,36 @@ def _idea_url(idea_id: int) -> str:
     retrieve=extend_schema(
         summary="One idea",
         description="A merged idea answers too, with `merged_into` set: read that one.",
-        responses={200: IdeaDocSerializer, 404: NOT_FOUND},
+        responses={200: IdeaDetailDocSerializer, 404: NOT_FOUND},
     ),
     create=extend_schema(
         summary="Post an idea",
         description="You follow your idea; a customer's idea also gets their vote. "
         "At most `FEEDBACK_IDEAS_PER_HOUR` per person per hour.",
         request=IdeaWriteSerializer,
-        responses={201: IdeaDocSerializer, 400: BAD_REQUEST, 429: RATE_LIMITED},
+        responses={201: IdeaDetailDocSerializer, 400: BAD_REQUEST, 429: RATE_LIMITED},
     ),
     update=extend_schema(
         summary="Edit an idea",
         description="Its author while it is open; product managers and admins always.",
         request=IdeaWriteSerializer,
-        responses={200: IdeaDocSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            200: IdeaDetailDocSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
     ),
     partial_update=extend_schema(
         summary="Edit part of an idea",
         description="Its author while it is open; product managers and admins always.",
         request=IdeaWriteSerializer,
-        responses={200: IdeaDocSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            200: IdeaDetailDocSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
     ),
 )
 class IdeaViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
@@ -165,9 +178,11 @@ class IdeaViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
         return selectors.ideas_for_api(user=self.request.user, board_only=self.action == "list")
 
     def get_serializer_class(self):
-        if selectors.is_staff(self.request.user):
-            return StaffIdeaSerializer
-        return IdeaSerializer
+        staff = selectors.is_staff(self.request.user)
+        if self.action == "list":
+            return StaffIdeaSerializer if staff else IdeaSerializer
+        # One idea (read, or answered after a post or an edit) carries its history.
+        return StaffIdeaDetailSerializer if staff else IdeaDetailSerializer
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -184,7 +199,7 @@ class IdeaViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        idea = self.get_queryset().filter(pk=pk).first()
+        idea = self._one(int(pk))
         if idea is None:
             raise exceptions.NotFound(_("No such idea."))
         return Response(self.get_serializer(idea).data)
@@ -390,9 +405,13 @@ class IdeaViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
             raise exceptions.NotFound(_("No such idea."))
         return idea
 
+    def _one(self, idea_id: int) -> Idea | None:
+        """One idea with everything its detail shows, merged or not."""
+        ideas = selectors.ideas_for_api(user=self.request.user, board_only=False)
+        return ideas.prefetch_related("status_changes").filter(pk=idea_id).first()
+
     def _present(self, idea_id: int) -> dict:
-        idea = selectors.ideas_for_api(user=self.request.user, board_only=False).get(pk=idea_id)
-        return self.get_serializer(idea).data
+        return self.get_serializer(self._one(idea_id)).data
 
     @staticmethod
     def _ensure_not_merged(idea: Idea) -> None:

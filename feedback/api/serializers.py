@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from accounts.models import Contact
 from feedback import statuses
-from feedback.models import Category, Comment, Idea, Tag
+from feedback.models import Category, Comment, Idea, StatusChange, Tag
 from feedback.statuses import IdeaStatus
 
 TITLE_MAX = Idea._meta.get_field("title").max_length
@@ -133,6 +133,38 @@ class StaffIdeaSerializer(IdeaSerializer):
             "csm_votes": csm_votes,
             "accounts": getattr(idea, "account_count", 0),
         }
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    """One step of an idea's public status history, with the team's message."""
+
+    to_label = serializers.SerializerMethodField(help_text="The new status as worded.")
+
+    class Meta:
+        model = StatusChange
+        fields = ["from_status", "to_status", "to_label", "message", "message_html", "created_at"]
+        read_only_fields = fields
+
+    def get_to_label(self, change: StatusChange) -> str:
+        return _status_labels(self.context)[change.to_status]
+
+
+class IdeaDetailSerializer(IdeaSerializer):
+    """One idea, with its status history (what the team told its voters, and when)."""
+
+    status_changes = StatusChangeSerializer(many=True, read_only=True)
+
+    class Meta(IdeaSerializer.Meta):
+        fields = [*IdeaSerializer.Meta.fields, "status_changes"]
+        read_only_fields = fields
+
+
+class StaffIdeaDetailSerializer(StaffIdeaSerializer):
+    status_changes = StatusChangeSerializer(many=True, read_only=True)
+
+    class Meta(StaffIdeaSerializer.Meta):
+        fields = [*StaffIdeaSerializer.Meta.fields, "status_changes"]
+        read_only_fields = fields
 
 
 class IdeaWriteSerializer(serializers.Serializer):
@@ -264,3 +296,15 @@ class IdeaDocSerializer(IdeaSerializer):
     class Meta(IdeaSerializer.Meta):
         fields = [*IdeaSerializer.Meta.fields, "author", "demand", "trend_score"]
         read_only_fields = IdeaSerializer.Meta.fields
+
+
+@extend_schema_serializer(component_name="IdeaDetail")
+class IdeaDetailDocSerializer(IdeaDocSerializer):
+    """An idea with its status history. `author`, `demand` and `trend_score` are
+    present for the vendor's staff only."""
+
+    status_changes = StatusChangeSerializer(many=True, read_only=True)
+
+    class Meta(IdeaDocSerializer.Meta):
+        fields = [*IdeaDocSerializer.Meta.fields, "status_changes"]
+        read_only_fields = [*IdeaSerializer.Meta.fields, "status_changes"]

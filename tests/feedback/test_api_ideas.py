@@ -215,6 +215,46 @@ def test_retrieve_shows_a_merged_idea_with_where_it_went(client_for, customer_a)
     assert response.json()["status"] == "merged"
 
 
+def test_retrieve_shows_the_status_history_without_who_changed_it(client_for, customer_a, pm):
+    idea = IdeaFactory()
+    services.idea_status_change(
+        idea=idea, status=IdeaStatus.PLANNED, actor=pm, message="Coming in **Q1**"
+    )
+    response = client_for(customer_a).get(detail(idea))
+    body = response.json()
+    assert set(body) == CUSTOMER_FIELDS | {"status_changes"}
+    [change] = body["status_changes"]
+    assert set(change) == {
+        "from_status",
+        "to_status",
+        "to_label",
+        "message",
+        "message_html",
+        "created_at",
+    }
+    assert (change["from_status"], change["to_status"], change["to_label"]) == (
+        "open",
+        "planned",
+        "Planned",
+    )
+    assert "<strong>Q1</strong>" in change["message_html"]
+
+
+def test_staff_detail_has_demand_and_history(client_for, csm):
+    idea = IdeaFactory()
+    body = client_for(csm).get(detail(idea)).json()
+    assert set(body) == STAFF_FIELDS | {"status_changes"}
+
+
+def test_retrieve_query_count(client_for, customer_a, django_assert_max_num_queries):
+    idea = IdeaFactory()
+    idea.tags.add(TagFactory(), TagFactory())
+    client = client_for(customer_a)
+    client.get(detail(idea))  # warm the status-label cache
+    with django_assert_max_num_queries(5):  # session, user, idea, tags, history
+        client.get(detail(idea))
+
+
 def test_retrieve_unknown_idea_is_404_json(client_for, customer_a):
     response = client_for(customer_a).get(reverse("idea-detail", kwargs={"pk": 99999}))
     assert response.status_code == 404
