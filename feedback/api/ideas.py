@@ -52,7 +52,7 @@ from feedback.api.serializers import (
     VoteResultSerializer,
     VoteWithdrawResultSerializer,
 )
-from feedback.models import Category, Idea, Tag, Vote
+from feedback.models import Category, Idea, Tag
 from feedback.search import ideas_matching
 from feedback.selectors import api as selectors
 from feedback.statuses import IdeaStatus
@@ -280,6 +280,9 @@ class IdeaViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
         self._ensure_not_merged(idea)
         if request.method == "DELETE":
             return self._withdraw(request, idea)
+        if not selectors.is_staff(request.user):
+            # Before validation, so that a customer cannot tell which contact ids exist.
+            self._ensure_own_contact(request)
         payload = VoteRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         contact = payload.validated_data.get("contact")
@@ -291,7 +294,6 @@ class IdeaViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
                 idea=idea, contact=contact, added_by=request.user, note=note
             )
         else:
-            self._ensure_own_contact(request, contact)
             if note:
                 raise exceptions.ValidationError(
                     {"note": [_("Only your team adds notes to votes.")]}
@@ -306,8 +308,7 @@ class IdeaViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     def _withdraw(self, request: Request, idea: Idea) -> Response:
         if selectors.is_staff(request.user):
             contact = self._contact_param(request)
-            own_vote = Vote.objects.filter(idea=idea, contact=contact, added_by__isnull=True)
-            if own_vote.exists():
+            if selectors.voted_themself(idea=idea, contact=contact):
                 raise exceptions.PermissionDenied(
                     _("This person voted themself; only they can withdraw it.")
                 )
@@ -419,18 +420,19 @@ class IdeaViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
             raise IdeaMerged(idea_id=idea.pk, target_id=idea.merged_into_id)
 
     @staticmethod
-    def _ensure_own_contact(request: Request, contact: Contact | None) -> None:
-        if contact is not None and contact.pk != request.user.contact_id:
-            raise exceptions.PermissionDenied(
-                _("Only your team can vote on behalf of someone else.")
-            )
+    def _ensure_own_contact(request: Request) -> None:
+        """A customer votes as themself: naming anyone else is refused."""
+        named = request.data.get("contact") if hasattr(request.data, "get") else None
+        if named in (None, "") or str(named) == str(request.user.contact_id):
+            return
+        raise exceptions.PermissionDenied(_("Only your team can vote on behalf of someone else."))
 
     @staticmethod
     def _contact_param(request: Request) -> Contact:
         raw = request.query_params.get("contact", "")
         if not raw.isdigit():
             raise exceptions.ValidationError({"contact": [_("Name the person, by contact id.")]})
-        contact = Contact.objects.filter(pk=int(raw)).first()
+        contact = Contact.objects.visible_to(request.user).filter(pk=int(raw)).first()
         if contact is None:
             raise exceptions.ValidationError({"contact": [_("No such contact.")]})
         return contact

@@ -108,6 +108,12 @@ def comments_for_api(*, user, idea: Idea) -> QuerySet[Comment]:
     return comments.order_by("created_at", "pk")
 
 
+def voted_themself(*, idea: Idea, contact) -> bool:
+    """The contact's vote on the idea is their own click, not one a CSM added: only they
+    may withdraw it."""
+    return Vote.objects.filter(idea=idea, contact=contact, added_by__isnull=True).exists()
+
+
 def vote_count(idea_id: int) -> int:
     """The stored counter, re-read after a vote moved it with F()."""
     return Idea.objects.values_list("vote_count", flat=True).get(pk=idea_id)

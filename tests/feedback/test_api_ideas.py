@@ -425,6 +425,13 @@ def test_customer_cannot_vote_for_someone_else(client_for, customer_a, customer_
     assert not Vote.objects.exists()
 
 
+def test_customer_cannot_probe_which_contact_ids_exist(client_for, customer_a):
+    response = client_for(customer_a).post(
+        vote_url(IdeaFactory()), {"contact": 999999}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
 def test_customer_naming_themself_votes_normally(client_for, customer_a):
     idea = IdeaFactory()
     response = client_for(customer_a).post(
