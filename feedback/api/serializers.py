@@ -282,6 +282,12 @@ class RateLimitedSerializer(serializers.Serializer):
 BOARD_STATUSES = [(s.value, s.label) for s in IdeaStatus if s != IdeaStatus.MERGED]
 
 
+# --- For the schema only ----------------------------------------------------------------
+# One documented shape per response whoever asks: the staff fields appear as optional,
+# so that both a customer's and a staff member's response validate against it. No view
+# serialises with these classes.
+
+
 @extend_schema_serializer(component_name="Idea")
 class IdeaDocSerializer(IdeaSerializer):
     """An idea. `author`, `demand` and `trend_score` are present for the vendor's
