@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import alert_api
 from accounts import api as accounts_api
 from csplatform import views
-from feedback import api as feedback_api
+from feedback.api.ideas import IdeaViewSet
 from healthscores import api as health_api
 from roadmap import api as roadmap_api
 from ttfv import api as ttfv_api
@@ -19,7 +19,7 @@ router.include_root_view = False
 router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("contacts", accounts_api.ContactViewSet, basename="contact")
 router.register("import-jobs", accounts_api.ImportJobViewSet, basename="import-job")
-router.register("ideas", feedback_api.IdeaViewSet, basename="idea")
+router.register("ideas", IdeaViewSet, basename="idea")
 router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadmap-item")
 router.register("notifications", alert_api.NotificationViewSet, basename="notification")
 
