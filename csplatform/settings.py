@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "ProductRiskStatusEnum": "feedback.models.risk.ProductRisk.Status",
         "ProductRiskSeverityEnum": "feedback.models.risk.ProductRisk.Severity",
         "ProductRiskSettableStatusEnum": "feedback.api.risks.SETTABLE",
+        "IdeaStatusEnum": "feedback.statuses.IdeaStatus",
     },
 }
 

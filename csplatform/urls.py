@@ -3,10 +3,13 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from rest_framework.routers import DefaultRouter
 
+from accounts import alert_api
 from accounts import api as accounts_api
 from csplatform import views
+from feedback.api.ideas import IdeaViewSet
 from feedback.api.risks import ProductRiskViewSet
 from healthscores import api as health_api
+from roadmap import api as roadmap_api
 from ttfv import api as ttfv_api
 
 admin.site.site_header = _("csplatform administration")
@@ -18,6 +21,9 @@ router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("contacts", accounts_api.ContactViewSet, basename="contact")
 router.register("import-jobs", accounts_api.ImportJobViewSet, basename="import-job")
 router.register("product-risks", ProductRiskViewSet, basename="product-risk")
+router.register("ideas", IdeaViewSet, basename="idea")
+router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadmap-item")
+router.register("notifications", alert_api.NotificationViewSet, basename="notification")
 
 api_patterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),

@@ -34,6 +34,9 @@ ENDPOINTS = {
     "contact-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "api-schema": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "product-risk-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
+    "idea-list": [UNAUTHORIZED, OK, OK, OK, OK],
+    "roadmap-item-list": [OK, OK, OK, OK, OK],
+    "notification-list": [UNAUTHORIZED, OK, OK, OK, OK],
 }
 NEEDS_ACCOUNT = {"accounts:detail": "account_id", "account-detail": "pk"}
 
