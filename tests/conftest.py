@@ -172,3 +172,17 @@ def _restore_migration_defaults(request, django_db_blocker):
         if not Scorecard.objects.filter(segment="").exists():
             default_scorecard_ensure()
             default_template_ensure()
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings, request):
+    """Each test gets its own cache key space. In CI the cache is one Redis shared by
+    every xdist worker: without this, one test's cached status labels or pending
+    recompute key answer another's (keys expire by themselves)."""
+    import uuid
+
+    default = settings.CACHES["default"]
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"},
+    }
