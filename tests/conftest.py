@@ -175,14 +175,13 @@ def _restore_migration_defaults(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _cache_of_its_own(settings, request):
-    """Each test gets its own cache key space. In CI the cache is one Redis shared by
-    every xdist worker: without this, one test's cached status labels or pending
-    recompute key answer another's (keys expire by themselves)."""
-    import uuid
-
+def _cache_per_worker(settings, worker_id):
+    """Each xdist worker gets its own cache key space. In CI the cache is one Redis
+    shared by every worker: without this, one worker's cached status labels or pending
+    recompute key answer another's tests (within a worker it behaves like the
+    local-memory cache of a development run)."""
     default = settings.CACHES["default"]
     settings.CACHES = {
         **settings.CACHES,
-        "default": {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"},
+        "default": {**default, "KEY_PREFIX": f"test-{worker_id}"},
     }
