@@ -8,6 +8,7 @@ where CSPLATFORM_REQUIRE_SERVICES=1 says every service must be there.
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,10 @@ def _restore_migration_defaults(request, django_db_blocker):
             default_template_ensure()
 
 
+#: Tells this test session's cache keys from those a previous run left in Redis.
+_SESSION = uuid.uuid4().hex[:8]
+
+
 @pytest.fixture(autouse=True)
 def _cache_per_worker(settings, worker_id):
     """Each xdist worker gets its own cache key space. In CI the cache is one Redis
@@ -183,5 +188,5 @@ def _cache_per_worker(settings, worker_id):
     default = settings.CACHES["default"]
     settings.CACHES = {
         **settings.CACHES,
-        "default": {**default, "KEY_PREFIX": f"test-{worker_id}"},
+        "default": {**default, "KEY_PREFIX": f"test-{_SESSION}-{worker_id}"},
     }
