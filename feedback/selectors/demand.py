@@ -1,8 +1,16 @@
 """Demand behind each idea, for the PM: who asks, how much revenue, how much of it at risk.
 
-Everything is one SQL statement: each figure is a correlated scalar subquery annotated on
-the idea queryset, so a page of ideas costs one query whatever the number of votes, and
-every figure can be sorted on in SQL.
+Two reads of the same figures:
+
+* the triage table (:func:`triage_ideas`) reads them **stored**, from
+  :class:`feedback.models.IdeaDemand` — one LEFT JOIN, zeros for ideas without a row —
+  written by the product-risk recompute (hourly, a minute after new votes). Counted on
+  read they cost 8-10 s per page sorted by ARR at 10,000 ideas and a million votes; the
+  page says how old they are (:func:`demand_as_of`). The vote count is the idea's live
+  counter.
+* one idea's panel (:func:`idea_demand`, the status and merge screens) counts live: each
+  figure is a correlated scalar subquery annotated on the idea queryset, one statement
+  for one idea, so what a PM is about to decide on is exact.
 
 Figures about *accounts* (how many, their ARR, health, renewal) are aggregated over the
 set of distinct accounts that voted — ``account.id IN (SELECT account_id FROM vote WHERE
@@ -13,7 +21,7 @@ account's ARR once per contact who voted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Count,
@@ -144,6 +152,56 @@ def with_demand(queryset: QuerySet[Idea], *, today: date | None = None) -> Query
     )
 
 
+def with_stored_demand(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
+    """Annotate ideas with their stored demand (same names as :func:`with_demand`).
+
+    ``demand`` is one-to-one on the idea: a LEFT JOIN that multiplies nothing, zeros
+    where the recompute stored no row (no votes, no linked tickets).
+    """
+    zero = Value(0, output_field=IntegerField())
+
+    def stored(name: str, default: Value = zero) -> Coalesce:
+        return Coalesce(F(f"demand__{name}"), default)
+
+    return queryset.annotate(
+        csm_votes=stored("csm_votes"),
+        customer_votes=stored("customer_votes"),
+        account_count=stored("vote_accounts"),
+        arr_total=stored("arr_total", ZERO_MONEY),
+        red_accounts=stored("red_accounts"),
+        yellow_accounts=stored("yellow_accounts"),
+        renewing_accounts=stored("renewing_accounts"),
+        ticket_count=stored("ticket_count"),
+        ticket_account_count=stored("ticket_accounts"),
+        risk_severity=F("risk__severity"),
+        risk_status=F("risk__status"),
+        risk_id=F("risk__id"),
+    )
+
+
+@dataclass(frozen=True)
+class DemandAsOf:
+    """How current the stored figures are: the last recompute and its renewal window."""
+
+    computed_at: datetime | None
+    renewal_window_days: int
+
+
+def demand_as_of() -> DemandAsOf:
+    """When the stored demand was last recomputed (None before the first run), one query.
+
+    Read from the product-risk rule row, which the recompute stamps as it commits and
+    whose renewal window decided "renewing soon".
+    """
+    from feedback.models import RiskRule
+    from feedback.services.risk import RULE_PK
+
+    row = RiskRule.objects.filter(pk=RULE_PK).values("recomputed_at", "renewal_window_days").first()
+    if row is None:
+        return DemandAsOf(None, RiskRule._meta.get_field("renewal_window_days").default)
+    return DemandAsOf(row["recomputed_at"], row["renewal_window_days"])
+
+
 def triage_ideas(
     *,
     status: str = "",
@@ -151,9 +209,9 @@ def triage_ideas(
     search: str = "",
     sort: str = DEFAULT_SORT,
     descending: bool = True,
-    today: date | None = None,
 ) -> QuerySet[Idea]:
-    """Ideas for the triage table: filtered, annotated with demand, sorted in SQL.
+    """Ideas for the triage table: filtered, annotated with their stored demand, sorted
+    in SQL.
 
     Merged ideas are left out unless asked for by status: they live on as redirects,
     and their demand now belongs to the idea they went into.
@@ -170,7 +228,7 @@ def triage_ideas(
     spec = SORTS_BY_KEY.get(sort) or SORTS_BY_KEY[DEFAULT_SORT]
     order = F(spec.field).desc(nulls_last=True) if descending else F(spec.field).asc()
     tie = "-pk" if descending else "pk"
-    return with_demand(ideas, today=today).order_by(order, tie)
+    return with_stored_demand(ideas).order_by(order, tie)
 
 
 def idea_demand(idea: Idea, *, today: date | None = None) -> Idea:

@@ -22,7 +22,7 @@ from csplatform.access import allow
 from feedback import services, statuses
 from feedback.forms_triage import IdeaStatusForm, TriageQueryForm
 from feedback.models import Category, Idea
-from feedback.selectors.demand import DEMAND_SORTS, idea_demand, triage_ideas
+from feedback.selectors.demand import DEMAND_SORTS, demand_as_of, idea_demand, triage_ideas
 
 PAGE_SIZE = 25
 
@@ -80,6 +80,8 @@ def triage(request: HttpRequest) -> HttpResponse:
             "columns": sort_columns(params["sort"], params["dir"]),
             "status_form": IdeaStatusForm(auto_id=False),
             "has_categories": bool(categories),
+            # The figures are stored by the product-risk recompute: say how old they are.
+            "as_of": demand_as_of(),
         },
     )
 
