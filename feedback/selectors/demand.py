@@ -20,6 +20,7 @@ account's ARR once per contact who voted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -152,27 +153,34 @@ def with_demand(queryset: QuerySet[Idea], *, today: date | None = None) -> Query
     )
 
 
+#: Each triage figure and the ``IdeaDemand`` column it is stored in.
+STORED_FIGURES = {
+    "csm_votes": "csm_votes",
+    "customer_votes": "customer_votes",
+    "account_count": "vote_accounts",
+    "arr_total": "arr_total",
+    "red_accounts": "red_accounts",
+    "yellow_accounts": "yellow_accounts",
+    "renewing_accounts": "renewing_accounts",
+    "ticket_count": "ticket_count",
+    "ticket_account_count": "ticket_accounts",
+}
+
+
+def _stored(name: str) -> Coalesce:
+    """One stored figure; zero where the recompute stored no row (no demand)."""
+    column = STORED_FIGURES[name]
+    zero = ZERO_MONEY if column == "arr_total" else Value(0, output_field=IntegerField())
+    return Coalesce(F(f"demand__{column}"), zero)
+
+
 def with_stored_demand(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
     """Annotate ideas with their stored demand (same names as :func:`with_demand`).
 
-    ``demand`` is one-to-one on the idea: a LEFT JOIN that multiplies nothing, zeros
-    where the recompute stored no row (no votes, no linked tickets).
+    ``demand`` and ``risk`` are one-to-one on the idea: LEFT JOINs that multiply nothing.
     """
-    zero = Value(0, output_field=IntegerField())
-
-    def stored(name: str, default: Value = zero) -> Coalesce:
-        return Coalesce(F(f"demand__{name}"), default)
-
     return queryset.annotate(
-        csm_votes=stored("csm_votes"),
-        customer_votes=stored("customer_votes"),
-        account_count=stored("vote_accounts"),
-        arr_total=stored("arr_total", ZERO_MONEY),
-        red_accounts=stored("red_accounts"),
-        yellow_accounts=stored("yellow_accounts"),
-        renewing_accounts=stored("renewing_accounts"),
-        ticket_count=stored("ticket_count"),
-        ticket_account_count=stored("ticket_accounts"),
+        **{name: _stored(name) for name in STORED_FIGURES},
         risk_severity=F("risk__severity"),
         risk_status=F("risk__status"),
         risk_id=F("risk__id"),
@@ -210,8 +218,13 @@ def triage_ideas(
     sort: str = DEFAULT_SORT,
     descending: bool = True,
 ) -> QuerySet[Idea]:
-    """Ideas for the triage table: filtered, annotated with their stored demand, sorted
-    in SQL.
+    """The ideas of the triage table in table order: filtered and sorted in SQL, each
+    row carrying only its key and its sort key — paginate this, then fetch the page's
+    figures with :func:`triage_rows`.
+
+    Why two steps: joining the demand, the flag and the category of every idea before
+    the top-N sort costs ~20 ms at 10,000 ideas; sorting the narrow rows costs ~5 ms
+    and the 25 rows of a page are then looked up by key (a late row lookup).
 
     Merged ideas are left out unless asked for by status: they live on as redirects,
     and their demand now belongs to the idea they went into.
@@ -219,16 +232,29 @@ def triage_ideas(
     from feedback.search import ideas_matching
     from feedback.statuses import IdeaStatus
 
-    ideas = Idea.objects.select_related("category")
+    ideas = Idea.objects.all()
     ideas = ideas.filter(status=status) if status else ideas.exclude(status=IdeaStatus.MERGED)
     if category_id is not None:
         ideas = ideas.filter(category_id=category_id)
     if search:
         ideas = ideas_matching(ideas, search)
     spec = SORTS_BY_KEY.get(sort) or SORTS_BY_KEY[DEFAULT_SORT]
-    order = F(spec.field).desc(nulls_last=True) if descending else F(spec.field).asc()
+    if spec.field in STORED_FIGURES:
+        ideas = ideas.annotate(**{spec.field: _stored(spec.field)})
+    # No NULLS LAST: every sort key is a NOT NULL column or a coalesced figure, and a
+    # plain DESC lets "by votes" read its first page from idea_top_idx (-vote_count, -id).
+    order = F(spec.field).desc() if descending else F(spec.field).asc()
     tie = "-pk" if descending else "pk"
-    return with_stored_demand(ideas).order_by(order, tie)
+    return ideas.only("pk").order_by(order, tie)
+
+
+def triage_rows(ideas: Iterable[Idea]) -> list[Idea]:
+    """The rows of one page of :func:`triage_ideas`, in the same order, with their
+    category, stored demand and flag: one query by primary key."""
+    order = [idea.pk for idea in ideas]
+    rows = with_stored_demand(Idea.objects.filter(pk__in=order).select_related("category"))
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in order if pk in by_pk]
 
 
 def idea_demand(idea: Idea, *, today: date | None = None) -> Idea:
