@@ -1,3 +1,4 @@
+from feedback.models.demand import IdeaDemand
 from feedback.models.ideas import (
     Category,
     Comment,
@@ -17,6 +18,7 @@ __all__ = [
     "Comment",
     "Follow",
     "Idea",
+    "IdeaDemand",
     "IdeaQuerySet",
     "IdeaTicket",
     "ProductRisk",

@@ -56,6 +56,9 @@ class RiskRule(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: When the last product-risk recompute committed (flags, evidence, idea demand): the
+    #: "as of" of the triage figures. Set by the run under the lock it holds on this row.
+    recomputed_at = models.DateTimeField(_("last recomputed"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("product-risk rule")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from feedback import notifications, trending
 from feedback.models import Comment, Follow, Idea, IdeaTicket, StatusChange, Vote
+from feedback.services.risk import product_risk_recompute_after_commit
 from feedback.statuses import IdeaStatus
 
 #: How far up a chain of merged ideas we look for a cycle; chains are flattened on
@@ -162,6 +163,8 @@ def idea_merge(*, source: Idea, target: Idea, actor) -> Idea:
         # Both histories of activity now belong to the target: their decayed sums add.
         trend_score=trending.log2_add(source.trend_score, target.trend_score),
     )
+    # The target's demand (accounts, ARR, risk evidence) grew: recompute once committed.
+    product_risk_recompute_after_commit()
     target.refresh_from_db()
     return target
 

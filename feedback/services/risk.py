@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from csplatform.bulk import upsert
 from feedback import risk as rules
 from feedback import risk_evidence
+from feedback.demand_store import demand_store
 from feedback.models import Idea, ProductRisk, RiskRule
 from feedback.statuses import IdeaStatus
 
@@ -129,6 +130,9 @@ class RecomputeResult:
     evidence_inserted: int = 0
     evidence_updated: int = 0
     evidence_deleted: int = 0
+    #: Ideas whose stored demand (IdeaDemand) was written (new or changed) or deleted.
+    demand_written: int = 0
+    demand_deleted: int = 0
     to_notify: int = 0
     #: Seconds per phase, for the logs and the benchmark.
     timings: dict[str, float] = field(default_factory=dict)
@@ -302,10 +306,12 @@ def _update_flags(
 
 def product_risk_recompute(*, today: date | None = None, notify: bool = True) -> RecomputeResult:
     """Recompute every flag from the votes, linked tickets, ARR, health, renewals and
-    onboardings of today; idempotent (a second run changes no row but ``computed_at``)
-    and atomic (a failed run leaves the previous state). Notifications go out after
-    commit, from a task, for flags that opened, re-opened, rose in severity above what
-    PMs were to_tell, or reached accounts of more CSMs. ``notify=False`` (the demo seed)
+    onboardings of today, and every idea's stored demand (``IdeaDemand``, what the
+    triage page shows) from the same reads; idempotent (a second run changes no row but
+    ``computed_at`` of flags and the rule's ``recomputed_at``) and atomic (a failed run
+    leaves the previous state). Notifications go out after commit, from a task, for
+    flags that opened, re-opened, rose in severity above what PMs were to_tell, or
+    reached accounts of more CSMs. ``notify=False`` (the demo seed)
     records the flags as to_tell without telling anyone, so only later changes notify.
     """
     today = today or timezone.now().date()
@@ -345,8 +351,14 @@ def product_risk_recompute(*, today: date | None = None, notify: bool = True) ->
             result.evidence_deleted,
             gained,
         ) = risk_evidence.evidence_store(staged_rows=len(evidence))
-        risk_evidence.evidence_unstage()
         lap = result.lap("write_evidence", lap)
+        # The triage page's figures, from the same staged pairs (see feedback.demand_store).
+        result.demand_written, result.demand_deleted = demand_store(
+            today=today, renewal_window_days=rule.renewal_window_days, now=now
+        )
+        risk_evidence.evidence_unstage()
+        RiskRule.objects.filter(pk=RULE_PK).update(recomputed_at=now)
+        lap = result.lap("write_demand", lap)
 
         active = live["status"].isin(ACTIVE)
         severity_rose = live["severity"].map(rules.severity_rank) > live["notified_severity"].map(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Ticket
 from feedback.models import Idea, IdeaTicket
+from feedback.services.risk import product_risk_recompute_after_commit
 from feedback.statuses import IdeaStatus
 
 
@@ -29,10 +30,14 @@ def idea_ticket_link(*, idea: Idea, ticket: Ticket, actor) -> bool:
             IdeaTicket.objects.create(idea=idea, ticket=ticket, linked_by=actor)
     except IntegrityError:
         return False
+    # A ticket's account is evidence of demand (product risk, the triage figures).
+    product_risk_recompute_after_commit()
     return True
 
 
 def idea_ticket_unlink(*, idea: Idea, ticket: Ticket, actor=None) -> bool:
     """Remove the link; True if there was one. Repeating it is harmless."""
     deleted, _rows = IdeaTicket.objects.filter(idea=idea, ticket=ticket).delete()
+    if deleted:
+        product_risk_recompute_after_commit()
     return bool(deleted)

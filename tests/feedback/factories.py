@@ -85,3 +85,11 @@ class RoadmapItemFactory(DjangoModelFactory):
     description = "What we are building."
     description_html = "<p>What we are building.</p>"
     is_public = True
+
+
+def demand_refresh(today=None):
+    """Store every idea's demand as the product-risk recompute does after votes: the
+    triage table reads those stored figures (IdeaDemand), not live counts."""
+    from feedback.services.risk import product_risk_recompute
+
+    return product_risk_recompute(today=today, notify=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from accounts.roles import Role
 from feedback.models import Idea, IdeaTicket, StatusChange
 from feedback.statuses import IdeaStatus
 from tests.accounts.factories import AccountFactory, ContactFactory, TicketFactory, UserFactory
-from tests.feedback.factories import CategoryFactory, IdeaFactory, VoteFactory
+from tests.feedback.factories import CategoryFactory, IdeaFactory, VoteFactory, demand_refresh
 from tests.healthscores.factories import AccountHealthFactory
 
 TRIAGE = reverse("feedback:triage")
@@ -24,7 +25,8 @@ def pm_client(client_for, pm):
 
 
 def _ideas_with_demand(count: int) -> list[Idea]:
-    """Ideas with votes from several accounts (some scored), tickets and a category."""
+    """Ideas with votes from several accounts (some scored), tickets and a category, and
+    their demand stored as the recompute after those votes stores it."""
     category = CategoryFactory(name="Reporting", slug="reporting")
     csm = UserFactory(role=Role.CSM)
     ideas = []
@@ -36,6 +38,7 @@ def _ideas_with_demand(count: int) -> list[Idea]:
         VoteFactory(idea=idea, contact=ContactFactory(account=account), added_by=csm)
         IdeaTicket.objects.create(idea=idea, ticket=TicketFactory(account=account))
         ideas.append(idea)
+    demand_refresh()
     return ideas
 
 
@@ -45,11 +48,16 @@ def test_triage_lists_ideas_with_formatted_demand(pm_client, db):
     AccountFactory()  # An account without votes changes nothing.
     big = AccountFactory(arr=Decimal("1234567.00"))
     VoteFactory(idea=idea, contact=ContactFactory(account=big))
+    demand_refresh()
     response = pm_client.get(TRIAGE)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Scheduled exports" in html
     assert "$1,235,567" in html  # 1,000 + 1,234,567, each account once, as money.
+    row = response.context["page"].object_list[0]
+    # 3 votes (one added by a CSM) from 2 accounts; the big one has no health score yet.
+    assert (row.vote_count, row.customer_votes, row.csm_votes) == (3, 2, 1)
+    assert (row.account_count, row.red_accounts, row.ticket_count) == (2, 1, 1)
     assert reverse("feedback:idea_status", args=[idea.pk]) in html
     assert reverse("feedback:merge", args=[idea.pk]) in html
 
@@ -64,6 +72,28 @@ def test_triage_query_count_is_constant(pm_client, db, django_assert_max_num_que
     assert response.status_code == 200
     assert len(forty.captured_queries) == len(ten.captured_queries)
     assert len(response.context["page"].object_list) == 25
+
+
+def test_triage_says_how_old_the_account_figures_are_in_the_viewers_zone(client_for, pm, db):
+    from feedback.models import RiskRule
+
+    _ideas_with_demand(1)
+    RiskRule.objects.update(recomputed_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+    pm.time_zone = "Asia/Tokyo"
+    pm.save(update_fields=["time_zone"])
+    html = client_for(pm).get(TRIAGE).content.decode()
+    assert "Account figures as of" in html
+    assert 'datetime="2026-03-03T08:30:00+09:00"' in html  # Tokyo is 9 hours ahead.
+    assert "refreshed hourly and a minute after new votes" in html
+
+
+def test_triage_before_the_first_recompute_shows_zeros_and_says_so(pm_client, db):
+    idea = IdeaFactory()
+    VoteFactory(idea=idea, contact=ContactFactory(account=AccountFactory(arr=Decimal(5000))))
+    response = pm_client.get(TRIAGE)
+    row = response.context["page"].object_list[0]
+    assert (row.vote_count, row.account_count, row.arr_total) == (1, 0, Decimal(0))
+    assert "computed for the first time" in response.content.decode()
 
 
 @pytest.mark.parametrize(
