@@ -67,9 +67,18 @@ def _configure(scorecard: Scorecard, **changes) -> None:
 
 @transaction.atomic
 def seed_health_demo(
-    *, accounts: AccountQuerySet | None = None, seed: int = 42, days: int = HISTORY_DAYS
+    *,
+    accounts: AccountQuerySet | None = None,
+    seed: int = 42,
+    days: int = HISTORY_DAYS,
+    history: bool = True,
 ) -> HealthDemoSummary:
-    """Idempotent: sentiments and overrides are replaced, snapshots recomputed."""
+    """Idempotent: sentiments and overrides are replaced, snapshots recomputed.
+
+    ``history=False`` computes only the first day and today, leaving the days between to
+    :func:`seed_health_history`: the full demo adds usage after its ship dates (demos
+    seeded later depend on today's health) and computes the history once, after that.
+    """
     rng = random.Random(seed)
     today = services.today_utc()
     # Configured through the editor's own services, so the demo's scorecards have the
@@ -128,11 +137,30 @@ def seed_health_demo(
             set_by=overridden.csm_owner,
         )
         overrides = 1
-    ids = [account.pk for account in accounts]
+    if history:
+        _recompute_history(accounts, days=days, today=today)
+    else:
+        services.recompute_now(account_ids=[a.pk for a in accounts], day=today, raise_alerts=False)
+    return HealthDemoSummary(
+        days=days, sentiments=len(sentiments) + bool(reds), overrides=overrides
+    )
+
+
+@transaction.atomic
+def seed_health_history(
+    *, accounts: AccountQuerySet | None = None, days: int = HISTORY_DAYS
+) -> None:
+    """Recompute the last ``days`` days of health from the data as it is now."""
+    accounts = list((accounts or Account.objects.all()).order_by("pk"))
+    _recompute_history(accounts, days=days, today=services.today_utc())
+
+
+def _recompute_history(accounts: list[Account], *, days: int, today: date) -> None:
     # From the first day again: it now has them too. Past days go straight through the
     # engine, which is what each chunk of a recompute run does, without a run and chunk
     # rows per day and with the scorecards read once: the backfill is most of the seed's
     # time, and these days raise no alerts.
+    ids = [account.pk for account in accounts]
     scope = engine.Scope(ids=tuple(ids))
     scorecards = engine.load_scorecards()
     for back in range(days - 1, 0, -1):
@@ -141,6 +169,3 @@ def seed_health_demo(
         )
     # Today's run raises the alerts for drops since yesterday, as the nightly run would.
     services.recompute_now(account_ids=ids, day=today)
-    return HealthDemoSummary(
-        days=days, sentiments=len(sentiments) + bool(reds), overrides=overrides
-    )
