@@ -9,9 +9,18 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 
 from accounts.demo import seed_demo
-from accounts.models import Account, Alert, User
+from accounts.models import Account, Alert, UsageEvent, User
 from feedback.demo import IDEAS, seed_feedback_demo
-from feedback.models import Category, Comment, Idea, IdeaTicket, ProductRisk, StatusChange, Vote
+from feedback.models import (
+    Category,
+    Comment,
+    Idea,
+    IdeaTicket,
+    ProductRisk,
+    ProductRiskAccount,
+    StatusChange,
+    Vote,
+)
 from feedback.selectors.risk import impact_report, resolved_risks
 from feedback.statuses import IdeaStatus
 from roadmap.demo import quarter_of, seed_roadmap_demo
@@ -215,3 +224,11 @@ def test_full_demo_shows_the_impact_of_shipping(mailoutbox):
     assert pooled.windows[0].known
     assert not Alert.objects.filter(kind__startswith="feedback").exists()
     assert mailoutbox == []
+    # The improvement, if any, comes from usage: the asking accounts use what shipped.
+    adopted = UsageEvent.objects.filter(source_id__startswith="demo-adopt-")
+    asking = ProductRiskAccount.objects.filter(risk__status=ProductRisk.Status.RESOLVED)
+    assert adopted.exists()
+    assert set(adopted.values_list("account_id", flat=True)) <= set(
+        asking.values_list("account_id", flat=True)
+    )
+    assert not adopted.filter(occurred_at__lt=min(risk.resolved_at for risk in dated)).exists()
