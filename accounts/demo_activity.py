@@ -1,9 +1,15 @@
-"""Ninety days of demo activity (usage, tickets, survey answers) for the demo accounts.
+"""Over five months of demo activity (usage, tickets, survey answers) for the demo accounts.
 
 Accounts get one of three profiles so that the pages tell real stories: engaged
-(steady use by most people), declining (use fading to a trickle, more urgent tickets)
-and dormant (a few weeks of use, then silence). Everything lands through the real
-ingestion pipeline, with stable IDs, so seeding twice adds nothing.
+(steady use by most people), declining (use fading to a trickle over the last three
+months, more urgent tickets) and dormant (in use until two months ago, then silence).
+Everything lands through the real ingestion pipeline, with stable IDs, so seeding twice
+adds nothing.
+
+Why five months of usage when the stories play over the last three: the health demo
+computes 100 days of history, and the oldest of those days still needs a full month of
+usage behind it (active users, key events) and the month before that (usage trend).
+Tickets and surveys come as often per day over the whole span.
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ import pandas as pd
 from accounts.imports import import_records
 from accounts.models import Account, Source
 
-DAYS = 90
+DAYS = 160
+#: The stories (declining, dormant) play over the last this many days; before, every
+#: account uses the product as its story starts.
+STORY_DAYS = 90
 EVENTS = np.array(
     ["login", "report.viewed", "dashboard.created", "export.csv", "integration.synced",
      "alert.configured", "report.shared"]
@@ -38,13 +47,14 @@ class ActivitySummary:
 
 
 def _activity_share(profile: str, days: np.ndarray) -> np.ndarray:
-    """Probability that a contact is active on each day (day 0 is 90 days ago)."""
+    """Probability that a contact is active on each day (day 0 is ``DAYS`` days ago)."""
+    story = days - (days.size - STORY_DAYS)  # day 0 of the story: STORY_DAYS ago
     if profile == "engaged":
         share = np.full(days.shape, 0.6)
     elif profile == "declining":
-        share = np.linspace(0.7, 0.08, days.size)
+        share = np.interp(story, [0, STORY_DAYS - 1], [0.7, 0.08])
     else:
-        share = np.where(days < 25, 0.45, 0.01)
+        share = np.where(story < 25, 0.45, 0.01)
     return share
 
 
@@ -76,7 +86,8 @@ def _usage(rng, account: Account, emails: list[str], profile: str, start: date) 
 def _tickets(rng, account: Account, profile: str, start: date, today: date) -> list[dict]:
     rows = []
     urgent_share = 0.25 if profile != "engaged" else 0.05
-    for number in range(rng.poisson(PROFILES[profile][2])):
+    # The profile's rate is per three months of story: as many per day over all DAYS.
+    for number in range(rng.poisson(PROFILES[profile][2] * DAYS / STORY_DAYS)):
         opened = datetime.combine(start, time(9), tzinfo=None) + timedelta(
             days=int(rng.integers(0, DAYS)), hours=int(rng.integers(0, 9))
         )
@@ -123,7 +134,7 @@ def _surveys(rng, account: Account, emails: list[str], profile: str, start: date
             "contact_email": emails[int(rng.integers(0, len(emails)))] if emails else "",
             "comment": "",
         }
-        for number in range(int(rng.integers(1, 4)))
+        for number in range(int(rng.integers(1, 4)) * DAYS // STORY_DAYS)
     ]
 
 

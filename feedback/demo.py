@@ -27,13 +27,24 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Account, Contact, Ticket, User
 from accounts.roles import Role
 from feedback import services, trending
-from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Tag, Vote
+from feedback.models import (
+    Category,
+    Comment,
+    Idea,
+    IdeaTicket,
+    ProductRisk,
+    StatusChange,
+    Tag,
+    Vote,
+)
 from feedback.services.risk import product_risk_recompute, product_risk_recompute_deferred
 from feedback.statuses import IdeaStatus
 
@@ -273,6 +284,14 @@ IDEAS = [
 ]  # fmt: skip
 TITLES = [idea.title for idea in IDEAS]
 
+#: Days before now the most recent closed idea shipped or was declined, and the days
+#: between closings (plus up to CLOSE_JITTER): the 30-day impact window needs 15 days of
+#: health after a ship and, for the oldest shipped idea (about 80 days ago), 15 before
+#: (``healthscores.demo.HISTORY_DAYS`` = 100).
+CLOSE_FIRST = 18
+CLOSE_EVERY = 12
+CLOSE_JITTER = 4
+
 #: The steps a status takes from open, each a StatusChange with its own date.
 PATHS = {
     S.UNDER_REVIEW: [S.UNDER_REVIEW],
@@ -393,25 +412,63 @@ def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
     return start + (end - start) * rng.random()
 
 
+@dataclass(frozen=True)
+class _Ship:
+    """A shipped idea's last step, held back until its flag exists."""
+
+    idea: Idea
+    message: str
+    at: datetime
+    #: When the idea's status history began: its flag was up by then.
+    first_step_at: datetime
+
+
 def seed_feedback_demo(*, seed: int = 42, now: datetime | None = None) -> FeedbackDemoSummary:
-    """Seed the board, then compute its product-risk flags once, quietly: a demo starts
-    with flags on the PM's dashboard but without a burst of notifications about them."""
+    """Seed the board, compute its product-risk flags once, quietly, then ship.
+
+    The order is the one a real board lived through: demand first, the flags it raised,
+    then the releases. Shipped ideas are still in progress when the recompute runs (the
+    recompute ignores shipped ideas), so they get flags too; shipping them then resolves
+    those flags through ``idea_status_change``, with the evidence as it was at shipping,
+    which the "impact after shipping" report compares. Nobody is told: the recompute
+    records its flags as told, and status changes are recorded with ``notify=False``.
+    """
+    now = now or timezone.now()
     with product_risk_recompute_deferred():
-        summary = _seed_board(seed=seed, now=now)
-    product_risk_recompute(notify=False)
+        summary, ships = _seed_board(seed=seed, now=now)
+        product_risk_recompute(notify=False)
+        _ship(ships, pm=User.objects.filter(role=Role.PM).order_by("pk").first())
     return summary
 
 
 @transaction.atomic
-def _seed_board(*, seed: int, now: datetime | None) -> FeedbackDemoSummary:
+def _ship(ships: list[_Ship], *, pm: User | None) -> None:
+    """Move the held-back ideas to shipped on their dates; their flags resolve then."""
+    clock = _Clock()
+    for ship in ships:
+        change = services.idea_status_change(
+            idea=ship.idea, status=S.SHIPPED, actor=pm, message=ship.message, notify=False
+        )
+        clock.set(StatusChange, change.pk, ship.at)
+        # The flag went up while the idea was being worked on and resolved the day it
+        # shipped (the sync stamps "now"; the demo's past is dated like its other rows).
+        ProductRisk.objects.filter(idea=ship.idea, status=ProductRisk.Status.RESOLVED).update(
+            opened_at=Least(F("opened_at"), Value(ship.first_step_at)),
+            acknowledged_at=None,
+            resolved_at=ship.at,
+        )
+    clock.apply()
+
+
+@transaction.atomic
+def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[_Ship]]:
     rng = random.Random(seed)
-    now = now or timezone.now()
     Idea.objects.filter(title__in=TITLES).delete()  # a second run replaces the first
     contacts = list(Contact.objects.select_related("account__csm_owner").order_by("pk"))
     pm = User.objects.filter(role=Role.PM).order_by("pk").first()
     csms = list(User.objects.filter(role=Role.CSM).order_by("pk"))
     if not contacts or pm is None or not csms:
-        return FeedbackDemoSummary(0, 0, 0, 0, 0)
+        return FeedbackDemoSummary(0, 0, 0, 0, 0), []
 
     categories = {
         name: Category.objects.update_or_create(
@@ -439,13 +496,18 @@ def _seed_board(*, seed: int, now: datetime | None) -> FeedbackDemoSummary:
     top = max(3, len(contacts) // 3)
     targets = [max(1, round(top * (rank + 1) ** -1.1)) for rank in range(len(IDEAS))]
     closed = 0
+    ships: list[_Ship] = []
     for rank, spec in enumerate(IDEAS):
         # Shipped ideas are old enough to have a history; a few new ones are trending.
-        # Closed ideas shipped or were declined about a month apart over the last months
-        # (the changelog's dates); the others are open to votes until now.
+        # Closed ideas shipped or were declined about twelve days apart over the last three
+        # months (the changelog's dates), all within the health demo's history, so the
+        # impact report has health on both sides of each ship date; the others are open
+        # to votes until now.
         steps = PATHS.get(spec.status, [])
         if spec.status in {S.SHIPPED, S.DECLINED}:
-            closes = now - timedelta(days=10 + 32 * closed + rng.randint(0, 12), hours=3)
+            closes = now - timedelta(
+                days=CLOSE_FIRST + CLOSE_EVERY * closed + rng.randint(0, CLOSE_JITTER), hours=3
+            )
             created = closes - timedelta(days=rng.randint(60, 200))
             closed += 1
             step_times = [*sorted(_between(rng, created, closes) for _ in steps[1:]), closes]
@@ -515,9 +577,13 @@ def _seed_board(*, seed: int, now: datetime | None) -> FeedbackDemoSummary:
             )
             clock.set(Comment, note.pk, _between(rng, created, now))
 
-        # Status history, quietly: these are past events, not news.
+        # Status history, quietly: these are past events, not news. Shipping waits for
+        # the flags (see seed_feedback_demo).
         for step, at in zip(steps, step_times, strict=True):
             last = step == spec.status
+            if step == S.SHIPPED:
+                ships.append(_Ship(idea, spec.message, at, first_step_at=step_times[0]))
+                continue
             change = services.idea_status_change(
                 idea=idea,
                 status=step,
@@ -538,7 +604,7 @@ def _seed_board(*, seed: int, now: datetime | None) -> FeedbackDemoSummary:
         votes_by_csms=demo_votes.filter(added_by__isnull=False).count(),
         comments=Comment.objects.filter(idea__title__in=TITLES).count(),
         members=len(members),
-    )
+    ), ships
 
 
 def _trend(activity: list[tuple[datetime, float]]) -> float:

@@ -9,9 +9,19 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 
 from accounts.demo import seed_demo
-from accounts.models import Account, Alert, User
+from accounts.models import Account, Alert, UsageEvent, User
 from feedback.demo import IDEAS, seed_feedback_demo
-from feedback.models import Category, Comment, Idea, IdeaTicket, ProductRisk, StatusChange, Vote
+from feedback.models import (
+    Category,
+    Comment,
+    Idea,
+    IdeaTicket,
+    ProductRisk,
+    ProductRiskAccount,
+    StatusChange,
+    Vote,
+)
+from feedback.selectors.risk import impact_report, resolved_risks
 from feedback.statuses import IdeaStatus
 from roadmap.demo import quarter_of, seed_roadmap_demo
 from roadmap.models import Column, RoadmapItem
@@ -122,7 +132,9 @@ def test_roadmap_has_three_columns_a_draft_and_dated_shipped_items(demo_accounts
     assert len(shipped) >= 4
     dates = [item.shipped_on for item in shipped]
     assert dates == sorted(dates, reverse=True)  # the column reads like the changelog
-    assert dates[-1] < dates[0] - timedelta(days=60)
+    # Spread over months, yet within the health demo's history (see the impact test).
+    assert dates[-1] < dates[0] - timedelta(days=45)
+    assert dates[-1] >= DAY - timedelta(days=90)
     assert dates[0] < DAY
     for item in shipped:
         assert set(item.ideas.values_list("status", flat=True)) == {IdeaStatus.SHIPPED}
@@ -167,3 +179,56 @@ def test_seed_demo_command_seeds_the_board_and_the_roadmap():
     assert Idea.objects.count() == len(IDEAS)
     assert RoadmapItem.objects.filter(column=Column.SHIPPED).exists()
     assert f"{len(IDEAS)} ideas" in out.getvalue()
+
+
+def test_shipped_ideas_resolve_the_flags_their_demand_raised(demo_accounts):
+    _seed()
+
+    # Flags first, then ships: every shipped idea with enough demand has a resolved flag,
+    # dated the day it shipped, opened before, with the evidence frozen at shipping.
+    shipped = Idea.objects.filter(status=IdeaStatus.SHIPPED, risk__isnull=False)
+    assert shipped.exists()
+    for idea in shipped.select_related("risk"):
+        risk = idea.risk
+        shipped_at = idea.status_changes.get(to_status=IdeaStatus.SHIPPED).created_at
+        assert risk.status == ProductRisk.Status.RESOLVED
+        assert risk.resolved_at == shipped_at < NOW
+        assert risk.opened_at < risk.resolved_at
+        assert risk.evidence.exists()
+        assert risk.notified_severity == risk.severity
+    assert not ProductRisk.objects.filter(
+        idea__status=IdeaStatus.SHIPPED, status__in=ProductRisk.ACTIVE_STATUSES
+    ).exists()
+
+
+def test_full_demo_shows_the_impact_of_shipping(mailoutbox):
+    """The whole seed, as `make run` does it: health history reaches around the ship
+    dates, so a resolved flag's impact report has a 30-day before/after."""
+    call_command("seed_demo", "--accounts", "12", stdout=StringIO())
+
+    risks = resolved_risks()
+    dated = [risk for risk in risks if risk.shipped_on]
+    assert dated
+    for risk in dated:
+        assert risk.resolved_at.date() == risk.shipped_on
+    reports = {risk.pk: impact_report([risk]) for risk in dated}
+    with_data = [pk for pk, report in reports.items() if report.has_data]
+    assert with_data
+    thirty = reports[with_data[0]].windows[0]
+    assert thirty.days == 30
+    assert thirty.known
+    assert thirty.baseline_delta is not None
+    assert reports[with_data[0]].figure is not None
+    pooled = impact_report(risks)
+    assert pooled.has_data
+    assert pooled.windows[0].known
+    assert not Alert.objects.filter(kind__startswith="feedback").exists()
+    assert mailoutbox == []
+    # The improvement, if any, comes from usage: the asking accounts use what shipped.
+    adopted = UsageEvent.objects.filter(source_id__startswith="demo-adopt-")
+    asking = ProductRiskAccount.objects.filter(risk__status=ProductRisk.Status.RESOLVED)
+    assert adopted.exists()
+    assert set(adopted.values_list("account_id", flat=True)) <= set(
+        asking.values_list("account_id", flat=True)
+    )
+    assert not adopted.filter(occurred_at__lt=min(risk.resolved_at for risk in dated)).exists()

@@ -2,11 +2,14 @@
 because it is the one place allowed to know all the apps."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from accounts.models import Account, User
 from feedback.demo import seed_feedback_demo
-from healthscores.demo import seed_health_demo
+from feedback.demo_adoption import seed_adoption_demo
+from feedback.services.risk import product_risk_recompute, product_risk_recompute_deferred
+from healthscores.demo import seed_health_demo, seed_health_history
 from roadmap.demo import seed_roadmap_demo
 from ttfv.demo import seed_onboarding_demo
 
@@ -34,10 +37,18 @@ class Command(BaseCommand):
         else:
             summary = seed_demo(accounts=accounts, seed=seed)
             seed_onboarding_demo(seed=seed)  # before health: TTFV is a health measure
-            health = seed_health_demo(seed=seed)
-            # After health: some ideas are asked for by red and yellow accounts.
+            # Today's health first: some ideas are asked for by red and yellow accounts.
+            health = seed_health_demo(seed=seed, history=False)
             feedback = seed_feedback_demo(seed=seed)
             roadmap = seed_roadmap_demo(seed=seed)
+            # The accounts that asked for what shipped use it; the history is computed
+            # once that usage is in, so the impact report measures it. Held back: the
+            # product-risk recompute the import would queue (the quiet one below does it).
+            with product_risk_recompute_deferred(), transaction.atomic():
+                seed_adoption_demo(seed=seed)
+                seed_health_history()
+            # Open flags' evidence carries today's bands, which the new usage moved.
+            product_risk_recompute(notify=False)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {summary.accounts} accounts, "
