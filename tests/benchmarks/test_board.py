@@ -21,21 +21,18 @@ import io
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from django.conf import settings
-from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
-from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Contact, User
 from accounts.roles import Role
 from feedback.models import Idea, Vote
 from feedback.statuses import IdeaStatus
+from tests.benchmarks.pages import query_count, signed_in_get, sql_time, timed_ms
 from tests.benchmarks.report import p95, report
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.needs_postgres, pytest.mark.timeout(1800)]
@@ -261,109 +258,28 @@ def board_customer(django_db_setup, django_db_blocker) -> Iterator[User]:
         yield customer
 
 
-# --- Measuring -----------------------------------------------------------------------
-
-
-def _timed_ms(run: Callable[[], object], times: int) -> list[float]:
-    samples = []
-    for _ in range(times):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def _board_lists_ideas(client: Client, top: Idea) -> bool:
-    """Whether the board page lists ideas yet (it started as an empty placeholder)."""
-    return top.title in client.get(reverse("feedback:board")).content.decode()
-
-
-def _selector_only(customer: User) -> Callable[[], object]:
-    """The page's data without its template: the first page of ideas by votes and which
-    of them the customer voted for."""
-
-    def run() -> object:
-        ideas = list(
-            Idea.objects.on_board()
-            .select_related("category")
-            .prefetch_related("tags")
-            .order_by("-vote_count", "-pk")[:25]
-        )
-        voted = set(
-            Vote.objects.filter(contact_id=customer.contact_id, idea__in=ideas).values_list(
-                "idea_id", flat=True
-            )
-        )
-        return ideas, voted
-
-    return run
-
-
-def _query_count(run: Callable[[], object]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        run()
-    return len(queries)
-
-
 def test_board_first_page_beside_a_count_on_read_query(board_customer, db):
-    client = Client()
-    client.force_login(board_customer)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     top = Idea.objects.on_board().order_by("-vote_count", "-pk").first()
     assert top.vote_count == Vote.objects.filter(idea=top).count()
     board = reverse("feedback:board")
-    # Server time is what the WSGI handler spends, middleware to rendered page, as under
-    # gunicorn. The test client adds its own cost on top (it copies every template's
-    # context for its assertions), so its figure is printed beside, not judged.
-    handler, factory = WSGIHandler(), RequestFactory()
+    what = "board first page (GET /ideas/)"
+    get = signed_in_get(board_customer)
+    first_page = get(board)
+    assert top.title in first_page().content.decode()
+    variants = [get(f"{board}?page=3"), get(f"{board}?sort=trending&status=open")]
 
-    def server(url: str) -> Callable[[], object]:
-        def run() -> object:
-            response = handler.get_response(factory.get(url, HTTP_COOKIE=cookie))
-            assert response.status_code == 200, url
-            return response
-
-        return run
-
-    def test_client(url: str) -> Callable[[], object]:
-        return lambda: client.get(url)
-
-    if _board_lists_ideas(client, top):
-        what = "board first page (GET /ideas/)"
-        first_page = server(board)
-        variants = [server(f"{board}?page=3"), server(f"{board}?sort=trending&status=open")]
-        through_client = test_client(board)
-    else:
-        what = "board selector + did-I-vote (page not built yet)"
-        first_page = _selector_only(board_customer)
-        variants = []
-        through_client = None
-
-    _timed_ms(first_page, 3)  # warm caches and the connection
-    queries = _query_count(first_page)
-    other_counts = [_query_count(variant) for variant in variants]
-    sql_ms: list[float] = []
-
-    def timed_sql(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            sql_ms.append((time.perf_counter() - started) * 1000)
-
-    with connection.execute_wrapper(timed_sql):
-        samples = _timed_ms(first_page, REQUESTS)
+    timed_ms(first_page, 3)  # warm caches and the connection
+    queries = query_count(first_page)
+    other_counts = [query_count(variant) for variant in variants]
+    with sql_time() as sql_ms:
+        samples = timed_ms(first_page, REQUESTS)
     page_ms = statistics.median(samples)
     print(
         f"\n[bench] {what}: median {page_ms:.1f} ms, p95 {p95(samples):.1f} ms, of which SQL "
         f"{sum(sql_ms) / REQUESTS:.1f} ms on average; {queries} queries (other pages and "
-        f"sorts: {other_counts or 'n/a'}); load average {os.getloadavg()[0]:.1f} on "
+        f"sorts: {other_counts}); load average {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} CPUs"
     )
-    if through_client is not None:
-        _timed_ms(through_client, 3)
-        client_ms = statistics.median(_timed_ms(through_client, REQUESTS))
-        print(f"[bench] same page through Django's test client: median {client_ms:.1f} ms")
 
     with connection.cursor() as cursor:
 
@@ -371,8 +287,8 @@ def test_board_first_page_beside_a_count_on_read_query(board_customer, db):
             cursor.execute(FIDER_STYLE_QUERY)
             return cursor.fetchall()
 
-        _timed_ms(fider_style, 1)
-        fider_ms = statistics.median(_timed_ms(fider_style, REFERENCE_RUNS))
+        timed_ms(fider_style, 1)
+        fider_ms = statistics.median(timed_ms(fider_style, REFERENCE_RUNS))
 
     report(
         f"{what} vs {PAGE_LIMIT_MS:.0f} ms", measured=page_ms, reference=PAGE_LIMIT_MS, unit="ms"

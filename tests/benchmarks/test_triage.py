@@ -22,11 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.conf import settings
-from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
-from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -35,6 +31,7 @@ from feedback.models import Idea, IdeaDemand, Vote
 from feedback.selectors.demand import SORTS_BY_KEY, with_demand
 from feedback.services.risk import product_risk_recompute
 from feedback.statuses import IdeaStatus
+from tests.benchmarks.pages import query_count, signed_in_get, sql_time, timed_ms
 from tests.benchmarks.report import p95, report
 from tests.benchmarks.test_board import PAGE_LIMIT_MS, REQUESTS, generate
 
@@ -81,21 +78,6 @@ def triage_pm(django_db_setup, django_db_blocker) -> Iterator[User]:
         yield User.objects.create_user("triage-pm", role=Role.PM)
 
 
-def _timed_ms(run: Callable[[], object], times: int) -> list[float]:
-    samples = []
-    for _ in range(times):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def _query_count(run: Callable[[], object]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        run()
-    return len(queries)
-
-
 def _counted_on_read(sort: str) -> Callable[[], object]:
     """The first page as the table read it before: every figure a correlated subquery."""
     field = SORTS_BY_KEY[sort].field
@@ -108,41 +90,21 @@ def _counted_on_read(sort: str) -> Callable[[], object]:
 
 
 def test_triage_first_page_sorted_by_votes_and_by_arr(triage_pm, db):
-    client = Client()
-    client.force_login(triage_pm)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     triage = reverse("feedback:triage")
-    handler, factory = WSGIHandler(), RequestFactory()
-
-    def server(url: str) -> Callable[[], object]:
-        def run() -> object:
-            response = handler.get_response(factory.get(url, HTTP_COOKIE=cookie))
-            assert response.status_code == 200, url
-            return response
-
-        return run
+    get = signed_in_get(triage_pm)
 
     def url(sort: str) -> str:
         return f"{triage}?sort={sort}&dir=desc"
 
-    top_arr = server(url("arr"))().content.decode()
+    top_arr = get(url("arr"))().content.decode()
     assert "Account figures as of" in top_arr
-    counts = {sort: _query_count(server(url(sort))) for sort in (*SORTS, *OTHER_SORTS)}
+    counts = {sort: query_count(get(url(sort))) for sort in (*SORTS, *OTHER_SORTS)}
     medians = {}
     for sort in SORTS:
-        page = server(url(sort))
-        _timed_ms(page, 3)  # warm caches and the connection
-        sql_ms: list[float] = []
-
-        def timed_sql(execute, sql, params, many, context, sql_ms=sql_ms):
-            started = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                sql_ms.append((time.perf_counter() - started) * 1000)
-
-        with connection.execute_wrapper(timed_sql):
-            samples = _timed_ms(page, REQUESTS)
+        page = get(url(sort))
+        timed_ms(page, 3)  # warm caches and the connection
+        with sql_time() as sql_ms:
+            samples = timed_ms(page, REQUESTS)
         medians[sort] = statistics.median(samples)
         print(
             f"\n[bench] triage first page sorted by {sort}: median {medians[sort]:.1f} ms, "
@@ -158,7 +120,7 @@ def test_triage_first_page_sorted_by_votes_and_by_arr(triage_pm, db):
         )
     print(f"[bench] query counts by sort: {counts}")
     for sort in SORTS:
-        before = _timed_ms(_counted_on_read(sort), 1)[0]
+        before = timed_ms(_counted_on_read(sort), 1)[0]
         print(
             f"[bench] the same list counted on read (before the stored demand), by {sort}: "
             f"{before:,.0f} ms, {before / medians[sort]:.0f}x the whole page now"
