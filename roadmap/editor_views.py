@@ -51,17 +51,8 @@ def editor(request: HttpRequest) -> HttpResponse:
 def item_new(request: HttpRequest) -> HttpResponse:
     form = RoadmapItemForm(request.POST or None, initial={"column": request.GET.get("column")})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            item = services.item_create(
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                column=data["column"],
-                target_quarter=data["target_quarter"],
-                is_public=data["is_public"],
-                ideas=data["ideas"],
-            )
+            item = services.item_create(actor=request.user, **form.item_fields())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -76,18 +67,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = RoadmapItemForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                item = services.item_update(
-                    item=item,
-                    actor=request.user,
-                    title=data["title"],
-                    description=data["description"],
-                    target_quarter=data["target_quarter"],
-                    column=data["column"],
-                    is_public=data["is_public"],
-                    ideas=data["ideas"],
-                )
+                item = services.item_update(item=item, actor=request.user, **form.item_fields())
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

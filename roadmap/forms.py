@@ -42,17 +42,18 @@ class RoadmapItemForm(forms.Form):
         widget=forms.MultipleHiddenInput,
     )
 
+    #: What the form edits: the keyword arguments of item_create and item_update.
+    ITEM_FIELDS = ("title", "description", "column", "target_quarter", "is_public", "ideas")
+
     @classmethod
     def for_item(cls, item: RoadmapItem, **kwargs) -> RoadmapItemForm:
-        initial = {
-            "title": item.title,
-            "description": item.description,
-            "column": item.column,
-            "target_quarter": item.target_quarter,
-            "is_public": item.is_public,
-            "ideas": list(item.ideas.all()),
-        }
+        initial = {name: getattr(item, name) for name in cls.ITEM_FIELDS if name != "ideas"}
+        initial["ideas"] = list(item.ideas.all())
         return cls(initial=initial, **kwargs)
+
+    def item_fields(self) -> dict:
+        """The cleaned values, as the roadmap services take them."""
+        return {name: self.cleaned_data[name] for name in self.ITEM_FIELDS}
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
