@@ -103,6 +103,8 @@ class IdeaSerializer(serializers.ModelSerializer):
 
 
 class DemandSerializer(serializers.Serializer):
+    """The stored demand triage shows, refreshed a minute after votes and hourly."""
+
     customer_votes = serializers.IntegerField(help_text="Votes customers cast themselves.")
     csm_votes = serializers.IntegerField(help_text="Votes CSMs added on a contact's behalf.")
     accounts = serializers.IntegerField(help_text="Distinct accounts behind the votes.")
@@ -127,10 +129,9 @@ class StaffIdeaSerializer(IdeaSerializer):
 
     @extend_schema_field(DemandSerializer)
     def get_demand(self, idea: Idea) -> dict[str, int]:
-        csm_votes = getattr(idea, "csm_votes", 0)
         return {
-            "customer_votes": idea.vote_count - csm_votes,
-            "csm_votes": csm_votes,
+            "customer_votes": getattr(idea, "customer_votes", 0),
+            "csm_votes": getattr(idea, "csm_votes", 0),
             "accounts": getattr(idea, "account_count", 0),
         }
 

@@ -19,6 +19,7 @@ from tests.feedback.factories import (
     IdeaFactory,
     TagFactory,
     VoteFactory,
+    demand_refresh,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,7 @@ def test_staff_see_demand_split_by_who_cast_the_vote(client_for, pm, csm):
     VoteFactory(idea=idea, contact=first)
     VoteFactory(idea=idea, contact=ContactFactory(account=first.account))
     services.vote_cast(idea=idea, contact=second, added_by=csm, note="From a call")
+    demand_refresh()
 
     row = client_for(pm).get(LIST).json()["results"][0]
 
