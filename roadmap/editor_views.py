@@ -42,14 +42,46 @@ def _done(request: HttpRequest, message: str, *, focus: tuple[int, str] | None =
 
 @allow(EDITORS)
 def editor(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "roadmap/editor.html", {"columns": selectors.editor_board(user=request.user)}
+    """The board; with ``?link_idea=<pk>`` (from a product-risk flag) also a panel to put
+    that idea on a new or an existing item."""
+    columns = selectors.editor_board(user=request.user)
+    idea = selectors.idea_to_link(user=request.user, value=request.GET.get("link_idea"))
+    targets = [
+        item
+        for column in columns
+        if column.key != Column.SHIPPED
+        for item in column.items
+        if idea is not None and all(linked.pk != idea.pk for linked in item.linked_ideas)
+    ]
+    context = {"columns": columns, "link_idea": idea, "link_targets": targets}
+    return render(request, "roadmap/editor.html", context)
+
+
+@allow(EDITORS)
+@require_POST
+def link_idea(request: HttpRequest) -> HttpResponse:
+    """Put one idea on an existing item (the flag page's "Link to a roadmap item")."""
+    item_pk = request.POST.get("item", "")
+    if not item_pk.isdigit():
+        return HttpResponseBadRequest(_("Choose a roadmap item."))
+    item = selectors.editor_item(user=request.user, pk=int(item_pk))
+    idea = selectors.idea_to_link(user=request.user, value=request.POST.get("idea"))
+    if idea is None:
+        return HttpResponseBadRequest(_("Choose an idea that is still on the board."))
+    services.item_link_ideas(item=item, ideas=[idea], actor=request.user)
+    messages.success(
+        request, _("“%(idea)s” is now on “%(item)s”.") % {"idea": idea.title, "item": item}
     )
+    return redirect("roadmap:editor")
 
 
 @allow(EDITORS)
 def item_new(request: HttpRequest) -> HttpResponse:
-    form = RoadmapItemForm(request.POST or None, initial={"column": request.GET.get("column")})
+    initial = {"column": request.GET.get("column")}
+    idea = selectors.idea_to_link(user=request.user, value=request.GET.get("idea"))
+    if idea is not None:  # "New item for this idea", from the editor's link panel
+        initial.update(title=idea.title, ideas=[idea])
+    form = RoadmapItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_create(actor=request.user, **form.item_fields())

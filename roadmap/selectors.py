@@ -103,6 +103,13 @@ def editor_item(*, user, pk: int) -> RoadmapItem:
     return get_object_or_404(RoadmapItem.objects.visible_to(user), pk=pk)
 
 
+def idea_to_link(*, user, value: str | None) -> Idea | None:
+    """The idea named by ``?link_idea=`` (from a product-risk flag), if it may be linked."""
+    if not value or not value.isdigit():
+        return None
+    return Idea.objects.visible_to(user).on_board().filter(pk=int(value)).first()
+
+
 def linkable_ideas(*, user, text: str, exclude: list[int] | None = None) -> list[Idea]:
     """Ideas an editor may link, matching ``text`` (any word), best first."""
     ideas = Idea.objects.visible_to(user).on_board()

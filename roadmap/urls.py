@@ -16,6 +16,7 @@ urlpatterns = [
     path("roadmap/edit/ideas/", editor_views.idea_search, name="idea_search"),
     path("roadmap/edit/<int:pk>/", editor_views.item_edit, name="item_edit"),
     path("roadmap/edit/<int:pk>/move/", editor_views.item_move, name="item_move"),
+    path("roadmap/edit/link-idea/", editor_views.link_idea, name="link_idea"),
     path("roadmap/edit/<int:pk>/publish/", editor_views.item_publish, name="item_publish"),
     path("roadmap/edit/<int:pk>/delete/", editor_views.item_delete, name="item_delete"),
 ]
