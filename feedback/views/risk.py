@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -127,18 +127,14 @@ def risks(request: HttpRequest) -> HttpResponse:
 # --- One flag --------------------------------------------------------------------------
 
 
-def _editor_url() -> str | None:
-    """The roadmap editor's address (None until the roadmap app has it)."""
-    try:
-        return reverse("roadmap:editor")
-    except NoReverseMatch:
-        return None
+def _editor_url() -> str:
+    """The roadmap editor, named by URL only: feedback imports nothing of roadmap."""
+    return reverse("roadmap:editor")
 
 
-def _editor_link(risk: ProductRisk) -> str | None:
+def _editor_link(risk: ProductRisk) -> str:
     """The roadmap editor with the flag's idea preselected."""
-    editor = _editor_url()
-    return f"{editor}?link_idea={risk.idea_id}" if editor else None
+    return f"{_editor_url()}?link_idea={risk.idea_id}"
 
 
 def _render_risk(
