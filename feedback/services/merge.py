@@ -2,9 +2,9 @@
 
 Everything that belongs to the duplicate moves to the target in one transaction: votes
 (one per person — a contact who voted for both keeps the target's vote), follows,
-comments, ticket links and tags. The duplicate stays as a row with status "merged" and
-``merged_into`` set, so that its old links redirect, and its counters go to zero while
-the target's are recounted from rows: after a merge every counter is exact again.
+comments, ticket links, tags and roadmap links. The duplicate stays as a row with status
+"merged" and ``merged_into`` set, so that its old links redirect, and its counters go to
+zero while the target's are recounted from rows: after a merge every counter is exact.
 """
 
 from __future__ import annotations
@@ -198,6 +198,13 @@ def _move_rows(*, source: Idea, target: Idea) -> None:
     tag_ids = list(source.tags.values_list("pk", flat=True))
     if tag_ids:
         target.tags.add(*tag_ids)
+
+    # The roadmap items carrying the duplicate carry the target too (through the M2M's
+    # reverse side: feedback imports nothing of roadmap). The target's status is left as
+    # it is: moving it is the PM's call, from triage or the editor.
+    item_ids = list(source.roadmap_items.values_list("pk", flat=True))
+    if item_ids:
+        target.roadmap_items.add(*item_ids)
 
 
 def _row_count(queryset) -> Coalesce:

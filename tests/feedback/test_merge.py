@@ -17,6 +17,7 @@ from tests.feedback.factories import (
     CommentFactory,
     FollowFactory,
     IdeaFactory,
+    RoadmapItemFactory,
     TagFactory,
     VoteFactory,
 )
@@ -78,6 +79,17 @@ def test_merge_carries_follows_comments_tickets_and_tags(pair, pm):
     assert list(target.tags.values_list("name", flat=True)) == ["export"]
     assert not Follow.objects.filter(idea=source).exists()
     assert not IdeaTicket.objects.filter(idea=source).exists()
+
+
+def test_merge_puts_the_target_on_the_duplicates_roadmap_items(pair, pm):
+    source, target = pair["source"], pair["target"]
+    item = RoadmapItemFactory(title="Exports")
+    item.ideas.add(source)
+    status_before = target.status
+    idea_merge(source=source, target=target, actor=pm)
+    assert set(item.ideas.values_list("pk", flat=True)) == {source.pk, target.pk}
+    target.refresh_from_db()
+    assert target.status == status_before  # moving it along stays the PM's call
 
 
 def test_merge_sets_redirect_and_history(pair, pm):
