@@ -96,10 +96,25 @@ class AccessPolicyMiddleware:
         if policy.public:
             return None
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return _sign_in_first(request)
         if policy.permits(request.user):
             return None
         raise PermissionDenied
+
+
+def _sign_in_first(request: HttpRequest) -> HttpResponse:
+    """Send an anonymous visitor to sign in, then back.
+
+    An htmx request (a vote button clicked after the session expired) would swap the
+    sign-in page into the button; it gets ``HX-Redirect`` instead, so the whole page goes
+    to sign in and comes back to the page the click was made on.
+    """
+    if getattr(request, "htmx", False):
+        back = request.htmx.current_url_abs_path or request.get_full_path()
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = redirect_to_login(back)["Location"]
+        return response
+    return redirect_to_login(request.get_full_path())
 
 
 class RolePermission(BasePermission):

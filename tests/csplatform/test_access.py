@@ -136,3 +136,25 @@ def test_view_without_policy_is_refused_even_for_admin(client_for, admin_user, c
     assert client_for(admin_user).get("/undeclared/").status_code == 403
     assert client.get("/undeclared/")["Location"].startswith("/login/")
     assert client_for(admin_user).get("/undeclared-api/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_htmx_click_after_the_session_expired_sends_the_whole_page_to_sign_in(client):
+    from tests.feedback.factories import IdeaFactory
+
+    idea = IdeaFactory()
+    response = client.post(
+        reverse("feedback:vote", args=[idea.pk]),
+        {"action": "vote"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/ideas/?sort=trending",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("login") + "?next=/ideas/%3Fsort%3Dtrending"
+
+
+@pytest.mark.django_db
+def test_a_plain_request_of_an_anonymous_visitor_is_redirected_to_sign_in(client):
+    response = client.get(reverse("feedback:board"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=/ideas/"
