@@ -82,6 +82,16 @@ def changelog_items() -> QuerySet[RoadmapItem]:
     ).order_by("-shipped_on", "-pk")
 
 
+def changelog_position(*, pk: int) -> int | None:
+    """How many changelog entries come before item ``pk`` (None: not on the changelog)."""
+    entries = RoadmapItem.objects.public().filter(column=Column.SHIPPED, shipped_on__isnull=False)
+    item = entries.filter(pk=pk).values("shipped_on").first()
+    if item is None:
+        return None
+    newer = Q(shipped_on__gt=item["shipped_on"]) | Q(shipped_on=item["shipped_on"], pk__gt=pk)
+    return entries.filter(newer).count()
+
+
 def feed_items(*, limit: int = 30) -> list[RoadmapItem]:
     return list(
         RoadmapItem.objects.public()

@@ -37,8 +37,8 @@ EDITABLE_FIELDS = ("title", "description", "target_quarter")
 
 
 def changelog_url(item: RoadmapItem) -> str:
-    """Where a shipped item is announced: its anchor on the changelog."""
-    return f"{reverse('roadmap:changelog')}#item-{item.pk}"
+    """Where a shipped item is announced: its lasting changelog address."""
+    return reverse("roadmap:changelog_entry", args=[item.pk])
 
 
 # --- Items -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("roadmap/", views.public_roadmap, name="public"),
     path("changelog/", views.changelog, name="changelog"),
     path("changelog/feed/", public(ChangelogFeed()), name="feed"),
+    path("changelog/<int:pk>/", views.changelog_entry, name="changelog_entry"),
     # The product managers' editor.
     path("roadmap/edit/", editor_views.editor, name="editor"),
     path("roadmap/edit/new/", editor_views.item_new, name="item_new"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from csplatform.access import public
 from roadmap import selectors
@@ -29,3 +30,16 @@ def changelog(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "roadmap/changelog.html", {"page": page})
+
+
+@public
+def changelog_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """A shipped item's lasting address: the changelog page it is on now, at its anchor.
+    Notifications and the feed link here, so they stay right as newer entries push it
+    to later pages."""
+    position = selectors.changelog_position(pk=pk)
+    if position is None:
+        raise Http404
+    page = position // CHANGELOG_PAGE_SIZE + 1
+    query = f"?page={page}" if page > 1 else ""
+    return redirect(f"{reverse('roadmap:changelog')}{query}#item-{pk}")

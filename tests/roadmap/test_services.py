@@ -190,7 +190,7 @@ def test_shipping_ships_the_ideas_and_tells_each_person_once(
     )
     alert = people.get(recipient=customer_a)
     assert alert.title == "Shipped: Spreadsheet exports"
-    assert alert.url == f"/changelog/#item-{item.pk}"
+    assert alert.url == f"/changelog/{item.pk}/"
     assert alert.dedupe_key == f"roadmap-shipped:{item.pk}"
     csm_alert = Alert.objects.get(kind=notifications.KIND_IDEA_ACCOUNTS)
     assert csm_alert.recipient == csm

@@ -187,7 +187,7 @@ def test_feed_is_atom_with_one_entry_per_shipped_public_item(client):
     assert [e.find(f"{ATOM}title").text for e in entries] == ["Dark mode", "Older"]
     first = entries[0]
     link = first.find(f"{ATOM}link").get("href")
-    assert link.endswith(f"/changelog/#item-{item.pk}")
+    assert link.endswith(f"/changelog/{item.pk}/")
     assert link.startswith("http")
     assert first.find(f"{ATOM}id").text == link
     assert first.find(f"{ATOM}updated") is not None
@@ -388,3 +388,29 @@ def test_admin_site_shows_items_read_only(client_for, admin_user):
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.title == "Looked at"
+
+
+def test_a_changelog_entry_address_finds_its_page_and_anchor(client):
+    from datetime import date, timedelta
+
+    from roadmap.views import CHANGELOG_PAGE_SIZE
+
+    first = date(2026, 1, 1)
+    items = [
+        RoadmapItemFactory(column=Column.SHIPPED, shipped_on=first + timedelta(days=n))
+        for n in range(CHANGELOG_PAGE_SIZE + 2)
+    ]
+    newest, oldest = items[-1], items[0]
+    assert client.get(reverse("roadmap:changelog_entry", args=[newest.pk]))["Location"] == (
+        f"/changelog/#item-{newest.pk}"
+    )
+    response = client.get(reverse("roadmap:changelog_entry", args=[oldest.pk]))
+    assert response["Location"] == f"/changelog/?page=2#item-{oldest.pk}"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_draft_or_unshipped_item_has_no_changelog_entry(client):
+    draft = RoadmapItemFactory(column=Column.SHIPPED, shipped_on="2026-01-01", is_public=False)
+    planned = RoadmapItemFactory(column=Column.PLANNED)
+    for item in (draft, planned):
+        assert client.get(reverse("roadmap:changelog_entry", args=[item.pk])).status_code == 404
