@@ -140,4 +140,4 @@ def test_a_shipped_roadmap_item_reaches_the_customers_notifications(
         roadmap_services.item_move(item=item, column=Column.SHIPPED, actor=pm)
     html = client_for(customer_a).get(INBOX).content.decode()
     assert html.count('<span class="cell-title">Shipped: Spreadsheet exports</span>') == 1
-    assert f'href="/changelog/#item-{item.pk}"' in html
+    assert f'href="/changelog/{item.pk}/"' in html
