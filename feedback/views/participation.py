@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import ALL_ROLES, Role
 from csplatform.access import allow
+from csplatform.redirects import safe_next
 from feedback import limits, services
 from feedback.forms import CommentForm, InternalCommentForm
 from feedback.models import Follow, Idea, Vote
@@ -28,12 +28,7 @@ from feedback.views.board import render_idea_page
 
 def _back(request: HttpRequest, idea: Idea, anchor: str = "") -> HttpResponse:
     """Back where the form was (the board keeps its filters and page), else the idea."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("feedback:idea", args=[idea.pk]) + anchor
-    return redirect(target)
+    return redirect(safe_next(request, reverse("feedback:idea", args=[idea.pk]) + anchor))
 
 
 def _wanted(request: HttpRequest, on: str, off: str, current) -> bool:

@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Account
 from accounts.roles import STAFF_ROLES, Role
 from csplatform.access import allow, policy_of
+from csplatform.redirects import safe_next
 from feedback import services
 from feedback.models import ProductRisk, RiskRule
 from feedback.risk import explain, score_parts
@@ -184,12 +184,7 @@ def _after_action(request: HttpRequest, risk: ProductRisk, action, done: str) ->
             messages.error(request, message)
     else:
         messages.success(request, done)
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(back)
-    return redirect("feedback:risk", pk=risk.pk)
+    return redirect(safe_next(request, reverse("feedback:risk", args=[risk.pk])))
 
 
 @allow(Role.PM, Role.ADMIN)

@@ -13,12 +13,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role
 from csplatform.access import allow
+from csplatform.redirects import safe_next
 from feedback import services, statuses
 from feedback.forms_triage import IdeaStatusForm, TriageQueryForm
 from feedback.models import Category, Idea
@@ -47,16 +47,6 @@ def sort_columns(sort: str, direction: str) -> dict[str, dict[str, Any]]:
             else "none",
         }
     return columns
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    """The ``next`` parameter when it points inside this site, else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 @allow(Role.PM, Role.ADMIN)

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role
 from csplatform.access import allow
+from csplatform.redirects import safe_next
 from feedback import services, statuses
 from feedback.forms_triage import MergeForm, SearchForm
 from feedback.models import Idea
 from feedback.search import ideas_matching
 from feedback.services.merge import merge_preview, merge_refusal
-from feedback.views.triage import safe_next
 
 #: Candidates listed for one search; a PM refines the words rather than paging.
 CANDIDATES = 15
