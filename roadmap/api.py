@@ -9,7 +9,7 @@ ideas and tells their people, exactly as the editor does: the services decide th
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -23,8 +23,7 @@ from csplatform.access import RolePermission, public
 from feedback import statuses
 from feedback.api.errors import ServiceErrorsMixin
 from feedback.models import Idea
-from feedback.statuses import IdeaStatus
-from roadmap import services
+from roadmap import selectors, services
 from roadmap.models import Column, RoadmapItem, validate_quarter
 
 EDITOR_ROLES = frozenset({Role.PM, Role.ADMIN})
@@ -54,8 +53,7 @@ class LinkedIdeaSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_status_label(self, idea: Idea) -> str:
-        labels = self.context.get("status_labels") or statuses.labels()
-        return labels[idea.status]
+        return self.context["status_labels"][idea.status]
 
 
 class RoadmapItemSerializer(serializers.ModelSerializer):
@@ -63,7 +61,7 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
 
     column_label = serializers.CharField(source="get_column_display", read_only=True)
     ideas = LinkedIdeaSerializer(many=True, read_only=True, source="linked_ideas")
-    vote_total = serializers.SerializerMethodField(help_text="Votes on the linked ideas.")
+    vote_total = serializers.IntegerField(read_only=True, help_text="Votes on the linked ideas.")
 
     class Meta:
         model = RoadmapItem
@@ -83,10 +81,6 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-    def get_vote_total(self, item: RoadmapItem) -> int:
-        # Summed over the few prefetched ideas of the item: no query.
-        return sum(idea.vote_count for idea in item.linked_ideas)
 
 
 class RoadmapItemWriteSerializer(serializers.Serializer):
@@ -194,12 +188,9 @@ class RoadmapItemViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        linked = Idea.objects.exclude(status=IdeaStatus.MERGED).order_by("-vote_count", "pk")
-        return (
-            RoadmapItem.objects.visible_to(self.request.user)
-            .prefetch_related(Prefetch("ideas", queryset=linked, to_attr="linked_ideas"))
-            .order_by(COLUMN_ORDER, "position", "pk")
-        )
+        # The cards of the pages: linked ideas prefetched, vote totals summed in SQL.
+        items = RoadmapItem.objects.visible_to(self.request.user)
+        return selectors.with_cards(items).order_by(COLUMN_ORDER, "position", "pk")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
