@@ -324,9 +324,9 @@ def accounts_for_on_behalf(*, user, search: str = "") -> list[Account]:
     if search:
         accounts = accounts.filter(Q(name__icontains=search) | Q(domain__icontains=search))
     return list(
-        accounts.annotate(
-            mine=Exists(Account.objects.filter(pk=OuterRef("pk"), csm_owner_id=user.pk))
-        ).order_by("-mine", "name")[:ACCOUNT_CHOICES_LIMIT]
+        accounts.annotate(mine=Q(csm_owner_id=user.pk)).order_by("-mine", "name")[
+            :ACCOUNT_CHOICES_LIMIT
+        ]
     )
 
 

@@ -50,7 +50,7 @@ RENEWAL_WINDOW_DAYS = 90
 ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=16, decimal_places=2))
 
 
-def _scalar(queryset: QuerySet, aggregate: Expression, output_field) -> Subquery:
+def scalar_subquery(queryset: QuerySet, aggregate: Expression, output_field) -> Subquery:
     """``aggregate`` over all rows of ``queryset`` as a correlated scalar subquery.
 
     Grouping on a constant leaves the subquery without GROUP BY, so it always returns
@@ -118,34 +118,36 @@ def with_demand(queryset: QuerySet[Idea], *, today: date | None = None) -> Query
     accounts = _voting_accounts()
     tickets = IdeaTicket.objects.filter(idea_id=OuterRef("pk"))
     return queryset.annotate(
-        csm_votes=_scalar(
+        csm_votes=scalar_subquery(
             Vote.objects.filter(idea_id=OuterRef("pk"), added_by__isnull=False),
             Count("pk"),
             integer,
         ),
-        customer_votes=_scalar(
+        customer_votes=scalar_subquery(
             Vote.objects.filter(idea_id=OuterRef("pk"), added_by__isnull=True),
             Count("pk"),
             integer,
         ),
-        account_count=_scalar(accounts, Count("pk"), integer),
+        account_count=scalar_subquery(accounts, Count("pk"), integer),
         arr_total=Coalesce(
-            _scalar(accounts, Sum("arr"), ZERO_MONEY.output_field),
+            scalar_subquery(accounts, Sum("arr"), ZERO_MONEY.output_field),
             ZERO_MONEY,
         ),
-        red_accounts=_scalar(
+        red_accounts=scalar_subquery(
             accounts, Count("pk", filter=Q(health__effective_band="red")), integer
         ),
-        yellow_accounts=_scalar(
+        yellow_accounts=scalar_subquery(
             accounts, Count("pk", filter=Q(health__effective_band="yellow")), integer
         ),
-        renewing_accounts=_scalar(
+        renewing_accounts=scalar_subquery(
             accounts,
             Count("pk", filter=Q(renews_on__gte=today, renews_on__lte=renew_until)),
             integer,
         ),
-        ticket_count=_scalar(tickets, Count("pk"), integer),
-        ticket_account_count=_scalar(tickets, Count("ticket__account_id", distinct=True), integer),
+        ticket_count=scalar_subquery(tickets, Count("pk"), integer),
+        ticket_account_count=scalar_subquery(
+            tickets, Count("ticket__account_id", distinct=True), integer
+        ),
         # The flag is one row per idea (OneToOne): a LEFT JOIN that multiplies nothing.
         risk_severity=F("risk__severity"),
         risk_status=F("risk__status"),

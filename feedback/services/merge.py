@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from feedback import notifications, trending
 from feedback.models import Comment, Follow, Idea, IdeaTicket, StatusChange, Vote
+from feedback.selectors.demand import scalar_subquery
 from feedback.services.risk import product_risk_recompute_after_commit
 from feedback.statuses import IdeaStatus
 
@@ -207,19 +207,9 @@ def _move_rows(*, source: Idea, target: Idea) -> None:
         target.roadmap_items.add(*item_ids)
 
 
-def _row_count(queryset) -> Coalesce:
-    """COUNT(*) of ``queryset`` as a correlated subquery (no GROUP BY: always one row)."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by()
-            .annotate(_all=Value(1))
-            .values("_all")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+def _row_count(queryset) -> Subquery:
+    """COUNT(*) of ``queryset`` as a correlated subquery (always one row, 0 when empty)."""
+    return scalar_subquery(queryset, Count("pk"), IntegerField())
 
 
 __all__ = ["MergePreview", "idea_merge", "merge_preview", "merge_refusal"]

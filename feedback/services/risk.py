@@ -102,8 +102,7 @@ def risk_rule_update(actor, **fields) -> RiskRule:
         raise ValidationError(
             _("Unknown rule fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
-    risk_rule()
-    rule = RiskRule.objects.select_for_update().get(pk=RULE_PK)
+    rule = _locked_rule()
     for name, value in fields.items():
         setattr(rule, name, value)
     rule.full_clean(exclude=["updated_by"])
