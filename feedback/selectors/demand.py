@@ -42,10 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from feedback.models import Idea, IdeaTicket, Vote
-
-#: An account renewing within this many days counts as "renewing soon".
-RENEWAL_WINDOW_DAYS = 90
+from feedback.models import Idea, IdeaTicket, RiskRule, Vote
 
 ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -101,7 +98,9 @@ SORTS_BY_KEY = {sort.key: sort for sort in DEMAND_SORTS}
 DEFAULT_SORT = "votes"
 
 
-def with_demand(queryset: QuerySet[Idea], *, today: date | None = None) -> QuerySet[Idea]:
+def with_demand(
+    queryset: QuerySet[Idea], *, today: date | None = None, renewal_window_days: int | None = None
+) -> QuerySet[Idea]:
     """Annotate ideas with their demand; see the module docstring for how it is counted.
 
     Annotations: ``csm_votes`` (votes a CSM added on a contact's behalf),
@@ -113,7 +112,11 @@ def with_demand(queryset: QuerySet[Idea], *, today: date | None = None) -> Query
     (the product-risk flag on the idea, None when there is none).
     """
     today = today or timezone.localdate()
-    renew_until = today + timedelta(days=RENEWAL_WINDOW_DAYS)
+    # Callers showing figures beside the triage table pass the product-risk rule's
+    # window (see idea_demand), which the stored figures count by; else the default.
+    if renewal_window_days is None:
+        renewal_window_days = RiskRule._meta.get_field("renewal_window_days").default
+    renew_until = today + timedelta(days=renewal_window_days)
     integer = IntegerField()
     accounts = _voting_accounts()
     tickets = IdeaTicket.objects.filter(idea_id=OuterRef("pk"))
@@ -260,7 +263,10 @@ def triage_rows(ideas: Iterable[Idea]) -> list[Idea]:
 
 
 def idea_demand(idea: Idea, *, today: date | None = None) -> Idea:
-    """One idea with its demand annotations (for the status and merge screens)."""
-    return (
-        with_demand(Idea.objects.filter(pk=idea.pk), today=today).select_related("category").get()
-    )
+    """One idea with its demand annotations (for the status and merge screens), and the
+    renewal window they count by (``renewal_window_days``)."""
+    window = demand_as_of().renewal_window_days
+    ideas = with_demand(Idea.objects.filter(pk=idea.pk), today=today, renewal_window_days=window)
+    found = ideas.select_related("category").get()
+    found.renewal_window_days = window
+    return found
