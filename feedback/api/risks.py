@@ -185,17 +185,10 @@ class ProductRiskViewSet(
     ordering = ["-arr_at_risk", "-pk"]
 
     def get_queryset(self):
+        # Evidence only where it is shown: a PATCH changes the status, and reloads the
+        # flag with its evidence once, for the answer.
         queryset = ProductRisk.objects.select_related("idea")
-        if self.action != "list":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "evidence",
-                    ProductRiskAccount.objects.select_related("account").order_by(
-                        "-arr", "account__name"
-                    ),
-                )
-            )
-        return queryset
+        return _with_evidence(queryset) if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -226,7 +219,15 @@ class ProductRiskViewSet(
             raise ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else {"status": exc.messages}
             ) from None
-        risk = self.get_queryset().get(pk=risk.pk)
+        risk = _with_evidence(self.get_queryset()).get(pk=risk.pk)
         return Response(
             ProductRiskDetailSerializer(risk, context=self.get_serializer_context()).data
         )
+
+
+def _with_evidence(queryset):
+    """Flags with their affected accounts, largest first: the detail's evidence."""
+    evidence = ProductRiskAccount.objects.select_related("account").order_by(
+        "-arr", "account__name"
+    )
+    return queryset.prefetch_related(Prefetch("evidence", evidence))
