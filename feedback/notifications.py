@@ -26,6 +26,15 @@ KIND_IDEA_ACCOUNTS = "feedback.idea_accounts"
 ACCOUNTS_LISTED = 20
 
 
+def accounts_listing(accounts: Sequence[tuple[int, str]]) -> str:
+    """ "Your accounts: A, B and 3 more" for a CSM's notification, from (id, name) pairs."""
+    names = [name for _pk, name in accounts[:ACCOUNTS_LISTED]]
+    listing = ", ".join(names)
+    if len(accounts) > len(names):
+        listing += " " + _("and %(count)d more") % {"count": len(accounts) - len(names)}
+    return _("Your accounts: %(names)s") % {"names": listing}
+
+
 def people_behind(idea_ids: Sequence[int]) -> set[int]:
     """Active users who voted for (themselves or through a CSM) or follow the ideas."""
     voters = User.objects.filter(is_active=True, contact__idea_votes__idea_id__in=idea_ids)
@@ -84,12 +93,7 @@ def idea_event_notify(
     for csm_id, accounts in sorted(by_csm.items()):
         if csm_id == actor_id:
             continue
-        names = [name for _pk, name in accounts[:ACCOUNTS_LISTED]]
-        more = len(accounts) - len(names)
-        listing = ", ".join(names)
-        if more:
-            listing += " " + _("and %(count)d more") % {"count": more}
-        accounts_line = _("Your accounts: %(names)s") % {"names": listing}
+        accounts_line = accounts_listing(accounts)
         drafts.append(
             AlertDraft(
                 kind=KIND_IDEA_ACCOUNTS,

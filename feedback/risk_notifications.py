@@ -26,13 +26,12 @@ from accounts.models import Alert, User
 from accounts.roles import Role
 from feedback import risk as rules
 from feedback.models import ProductRisk, ProductRiskAccount
+from feedback.notifications import accounts_listing
 
 KIND_RISK = "feedback.product_risk"
 KIND_RISK_ACCOUNTS = "feedback.product_risk_accounts"
 #: Flags handled per transaction: a first run over a big base opens thousands at once.
 CHUNK = 500
-#: Accounts named in one CSM notification; the rest are summed up as "and N more".
-ACCOUNTS_LISTED = 20
 _ALERT_SEVERITY = {
     rules.LOW: Alert.Severity.INFO,
     rules.MEDIUM: Alert.Severity.WARNING,
@@ -113,10 +112,6 @@ def _csm_drafts(risks: dict[int, ProductRisk]) -> list[AlertDraft]:
     drafts = []
     for (risk_id, csm_id), accounts in grouped.items():
         risk = risks[risk_id]
-        names = [name for _pk, name in accounts[:ACCOUNTS_LISTED]]
-        listing = ", ".join(names)
-        if len(accounts) > len(names):
-            listing += " " + _("and %(count)d more") % {"count": len(accounts) - len(names)}
         drafts.append(
             AlertDraft(
                 kind=KIND_RISK_ACCOUNTS,
@@ -127,7 +122,7 @@ def _csm_drafts(risks: dict[int, ProductRisk]) -> list[AlertDraft]:
                     len(accounts),
                 )
                 % {"idea": risk.idea.title, "count": len(accounts)},
-                body=_("Your accounts: %(names)s") % {"names": listing},
+                body=accounts_listing(accounts),
                 url=risk_url(risk),
                 dedupe_key=f"risk:{risk.pk}:g{risk.generation}:csm",
                 severity=Alert.Severity.WARNING,
