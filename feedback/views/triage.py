@@ -64,14 +64,12 @@ def triage(request: HttpRequest) -> HttpResponse:
     page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's keys were sorted narrow; its 25 rows come with their figures in one query.
     page.object_list = triage_rows(page.object_list)
-    labels = statuses.labels()
-    for idea in page:  # The 25 rows already fetched: labels only, no query.
-        idea.status_label = labels[idea.status]
     return render(
         request,
         "feedback/triage.html",
         {
             "page": page,
+            "status_labels": statuses.labels(),
             "form": form,
             "search": params["q"],
             "has_filters": form.has_filters,
@@ -115,12 +113,12 @@ def idea_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = IdeaStatusForm(initial={"status": idea.status})
     idea = idea_demand(idea)
-    idea.status_label = statuses.labels()[idea.status]
     return render(
         request,
         "feedback/triage_status.html",
         {
             "idea": idea,
+            "status_labels": statuses.labels(),
             "form": form,
             "history": idea.status_changes.select_related("changed_by").order_by("-created_at")[
                 :10

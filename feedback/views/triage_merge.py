@@ -46,10 +46,7 @@ def _choose(request: HttpRequest, source: Idea, back: str) -> HttpResponse:
         candidates = ideas_matching(candidates, text)
     else:
         candidates = ideas_matching(candidates, source.title, any_word=True)
-    labels = statuses.labels()
     rows = list(candidates[:CANDIDATES])
-    for idea in rows:
-        idea.status_label = labels[idea.status]
     return render(
         request,
         "feedback/merge.html",
@@ -58,6 +55,7 @@ def _choose(request: HttpRequest, source: Idea, back: str) -> HttpResponse:
             "search": search,
             "text": text,
             "candidates": rows,
+            "status_labels": statuses.labels(),
             "next": back,
         },
     )
