@@ -14,4 +14,6 @@ class Role(models.TextChoices):
 
 #: People who work at the vendor: they may see every account.
 STAFF_ROLES = frozenset({Role.ADMIN, Role.CSM, Role.PM})
+#: People who decide the product: triage, the roadmap, product-risk flags.
+PRODUCT_ROLES = frozenset({Role.PM, Role.ADMIN})
 ALL_ROLES = frozenset(Role)

@@ -11,6 +11,7 @@ from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import PRODUCT_ROLES, Role
 from csplatform.access import policy_of
 
 
@@ -34,8 +35,8 @@ MAIN_NAV = [
     NavItem(_("Onboarding"), "ttfv:dashboard"),
     NavItem(_("Triage"), "feedback:triage"),
     NavItem(_("Ideas"), "feedback:board"),
-    NavItem(_("Product risks"), "feedback:risks", roles=frozenset({"pm", "admin"})),
-    NavItem(_("Blocked accounts"), "feedback:my_risks", roles=frozenset({"csm"})),
+    NavItem(_("Product risks"), "feedback:risks", roles=PRODUCT_ROLES),
+    NavItem(_("Blocked accounts"), "feedback:my_risks", roles=frozenset({Role.CSM})),
     NavItem(_("Roadmap"), "roadmap:public"),
     NavItem(_("Notifications"), "accounts:alerts", count="accounts.selectors.unread_alert_count"),
     NavItem(_("Getting started"), "accounts:getting_started", group="manage"),

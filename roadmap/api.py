@@ -18,15 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from accounts.roles import Role
+from accounts.roles import PRODUCT_ROLES
 from csplatform.access import RolePermission, public
 from feedback import statuses
 from feedback.api.errors import ServiceErrorsMixin
 from feedback.models import Idea
 from roadmap import selectors, services
 from roadmap.models import Column, RoadmapItem, validate_quarter
-
-EDITOR_ROLES = frozenset({Role.PM, Role.ADMIN})
 
 
 class EditorsWrite(BasePermission):
@@ -38,7 +36,7 @@ class EditorsWrite(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         user = request.user
-        return bool(user and user.is_authenticated and user.role in EDITOR_ROLES)
+        return bool(user and user.is_authenticated and user.role in PRODUCT_ROLES)
 
 
 # --- Serializers -----------------------------------------------------------------------

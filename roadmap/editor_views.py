@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.roles import PRODUCT_ROLES
 from csplatform.access import allow
 from roadmap import selectors, services
 from roadmap.forms import RoadmapItemForm
 from roadmap.models import Column
 
-EDITORS = (Role.PM, Role.ADMIN)
+EDITORS = PRODUCT_ROLES
 COLUMNS = list(Column.values)
 #: The move buttons: how each changes (column index, position).
 DIRECTIONS = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}

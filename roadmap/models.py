@@ -26,9 +26,9 @@ class RoadmapItemQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> RoadmapItemQuerySet:
         """Product managers and admins see drafts too; everyone else the public items."""
-        from accounts.roles import Role
+        from accounts.roles import PRODUCT_ROLES
 
-        if user.is_authenticated and user.role in {Role.PM, Role.ADMIN}:
+        if user.is_authenticated and user.role in PRODUCT_ROLES:
             return self
         return self.public()
 

@@ -18,14 +18,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from accounts.roles import STAFF_ROLES, Role
+from accounts.roles import PRODUCT_ROLES, STAFF_ROLES
 from csplatform.access import RolePermission, allow
 from feedback import risk as rules
 from feedback.models import ProductRisk, ProductRiskAccount
 from feedback.services import risk as risk_services
 
 #: Who may change a flag; other staff read only.
-WRITE_ROLES = frozenset({Role.PM, Role.ADMIN})
 
 
 class WritesByPM(BasePermission):
@@ -34,7 +33,7 @@ class WritesByPM(BasePermission):
     message = _("Only product managers and admins can change a product-risk flag.")
 
     def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or request.user.role in WRITE_ROLES
+        return request.method in SAFE_METHODS or request.user.role in PRODUCT_ROLES
 
 
 #: What a PATCH may set; the other statuses follow the idea (planned, resolved).
