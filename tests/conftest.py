@@ -7,17 +7,20 @@ where CSPLATFORM_REQUIRE_SERVICES=1 says every service must be there.
 
 from __future__ import annotations
 
+import importlib
 import os
 import uuid
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 
 from accounts.roles import Role
 from csplatform.celery import app as celery_app
 from tests.accounts.factories import AccountFactory, UserFactory
+from tests.clock import pinned_now
 
 CHROMIUM = Path("/usr/bin/chromium")
 REQUIRE_SERVICES = os.environ.get("CSPLATFORM_REQUIRE_SERVICES") == "1"
@@ -52,6 +55,12 @@ SERVICE_CHECKS = {
 }
 
 
+def pytest_configure(config):
+    """Travel to the pinned instant before collection: modules that compute ``TODAY``
+    at import time get the pinned day too (see tests/clock.py)."""
+    time_machine.travel(pinned_now(), tick=True).start()
+
+
 def _is_e2e(item) -> bool:
     return "/e2e/" in str(item.path).replace(os.sep, "/")
 
@@ -74,6 +83,14 @@ def pytest_runtest_setup(item):
         if REQUIRE_SERVICES:
             pytest.fail(f"{marker}: {reason}, and CI requires it.", pytrace=False)
         pytest.skip(f"{marker}: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test starts at the same pinned instant and the clock ticks on from there;
+    a test moves it with ``clock.shift(timedelta(...))`` or ``clock.move_to(...)``."""
+    with time_machine.travel(pinned_now(), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -160,19 +177,27 @@ def client_for():
 @pytest.fixture(autouse=True)
 def _restore_migration_defaults(request, django_db_blocker):
     """Transactional tests end by flushing every table, which also removes the rows data
-    migrations create (the default health scorecard and onboarding template) and that
-    the app relies on. Every database test finds them in place, whatever ran before."""
+    migrations create (the default health scorecard with its first version, the default
+    onboarding template) and that the app relies on. Every database test finds them in
+    place, whatever ran before: the migrations' own functions write them again."""
     uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     if request.node.get_closest_marker("django_db") is None and not uses_db:
         return
-    from healthscores.engine import default_scorecard_ensure
+    from django.apps import apps
+
     from healthscores.models import Scorecard
-    from ttfv.engine import default_template_ensure
 
     with django_db_blocker.unblock():
         if not Scorecard.objects.filter(segment="").exists():
-            default_scorecard_ensure()
-            default_template_ensure()
+            for migration, function in MIGRATION_DEFAULTS:
+                getattr(importlib.import_module(migration), function)(apps, None)
+
+
+#: The data migrations whose rows every test may rely on, in migration order.
+MIGRATION_DEFAULTS = [
+    ("healthscores.migrations.0003_default_scorecard", "create_default"),
+    ("ttfv.migrations.0002_defaults", "forwards"),
+]
 
 
 #: Tells this test session's cache keys from those a previous run left in Redis.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 
@@ -29,6 +30,13 @@ from tests.accounts.factories import AccountFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 USAGE_HEADER = "account_external_id,event,occurred_at,quantity,contact_email\n"
+
+
+@pytest.fixture(autouse=True)
+def _read_after_the_files(clock):
+    """The files below hold events of late November 2026; they are read a few days
+    later (the pipeline refuses events more than a day ahead of the clock)."""
+    clock.move_to(datetime(2026, 11, 30, 12, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import Alert
 from accounts.roles import Role
@@ -21,9 +22,10 @@ from tests.feedback.factories import IdeaFactory, VoteFactory
 from tests.healthscores.factories import AccountHealthFactory
 from tests.ttfv.report_factories import OnboardingFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
-TODAY = date(2026, 11, 30)
+#: The pinned day (tests/clock.py): the factories' renewal dates count from it too.
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

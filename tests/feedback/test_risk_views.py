@@ -304,7 +304,9 @@ def test_resolved_flag_without_history_shows_the_empty_state(client_for, pm):
 def test_impact_page_pools_resolved_flags(
     client_for, csm, shipped_flag, django_assert_max_num_queries
 ):
-    flag_with_accounts(accounts(1), status=Status.RESOLVED, resolved_at=timezone.now())
+    # Resolved a year later: its windows see none of the first flag's history.
+    later = shipped_flag.resolved_at + timedelta(days=365)
+    flag_with_accounts(accounts(1), status=Status.RESOLVED, resolved_at=later)
     client = client_for(csm)
     with django_assert_max_num_queries(7):
         response = client.get(reverse("feedback:risk_impact"))

@@ -5,9 +5,13 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from feedback import trending
 
-NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
+pytestmark = pytest.mark.any_day
+#: The pinned clock (tests/clock.py): trending is checked on every day of `make any-day`.
+NOW = datetime.now(UTC)
 
 
 def decayed(events: list[tuple[datetime, float]], at: datetime) -> float:

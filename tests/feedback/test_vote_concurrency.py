@@ -35,6 +35,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Contact, User
 from accounts.roles import Role
@@ -214,6 +215,8 @@ def gunicorn(django_db_setup) -> Iterator[Server]:
         "REDIS_URL": "",
         "DEBUG": "false",
         "LOG_LEVEL": "WARNING",
+        # The sessions this test signs in expire by the test's pinned clock.
+        "CSPLATFORM_TEST_NOW": timezone.now().isoformat(),
     }
     port = _free_port()
     with tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False) as log:
@@ -221,6 +224,7 @@ def gunicorn(django_db_setup) -> Iterator[Server]:
             [
                 sys.executable,
                 "-m",
+                "tests.pinned_process",
                 "gunicorn",
                 "csplatform.wsgi:application",
                 f"--bind=127.0.0.1:{port}",

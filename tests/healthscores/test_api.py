@@ -11,6 +11,7 @@ from accounts.roles import Role
 from healthscores import services
 from healthscores.models import AccountHealth, Band, HealthSnapshot
 from tests.accounts.factories import AccountFactory, UserFactory
+from tests.healthscores.factories import default_scorecard
 from tests.healthscores.health_data import (
     AccountHealthFactory,
     green_then_yellow_data,
@@ -139,7 +140,7 @@ def test_detail_query_count_is_constant(client_for, csm, days, django_assert_max
             score=50,
             band="yellow",
             components={"nps": {"raw": 7, "score": 55, "weight": 1, "contribution": 55}},
-            scorecard_id=1,
+            scorecard=default_scorecard(),
             scorecard_version=1,
             computed_at="2026-01-01T00:00Z",
         )

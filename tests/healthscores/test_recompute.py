@@ -121,12 +121,15 @@ def _worker(log_path, **extra_env):
         **os.environ,
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.REDIS_URL,
+        # The worker computes "today" on the test's pinned clock (tests/pinned_process.py).
+        "CSPLATFORM_TEST_NOW": timezone.now().isoformat(),
         **extra_env,
     }
     with log_path.open("w") as out:
         return subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "csplatform", "worker",
+                sys.executable, "-m", "tests.pinned_process", "celery", "-A", "csplatform",
+                "worker",
                 "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
                 "--loglevel=INFO",
             ],
