@@ -5,9 +5,11 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# pytest-xdist processes: one per core of a CI machine.
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench install dev worker beat clean
+.PHONY: help run test any-day lint format bench install dev worker beat clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,7 +37,15 @@ run: $(VENV)/.installed  ## Serve the app on SQLite with demo data (tasks run in
 
 test: $(VENV)/.installed-dev  ## Run the whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+
+# The tests marked any_day read the calendar: run them under each date of tests/clock.py.
+ANY_DAY_DATES ?= $(shell sed -n 's/^ANY_DAY_DATES = (\(.*\))$$/\1/p' tests/clock.py | tr -d '",')
+any-day: $(VENV)/.installed-dev  ## Run the date-sensitive tests under five pinned dates
+	@set -e; for day in $(ANY_DAY_DATES); do \
+	  echo "== tests marked any_day, on $$day"; \
+	  CSPLATFORM_TEST_NOW=$$day $(BIN)/python -m pytest -m any_day -n $(TEST_WORKERS) --dist worksteal -q --reuse-db; \
+	done
 
 lint: $(VENV)/.installed-dev  ## ruff check and ruff format --check
 	$(BIN)/ruff check .

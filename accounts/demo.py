@@ -2,17 +2,23 @@
 
 The same ``seed`` and day give the same data, and running it again updates rows in
 place (matched on external IDs, e-mails and usernames) instead of adding copies.
-Later features extend this module with usage, tickets, ideas and the roadmap.
+
+Every story the demo tells (red accounts, a late and a stuck onboarding, renewals at
+risk, product gaps) is cast before any data is made (:func:`cast`), and each demo module
+builds its part of the data to fit: the stories hold on any day and for any seed,
+instead of appearing when the random draws happen to fall that way.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, Contact, User
@@ -20,6 +26,8 @@ from accounts.roles import Role
 from accounts.signals import announce_account_data_changed, one_announcement
 
 DEMO_PASSWORD = "csplatform-demo"
+#: Every demo account's external ID starts with it.
+EXTERNAL_PREFIX = "DEMO-"
 
 
 @dataclass(frozen=True)
@@ -153,12 +161,88 @@ _TITLES = [
     "Engineer",
     "Team Lead",
 ]
-# (segment, plan, ARR range, seat range, weight)
+# (segment, plan, ARR range, known people range, weight). Seats are a little above the
+# people the demo knows, so "active users per seat" means what it would in real life.
 _SEGMENTS = [
-    ("SMB", "Starter", (6_000, 30_000), (5, 40), 5),
-    ("Mid-market", "Growth", (30_000, 150_000), (40, 250), 3),
-    ("Enterprise", "Enterprise", (150_000, 900_000), (250, 2_000), 1),
+    ("SMB", "Starter", (6_000, 30_000), (3, 6), 5),
+    ("Mid-market", "Growth", (30_000, 150_000), (5, 9), 3),
+    ("Enterprise", "Enterprise", (150_000, 900_000), (8, 12), 1),
 ]
+
+# --- The cast: which story each demo account is built to tell -----------------------
+
+ENGAGED, DECLINING, DORMANT = "engaged", "declining", "dormant"
+FAST, ON_TRACK, LATE, STUCK = "fast", "on_track", "late", "stuck"
+#: Days the demo's usage goes back (accounts.demo_activity); established accounts
+#: started before it, so their onboarding is history checked off by hand.
+USAGE_DAYS = 160
+#: Onboarding journeys: how many days ago each kind started. The default template's
+#: target is 60 days and "at risk" starts at 75% of it (45 days).
+JOURNEY_AGES = {FAST: (25, 40), ON_TRACK: (8, 20), LATE: (68, 80), STUCK: (47, 57)}
+
+
+@dataclass(frozen=True)
+class Part:
+    """The story one demo account plays, decided before any of its data is made.
+
+    ``usage``: engaged (steady use: green), declining (use fading over three months:
+    yellow) or dormant (silent for the last six weeks or so: red on any day, by every
+    measure that reads usage). ``journey``: "" for an account onboarded long ago, else
+    the onboarding it is in the middle of. ``renews_in``: days to a renewal the story
+    needs soon, else None (the next contract anniversary).
+    """
+
+    usage: str
+    journey: str = ""
+    renews_in: int | None = None
+
+
+def cast(count: int, seed: int) -> list[Part]:
+    """The part of each of ``count`` demo accounts, in external-ID order.
+
+    Built, not drawn: whatever the seed and the day, about a sixth of the book is dormant
+    (one more than 15%, because the health demo overrides one of them to yellow and gives
+    another a gamed green sentiment), one onboarding is late and one stuck, and a few
+    accounts renew within 90 days, two of them red. The seed only decides who plays which
+    part. The first account, whose champion is the demo customer, is always engaged.
+    """
+    if count < 1:
+        return []
+    dormant = min(count, math.ceil(0.15 * count) + 1)
+    parts = [
+        Part(DORMANT, renews_in=40),
+        Part(DORMANT, renews_in=75),
+        *(Part(DORMANT) for _ in range(dormant - 2)),
+        Part(ENGAGED, journey=LATE),
+        Part(ENGAGED, journey=STUCK),
+        *(Part(ENGAGED, journey=FAST) for _ in range(math.ceil(0.08 * count))),
+        *(Part(ENGAGED, journey=ON_TRACK) for _ in range(math.ceil(0.05 * count))),
+        Part(DECLINING, renews_in=20),
+        *(Part(DECLINING) for _ in range(round(0.25 * count) - 1)),
+        Part(ENGAGED, renews_in=60),
+        Part(ENGAGED, renews_in=85),
+    ][:count]
+    parts += [Part(ENGAGED)] * (count - len(parts))
+    rng = random.Random(f"cast-{seed}")
+    rng.shuffle(parts)
+    engaged = [i for i, part in enumerate(parts) if part.usage == ENGAGED]
+    if not engaged:  # a book of one or two: the demo customer's account is healthy
+        parts[0] = Part(ENGAGED)
+    elif engaged[0]:
+        parts[0], parts[engaged[0]] = parts[engaged[0]], parts[0]
+    return parts
+
+
+def demo_accounts() -> QuerySet[Account]:
+    """The demo's accounts in external-ID order: the order :func:`cast` speaks of."""
+    return Account.objects.filter(external_id__startswith=EXTERNAL_PREFIX).order_by("external_id")
+
+
+def cast_of(seed: int) -> dict[int, Part]:
+    """The part of every demo account in the database, by account ID (for the demo
+    modules that run after :func:`seed_demo`)."""
+    ids = list(demo_accounts().values_list("pk", flat=True))
+    return dict(zip(ids, cast(len(ids), seed), strict=True))
 
 
 @dataclass(frozen=True)
@@ -177,17 +261,36 @@ def _next_anniversary(start: date, today: date) -> date:
     return candidate
 
 
-def _account_rows(rng: random.Random, count: int, today: date, csms: list[User]) -> list[Account]:
+def _years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (29 February becomes the 28th)."""
+    leap_day = (day.month, day.day) == (2, 29)
+    return day.replace(year=day.year - years, day=28 if leap_day else day.day)
+
+
+def _contract(rng: random.Random, part: Part, today: date) -> tuple[date, date]:
+    """(start, renewal) for the part: journeys started recently, renewals the story needs
+    fall when it needs them, the rest started before the usage history."""
+    if part.journey:
+        started = today - timedelta(days=rng.randint(*JOURNEY_AGES[part.journey]))
+        return started, _next_anniversary(started, today)
+    if part.renews_in is not None:
+        renews = today + timedelta(days=part.renews_in)
+        return _years_before(renews, rng.randint(1, 2)), renews
+    started = today - timedelta(days=rng.randint(USAGE_DAYS + 10, 900))
+    return started, _next_anniversary(started, today)
+
+
+def _account_rows(
+    rng: random.Random, parts: list[Part], today: date, csms: list[User]
+) -> list[tuple[Account, int]]:
+    """Each account with the number of people the demo knows there."""
     weights = [segment[4] for segment in _SEGMENTS]
     rows = []
-    for number in range(1, count + 1):
-        segment, plan, arr_range, seat_range, _weight = rng.choices(_SEGMENTS, weights)[0]
+    for number, part in enumerate(parts, start=1):
+        segment, plan, arr_range, people_range, _weight = rng.choices(_SEGMENTS, weights)[0]
         name = f"{rng.choice(_PREFIXES)} {rng.choice(_SUFFIXES)}"
-        # A quarter still onboarding, so onboarding pages have journeys in progress.
-        recent = rng.random() < 0.25
-        started = today - timedelta(days=rng.randint(10, 80) if recent else rng.randint(81, 900))
-        # Contracts run in whole years; the renewal is the next anniversary after today.
-        renews = _next_anniversary(started, today)
+        people = rng.randint(*people_range)
+        started, renews = _contract(rng, part, today)
         age_days = (today - started).days
         if age_days < 60:
             stage = Account.Lifecycle.ONBOARDING
@@ -196,28 +299,27 @@ def _account_rows(rng: random.Random, count: int, today: date, csms: list[User])
         else:
             stage = Account.Lifecycle.ADOPTION
         slug = name.lower().replace(" ", "")
-        rows.append(
-            Account(
-                external_id=f"DEMO-{number:05d}",
-                name=f"{name} #{number}" if count > 200 else name,
-                domain=f"{slug}{number}.example.com",
-                plan=plan,
-                segment=segment,
-                arr=Decimal(rng.randrange(arr_range[0], arr_range[1], 500)),
-                licensed_seats=rng.randint(*seat_range),
-                lifecycle_stage=stage,
-                csm_owner=csms[number % len(csms)],
-                started_on=started,
-                renews_on=renews,
-            )
+        account = Account(
+            external_id=f"{EXTERNAL_PREFIX}{number:05d}",
+            name=f"{name} #{number}" if len(parts) > 200 else name,
+            domain=f"{slug}{number}.example.com",
+            plan=plan,
+            segment=segment,
+            arr=Decimal(rng.randrange(arr_range[0], arr_range[1], 500)),
+            licensed_seats=people + rng.randint(0, max(1, people // 4)),
+            lifecycle_stage=stage,
+            csm_owner=csms[number % len(csms)],
+            started_on=started,
+            renews_on=renews,
         )
+        rows.append((account, people))
     return rows
 
 
-def _contact_rows(rng: random.Random, accounts: list[Account]) -> list[Contact]:
+def _contact_rows(rng: random.Random, accounts: list[tuple[Account, int]]) -> list[Contact]:
     rows = []
-    for account in accounts:
-        for index in range(rng.randint(3, 8)):
+    for account, people in accounts:
+        for index in range(people):
             first, last = rng.choice(_FIRST), rng.choice(_LAST)
             rows.append(
                 Contact(
@@ -268,20 +370,24 @@ def seed_demo(
     logins = {login.role: login for login in DEMO_LOGINS}
     csms = [_upsert_user(logins[Role.CSM])] + [_upsert_user(other) for other in OTHER_CSMS]
 
-    rows = _account_rows(rng, accounts, today, csms)
+    parts = cast(accounts, seed)
+    rows = _account_rows(rng, parts, today, csms)
     Account.objects.bulk_create(
-        rows,
+        [account for account, _people in rows],
         update_conflicts=True,
         unique_fields=["external_id"],
         update_fields=list(Account.PROFILE_FIELDS),
         batch_size=1000,
     )
-    saved = Account.objects.in_bulk([row.external_id for row in rows], field_name="external_id")
-    ordered = [saved[row.external_id] for row in rows]
+    saved = Account.objects.in_bulk(
+        [account.external_id for account, _people in rows], field_name="external_id"
+    )
+    ordered = [(saved[account.external_id], people) for account, people in rows]
     # ignore_conflicts: a contact already seeded keeps its row (and any portal user on it).
     Contact.objects.bulk_create(_contact_rows(rng, ordered), ignore_conflicts=True, batch_size=2000)
+    seeded = [account for account, _people in ordered]
 
-    first_account = ordered[0]
+    first_account = seeded[0]
     champion = first_account.contacts.order_by("-is_champion", "pk").first()
     _upsert_user(logins[Role.ADMIN])
     _upsert_user(logins[Role.PM])
@@ -291,10 +397,15 @@ def seed_demo(
         if activity:
             from accounts.demo_activity import seed_activity
 
-            seed_activity(accounts=ordered, seed=seed, today=today)
-        announce_account_data_changed(account.pk for account in ordered)
+            seed_activity(
+                accounts=seeded,
+                parts=dict(zip([a.pk for a in seeded], parts, strict=True)),
+                seed=seed,
+                today=today,
+            )
+        announce_account_data_changed(account.pk for account in seeded)
     return DemoSummary(
-        accounts=len(ordered),
-        contacts=Contact.objects.filter(account__in=ordered).count(),
+        accounts=len(seeded),
+        contacts=Contact.objects.filter(account__in=seeded).count(),
         users=User.objects.count(),
     )

@@ -3,9 +3,16 @@
 About forty B2B requests in Markdown, with categories and tags; votes skewed as on real
 boards (a Zipf law over the ideas' popularity, so a few ideas hold most votes), cast by
 the demo accounts' contacts; public and internal comments; status history with messages
-to voters; support tickets linked to the ideas they ask for. A handful of ideas also get
-votes from red, yellow and soon-renewing accounts, the pattern product-risk flags look
-for.
+to voters; support tickets linked to the ideas they ask for.
+
+Product-risk flags mark the few real gaps, by construction: the nine ideas marked ``gap``
+are asked for across the book (the gaps still open also by dormant, red accounts and
+accounts renewing soon, from the cast in ``accounts.demo``), every other idea by at most
+two accounts whose ARR stays below the rule's threshold. So about a fifth of the ideas
+carry a flag, whatever the seed: three resolved by shipping (the impact report's
+material), four planned, one acknowledged and one open. Each flag is dated when its
+idea's demand first met the rule, and the PMs and CSMs were told then (the notifications
+exist, read, except those of the open flag).
 
 Everything goes through ``feedback.services``, so counters, follows and trending are kept
 as in production; only timestamps are moved into the past afterwards (a demo written in
@@ -15,15 +22,16 @@ Customers vote through a portal login. The accounts demo creates one customer lo
 this module gives about half of the other contacts a portal account without a password
 ("board members"); the rest of the demand is added by CSMs on their behalf, with a note.
 
-History is not announced: status changes are recorded with ``notify=False``, so seeding
-e-mails nobody. Running it again replaces the demo's ideas (matched by title).
+History is not announced: status changes are recorded with ``notify=False`` and the
+flags' notifications are dated and marked e-mailed, so seeding e-mails nobody. Running it
+again replaces the demo's ideas (matched by title).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -32,8 +40,10 @@ from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import Account, Contact, Ticket, User
+from accounts.demo import DORMANT, Part, cast_of
+from accounts.models import Account, Alert, Contact, Ticket, User
 from accounts.roles import Role
+from feedback import risk as rules
 from feedback import services, trending
 from feedback.models import (
     Category,
@@ -45,7 +55,13 @@ from feedback.models import (
     Tag,
     Vote,
 )
-from feedback.services.risk import product_risk_recompute, product_risk_recompute_deferred
+from feedback.risk_notifications import product_risks_notify
+from feedback.services.risk import (
+    product_risk_recompute,
+    product_risk_recompute_deferred,
+    risk_acknowledge,
+    risk_rule,
+)
 from feedback.statuses import IdeaStatus
 
 S = IdeaStatus
@@ -60,8 +76,10 @@ class DemoIdea:
     status: str = S.OPEN
     #: The PM's public message with the last status change.
     message: str = ""
-    #: Also voted for by red, yellow and renewing accounts (a product-risk pattern).
-    risk: bool = False
+    #: A product gap that blocks several accounts: asked for across the book (by red and
+    #: soon-renewing accounts too, unless it ships), so the recompute flags it. Every
+    #: other idea is asked for by at most two small accounts and stays below the rule.
+    gap: bool = False
     #: Support tickets with this subject are linked to the idea.
     ticket_subject: str = ""
 
@@ -81,14 +99,15 @@ IDEAS = [
         "- deliver as CSV or XLSX to e-mail, an S3 bucket or SFTP\n- keep the last 10 runs",
         S.SHIPPED,
         "Shipped! Open any report and choose **Schedule**. S3 and SFTP targets are set up "
-        "once by an admin under Settings → Destinations.", ticket_subject="Export times out",
+        "once by an admin under Settings → Destinations.", gap=True,
+        ticket_subject="Export times out",
     ),
     DemoIdea(
         "SAML single sign-on with Okta and Azure AD", "Admin & security", ("sso", "security"),
         "Our security policy requires SSO for every SaaS tool. Today each user has a "
         "password, which fails our vendor review.\n\nMust have: SP-initiated login, "
         "just-in-time provisioning, enforced SSO for all non-admin users.", S.IN_PROGRESS,
-        "Okta is in beta with three customers; Azure AD follows next month.", risk=True,
+        "Okta is in beta with three customers; Azure AD follows next month.", gap=True,
         ticket_subject="SSO login loop",
     ),
     DemoIdea(
@@ -103,18 +122,18 @@ IDEAS = [
         "Slack alerts when a health score drops", "Notifications", ("slack", "alerts"),
         "Post to a channel of our choice when an account moves from green to yellow or "
         "yellow to red, with the reasons behind the drop.", S.SHIPPED,
-        "Live for everyone: connect Slack under Settings → Notifications.",
+        "Live for everyone: connect Slack under Settings → Notifications.", gap=True,
     ),
     DemoIdea(
         "Custom fields on accounts", "Usability", ("customization",),
         "We track *implementation partner* and *contract type* per account and want to "
-        "filter and report on them like built-in fields.", S.UNDER_REVIEW, risk=True,
+        "filter and report on them like built-in fields.", S.UNDER_REVIEW, gap=True,
     ),
     DemoIdea(
         "Custom roles and permissions", "Admin & security", ("permissions", "security"),
         "Read-only seats for executives and a support role that sees tickets but not ARR. "
         "Today everyone is either a full CSM or an admin.", S.PLANNED,
-        "Planned: custom roles built from a list of permissions.", risk=True,
+        "Planned: custom roles built from a list of permissions.", gap=True,
     ),
     DemoIdea(
         "Dark mode", "Usability", ("ui",),
@@ -126,7 +145,7 @@ IDEAS = [
         ("audit", "compliance", "export"),
         "Our SOC 2 auditors ask who changed what and when. We need the audit log as CSV "
         "or streamed to our SIEM (Splunk, Datadog).", S.IN_PROGRESS,
-        "CSV export is done; the SIEM stream is being tested.", risk=True,
+        "CSV export is done; the SIEM stream is being tested.", gap=True,
     ),
     DemoIdea(
         "Bulk edit accounts from the portfolio table", "Usability", ("bulk-actions",),
@@ -161,7 +180,7 @@ IDEAS = [
         ("dashboard", "performance"),
         "Our onboarding team watches usage during go-live week. Waiting until the next "
         "morning to see whether users logged in defeats the purpose.", S.PLANNED,
-        "Planned: usage rollups every 15 minutes.", risk=True,
+        "Planned: usage rollups every 15 minutes.", gap=True,
         ticket_subject="Dashboard shows stale data",
     ),
     DemoIdea(
@@ -187,13 +206,13 @@ IDEAS = [
     DemoIdea(
         "SCIM user provisioning", "Admin & security", ("sso", "provisioning"),
         "Create and deactivate users from our identity provider, so leavers lose access "
-        "the same day.", risk=True,
+        "the same day.", gap=True,
     ),
     DemoIdea(
         "Export any table to CSV", "Reporting & dashboards", ("export", "csv"),
         "Every table (portfolio, tickets, votes) should have an *Export* button that "
         "respects the current filters.", S.SHIPPED,
-        "Every table now has **Export CSV**, with your filters applied.",
+        "Every table now has **Export CSV**, with your filters applied.", gap=True,
         ticket_subject="Report formatting",
     ),
     DemoIdea(
@@ -380,17 +399,46 @@ def _weighted_sample(rng: random.Random, items: list, weights: list[float], k: i
     return [item for item, _weight in keyed[:k]]
 
 
-def _at_risk_accounts(today) -> list[Account]:
-    """Red and yellow accounts first, then those renewing within 90 days."""
-    accounts = Account.objects.select_related("health").order_by("pk")
-    troubled = [a for a in accounts if getattr(getattr(a, "health", None), "effective_band", "")
-                in {"red", "yellow"}]  # fmt: skip
-    renewing = [
-        a
-        for a in accounts
-        if a.renews_on and 0 <= (a.renews_on - today).days <= 90 and a not in troubled
-    ]
-    return troubled[:3] + renewing[:2]
+#: The open gap a PM has already acknowledged.
+ACKNOWLEDGED_GAP = "Custom fields on accounts"
+
+
+@dataclass(frozen=True)
+class _Book:
+    """What the board demo knows of the accounts: their part and the rule to stay under."""
+
+    accounts: list[Account]
+    parts: dict[int, Part]
+    rule: rules.Rule
+    today: date
+
+    def eligible(self, spec: DemoIdea) -> list[Account]:
+        """Who may ask for ``spec``: not a dormant account for what ships (those who asked
+        for a shipped gap use it afterwards, which a silent account does not)."""
+        if spec.status != S.SHIPPED:
+            return self.accounts
+        return [a for a in self.accounts if self.parts.get(a.pk, Part("")).usage != DORMANT]
+
+    def at_risk(self) -> list[Account]:
+        """Dormant (red) accounts, then those renewing within the rule's window."""
+        window = self.rule.renewal_window_days
+        dormant = [a for a in self.accounts if self.parts.get(a.pk, Part("")).usage == DORMANT]
+        renewing = [
+            a
+            for a in self.accounts
+            if a.renews_on and 0 <= (a.renews_on - self.today).days <= window and a not in dormant
+        ]
+        return dormant + renewing
+
+    def few(self, rng: random.Random, spec: DemoIdea) -> list[Account]:
+        """At most two accounts, one fewer than the rule counts, whose ARR together stays
+        below its threshold: an idea they ask for is demand, not a flag."""
+        eligible = self.eligible(spec)
+        threshold = self.rule.arr_threshold
+        small = [a for a in eligible if threshold <= 0 or float(a.arr) * 2 < threshold]
+        return rng.sample(
+            small or eligible, min(len(small or eligible), 2, max(1, self.rule.min_accounts - 1))
+        )
 
 
 class _Clock:
@@ -419,8 +467,6 @@ class _Ship:
     idea: Idea
     message: str
     at: datetime
-    #: When the idea's status history began: its flag was up by then.
-    first_step_at: datetime
 
 
 def seed_feedback_demo(*, seed: int = 42, now: datetime | None = None) -> FeedbackDemoSummary:
@@ -430,15 +476,62 @@ def seed_feedback_demo(*, seed: int = 42, now: datetime | None = None) -> Feedba
     then the releases. Shipped ideas are still in progress when the recompute runs (the
     recompute ignores shipped ideas), so they get flags too; shipping them then resolves
     those flags through ``idea_status_change``, with the evidence as it was at shipping,
-    which the "impact after shipping" report compares. Nobody is told: the recompute
-    records its flags as told, and status changes are recorded with ``notify=False``.
+    which the "impact after shipping" report compares. Nobody is e-mailed: the recompute
+    records its flags as told, and :func:`_date_flags` writes the notifications people
+    got at the time, dated then.
     """
     now = now or timezone.now()
     with product_risk_recompute_deferred():
         summary, ships = _seed_board(seed=seed, now=now)
         product_risk_recompute(notify=False)
-        _ship(ships, pm=User.objects.filter(role=Role.PM).order_by("pk").first())
+        pm = User.objects.filter(role=Role.PM).order_by("pk").first()
+        _date_flags(pm=pm, now=now)
+        _ship(ships, pm=pm)
     return summary
+
+
+def _opening_times(rule: rules.Rule) -> dict[int, datetime]:
+    """When each demo idea's demand first met the rule: the vote that brought in the
+    account (or the ARR) that made :func:`feedback.risk.fires` true."""
+    votes = (
+        Vote.objects.filter(idea__title__in=TITLES)
+        .order_by("idea_id", "created_at", "pk")
+        .values_list("idea_id", "account_id", "account__arr", "created_at")
+    )
+    opened: dict[int, datetime] = {}
+    asking: dict[int, dict[int, float]] = {}
+    for idea_id, account_id, arr, at in votes:
+        if idea_id in opened:
+            continue
+        accounts = asking.setdefault(idea_id, {})
+        accounts[account_id] = float(arr or 0)
+        if rules.fires(rule, accounts_affected=len(accounts), arr_affected=sum(accounts.values())):
+            opened[idea_id] = at
+    return opened
+
+
+@transaction.atomic
+def _date_flags(*, pm: User | None, now: datetime) -> None:
+    """Date each flag when its demand met the rule, acknowledge one as a PM did a few days
+    later, and write the notifications PMs and CSMs got then: read, but for those of the
+    flags still open, and marked e-mailed, since they are history, not news."""
+    opened = _opening_times(rules.Rule.of(risk_rule()))
+    flags = list(ProductRisk.objects.filter(idea__title__in=TITLES).select_related("idea"))
+    for flag in flags:
+        flag.opened_at = opened.get(flag.idea_id, flag.opened_at)
+        ProductRisk.objects.filter(pk=flag.pk).update(
+            opened_at=flag.opened_at, notified_severity=""
+        )
+        if flag.idea.title == ACKNOWLEDGED_GAP and flag.status == ProductRisk.Status.OPEN:
+            risk_acknowledge(flag, pm)
+            seen = min(flag.opened_at + timedelta(days=3), now - timedelta(hours=2))
+            ProductRisk.objects.filter(pk=flag.pk).update(acknowledged_at=seen)
+    product_risks_notify(risk_ids=[flag.pk for flag in flags])
+    for flag in flags:
+        told = Alert.objects.filter(dedupe_key__startswith=f"risk:{flag.pk}:")
+        told.update(created_at=flag.opened_at, emailed_at=flag.opened_at)
+        if flag.status != ProductRisk.Status.OPEN or flag.idea.title == ACKNOWLEDGED_GAP:
+            told.update(acknowledged_at=min(flag.opened_at + timedelta(days=1), now))
 
 
 @transaction.atomic
@@ -450,14 +543,31 @@ def _ship(ships: list[_Ship], *, pm: User | None) -> None:
             idea=ship.idea, status=S.SHIPPED, actor=pm, message=ship.message, notify=False
         )
         clock.set(StatusChange, change.pk, ship.at)
-        # The flag went up while the idea was being worked on and resolved the day it
-        # shipped (the sync stamps "now"; the demo's past is dated like its other rows).
+        # The flag resolved the day it shipped (the sync stamps "now"; the demo's past
+        # is dated like its other rows). A flag that only tickets raised was dated by the
+        # recompute: it was up by the ship date at the latest.
         ProductRisk.objects.filter(idea=ship.idea, status=ProductRisk.Status.RESOLVED).update(
-            opened_at=Least(F("opened_at"), Value(ship.first_step_at)),
+            opened_at=Least(F("opened_at"), Value(ship.at)),
             acknowledged_at=None,
             resolved_at=ship.at,
         )
     clock.apply()
+
+
+def _author(rng, rank: int, asking: list[Account], members, demo_customer, staff) -> User:
+    """Who posted the idea: a board member of an asking account (their own vote comes with
+    it), the demo customer for one idea, or now and then the PM or a CSM."""
+    asking_ids = {account.pk for account in asking}
+    if rank % 7 == 6:
+        return rng.choice(staff)
+    if rank == 7 and demo_customer is not None and demo_customer.contact.account_id in asking_ids:
+        return demo_customer
+    authors = [
+        user
+        for user in members.values()
+        if user != demo_customer and user.contact.account_id in asking_ids
+    ]
+    return authors[rank % len(authors)] if authors else rng.choice(staff)
 
 
 @transaction.atomic
@@ -482,14 +592,22 @@ def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[
         for name in tag_names
     }
     members = _board_members(rng, contacts)
-    demo_customer = User.objects.filter(username="customer", role=Role.CUSTOMER).first()
-    authors = [user for user in members.values() if user != demo_customer]
-    rng.shuffle(authors)
+    demo_customer = (
+        User.objects.filter(username="customer", role=Role.CUSTOMER)
+        .select_related("contact")
+        .first()
+    )
     clock = _Clock()
-    at_risk = _at_risk_accounts(now.date())
     by_account: dict[int, list[Contact]] = {}
     for contact in contacts:
         by_account.setdefault(contact.account_id, []).append(contact)
+    book = _Book(
+        accounts=sorted({c.account for c in contacts}, key=lambda a: a.pk),
+        parts=cast_of(seed),
+        rule=rules.Rule.of(risk_rule()),
+        today=now.date(),
+    )
+    at_risk = book.at_risk()
 
     # Votes per idea by popularity rank: a Zipf law, the top idea voted by a third of
     # the contacts, the tail by two or three people.
@@ -515,12 +633,8 @@ def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[
             created = now - timedelta(days=rng.randint(3, 260), hours=rng.randint(0, 23))
             closes = now
             step_times = sorted(_between(rng, created, now - timedelta(days=2)) for _ in steps)
-        if rank % 7 == 6:
-            author = rng.choice([pm, *csms])
-        elif rank == 7 and demo_customer is not None:
-            author = demo_customer
-        else:
-            author = authors[rank % len(authors)] if authors else pm
+        asking = book.eligible(spec) if spec.gap else book.few(rng, spec)
+        author = _author(rng, rank, asking, members, demo_customer, [pm, *csms])
         idea = services.idea_create(
             author=author,
             title=spec.title,
@@ -528,15 +642,31 @@ def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[
             category=categories[spec.category],
             tags=[tags[name] for name in spec.tags],
         )
-        clock.set(Idea, idea.pk, created)
+        # Dated at once, not with the other rows at the end: an author of several ideas
+        # would otherwise meet the hourly posting limit.
+        Idea.objects.filter(pk=idea.pk).update(created_at=created)
         activity = [(created, trending.WEIGHT_IDEA)]
 
-        voters = [c for c in contacts if c.pk != author.contact_id]
+        voters = [c for a in asking for c in by_account.get(a.pk, []) if c.pk != author.contact_id]
         weights = [3.0 if c.pk in members else 1.0 for c in voters]
         chosen = _weighted_sample(rng, voters, weights, targets[rank] - (idea.vote_count or 0))
-        if spec.risk:
-            chosen += [by_account[a.pk][0] for a in at_risk if by_account[a.pk][0] not in chosen]
-        if demo_customer is not None and rank in {0, 1, 3, 5}:
+        if spec.gap:
+            # A gap blocks value: accounts at risk ask for it too (unless it ships), and
+            # it always has as many asking accounts as the rule counts.
+            at_risk_asking = [a for a in at_risk if a in asking]
+            wanted = rng.sample(at_risk_asking, min(4, len(at_risk_asking)))
+            behind = {c.account_id for c in chosen} | {
+                author.contact.account_id if author.contact_id else None
+            }
+            for account in wanted + asking:
+                if account not in wanted and len(behind - {None}) >= book.rule.min_accounts:
+                    break
+                first = by_account[account.pk][0]
+                if first not in chosen and first.pk != author.contact_id:
+                    chosen.append(first)
+                behind.add(account.pk)
+        customer_asks = demo_customer is not None and demo_customer.contact.account in asking
+        if customer_asks and rank in {0, 1, 3, 5}:
             chosen.append(demo_customer.contact)
         for contact in chosen:
             user = members.get(contact.pk)
@@ -570,7 +700,7 @@ def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[
                 at = _between(rng, created, closes)
                 clock.set(Comment, reply.pk, at)
                 activity.append((at, trending.WEIGHT_COMMENT))
-        if spec.risk or rank % 5 == 1:
+        if spec.gap or rank % 5 == 1:
             csm = rng.choice(csms)
             note = services.comment_add(
                 idea=idea, author=csm, body=rng.choice(INTERNAL_NOTES), internal=True
@@ -582,7 +712,7 @@ def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[
         for step, at in zip(steps, step_times, strict=True):
             last = step == spec.status
             if step == S.SHIPPED:
-                ships.append(_Ship(idea, spec.message, at, first_step_at=step_times[0]))
+                ships.append(_Ship(idea, spec.message, at))
                 continue
             change = services.idea_status_change(
                 idea=idea,
@@ -616,13 +746,13 @@ def _trend(activity: list[tuple[datetime, float]]) -> float:
 
 
 def _link_tickets(idea: Idea, spec: DemoIdea, csm: User) -> None:
-    """Link up to four tickets asking for the idea, from accounts that voted first."""
+    """Link up to four tickets asking for the idea, from accounts that voted for it (a
+    ticket of another account would add it to the idea's demand, and to its flag)."""
     if not spec.ticket_subject:
         return
-    voting = set(Vote.objects.filter(idea=idea).values_list("account_id", flat=True))
-    tickets = sorted(
-        Ticket.objects.filter(subject=spec.ticket_subject).order_by("pk"),
-        key=lambda t: t.account_id not in voting,
+    voting = Vote.objects.filter(idea=idea).values("account_id")
+    tickets = Ticket.objects.filter(subject=spec.ticket_subject, account_id__in=voting).order_by(
+        "pk"
     )[:4]
     IdeaTicket.objects.bulk_create(
         [IdeaTicket(idea=idea, ticket=ticket, linked_by=csm) for ticket in tickets],

@@ -1,6 +1,9 @@
 """Health demo data on top of the accounts demo: key events, an Enterprise scorecard,
-CSM sentiments (one of them gamed to green), an override, and weeks of history so that
-trends, "why it changed" and the history chart have something true to show."""
+CSM sentiments that match each account's story (one of them gamed to green on a dormant,
+red account: the divergence flag), an override of another dormant account, and weeks of
+history so that trends, "why it changed" and the history chart have something true to
+show. Which accounts play those parts comes from the cast (``accounts.demo.cast``), not
+from the scores of the day, so they exist on any day and for any seed."""
 
 from __future__ import annotations
 
@@ -11,10 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 
+from accounts.demo import DECLINING, DORMANT, ENGAGED, Part, cast_of
 from accounts.models import Account, AccountQuerySet
 from healthscores import engine, services
 from healthscores.engine import default_scorecard_ensure
-from healthscores.models import AccountHealth, HealthOverride, Scorecard, Sentiment
+from healthscores.models import HealthOverride, Scorecard, Sentiment
 
 KEY_EVENTS = [
     "report.viewed",
@@ -41,6 +45,13 @@ SENTIMENT_COMMENTS = {
         "Champion left the company; no replacement yet.",
         "Escalation about the export bug, frustrated on the last call.",
     ],
+}
+
+#: The calls a CSM would make on each story: mostly right, sometimes behind the data.
+SENTIMENTS_BY_STORY = {
+    ENGAGED: [Sentiment.Value.GREEN, Sentiment.Value.GREEN, Sentiment.Value.YELLOW],
+    DECLINING: [Sentiment.Value.YELLOW, Sentiment.Value.YELLOW, Sentiment.Value.RED],
+    DORMANT: [Sentiment.Value.RED, Sentiment.Value.RED, Sentiment.Value.YELLOW],
 }
 
 
@@ -92,13 +103,15 @@ def seed_health_demo(
     )
 
     accounts = list((accounts or Account.objects.all()).order_by("pk"))
+    parts = cast_of(seed)
     Sentiment.objects.filter(account__in=accounts).delete()
     HealthOverride.objects.filter(account__in=accounts).delete()
     sentiments = []
     for account in accounts:
+        part = parts.get(account.pk, Part(ENGAGED))
         if rng.random() < 0.45:
-            value = rng.choice(list(Sentiment.Value))
-            set_on = today - timedelta(days=rng.randint(1, 30))
+            value = rng.choice(SENTIMENTS_BY_STORY[part.usage])
+            set_on = today - timedelta(days=rng.randint(3, 30))
             sentiments.append(
                 Sentiment(
                     account=account,
@@ -112,13 +125,12 @@ def seed_health_demo(
     first_day = today - timedelta(days=days - 1)
     services.recompute_now(day=first_day, raise_alerts=False)
 
-    # The gamed-to-green case the divergence flag exists for, and an honest override.
-    reds = list(
-        AccountHealth.objects.filter(account__in=accounts, band="red").order_by("score", "pk")
-    )
+    # The gamed-to-green case the divergence flag exists for, and an honest override,
+    # each on a dormant account: red by every usage measure, on any day.
+    dormant = [account for account in accounts if parts.get(account.pk, Part("")).usage == DORMANT]
     overrides = 0
-    if reds:
-        gamed = reds[0].account
+    if dormant:
+        gamed = dormant[0]
         Sentiment.objects.create(
             account=gamed,
             value=Sentiment.Value.GREEN,
@@ -126,8 +138,8 @@ def seed_health_demo(
             set_by=gamed.csm_owner,
             set_at=_at(today - timedelta(days=2), 10),
         )
-    if len(reds) > 1:
-        overridden = reds[1].account
+    if len(dormant) > 1:
+        overridden = dormant[1]
         HealthOverride.objects.create(
             account=overridden,
             band="yellow",
@@ -142,7 +154,7 @@ def seed_health_demo(
     else:
         services.recompute_now(account_ids=[a.pk for a in accounts], day=today, raise_alerts=False)
     return HealthDemoSummary(
-        days=days, sentiments=len(sentiments) + bool(reds), overrides=overrides
+        days=days, sentiments=len(sentiments) + bool(dormant), overrides=overrides
     )
 
 

@@ -1,6 +1,10 @@
-"""Onboarding demo data: a template with usage rules, and journeys that are fast, late
-and stuck. Accounts that started before the demo's usage history get their milestones
-checked off by hand at realistic offsets, so the cohort reports span many months."""
+"""Onboarding demo data: a template with usage rules, and the journeys the cast gave the
+recent accounts (``accounts.demo.cast``): fast ones, on-track ones, a late one (two
+people share reports, first value wants three) and a stuck one (its data never got
+connected). Their usage milestones are detected from the usage the activity demo made for
+them; the kickoff call is checked off by hand. Accounts that started before the demo's
+usage history get their milestones checked off by hand at realistic offsets, so the
+cohort reports span many months."""
 
 from __future__ import annotations
 
@@ -10,8 +14,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
-from accounts.demo_activity import DAYS as USAGE_DAYS
-from accounts.models import Account
+from accounts.demo import cast_of, demo_accounts
 from ttfv import services
 from ttfv.engine import default_template_ensure
 from ttfv.models import Milestone, MilestoneProgress, Onboarding
@@ -50,17 +53,15 @@ def seed_onboarding_demo(*, seed: int = 42) -> OnboardingDemoSummary:
         )
         for position, (name, day, rule, event, n, k, first) in enumerate(MILESTONES)
     ]
-    accounts = list(Account.objects.exclude(started_on=None).order_by("pk"))
+    parts = cast_of(seed)
+    accounts = list(demo_accounts().exclude(started_on=None))
     MilestoneProgress.objects.filter(account__in=accounts).delete()
     Onboarding.objects.filter(account__in=accounts).update(start_is_manual=False)
-    # Usage history covers the last USAGE_DAYS days; older starts cannot be detected from
-    # it, so their journeys are checked off by hand.
-    history_start = today - timedelta(days=USAGE_DAYS - 5)
     checks = []
     for account in accounts:
-        if account.started_on >= history_start:
-            if rng.random() < 0.8:
-                checks.append((account, milestones[0], rng.randint(1, 9)))
+        if parts[account.pk].journey:
+            # A recent journey: the kickoff call by hand, the rest from its usage.
+            checks.append((account, milestones[0], rng.randint(1, 5)))
             continue
         pace = rng.choice([0.5, 0.8, 1.0, 1.3, 1.9])  # fast … late
         for milestone in milestones:

@@ -415,7 +415,11 @@ def product_risk_recompute_deferred() -> Iterator[None]:
 
 
 def product_risk_recompute_after_commit() -> None:
-    """For services that change evidence (votes): debounce a recompute once committed."""
+    """For services that change evidence (votes): debounce a recompute once committed.
+    A change made while recomputes are held back queues none, even if its transaction
+    commits after the holding block has ended."""
+    if getattr(_deferred, "active", False):
+        return
     transaction.on_commit(product_risk_recompute_soon)
 
 

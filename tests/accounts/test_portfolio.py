@@ -15,7 +15,7 @@ from accounts.models import Account
 from accounts.roles import Role
 from tests.accounts.factories import AccountFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 PORTFOLIO = reverse("accounts:portfolio")

@@ -1,16 +1,17 @@
 """The feedback and roadmap demo: a lived-in board, exact counters, a three-column roadmap,
 the same data on every run, and no e-mail to anyone."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from accounts.demo import seed_demo
+from accounts.demo import DORMANT, cast_of, seed_demo
 from accounts.models import Account, Alert, UsageEvent, User
-from feedback.demo import IDEAS, seed_feedback_demo
+from feedback.demo import ACKNOWLEDGED_GAP, IDEAS, seed_feedback_demo
 from feedback.models import (
     Category,
     Comment,
@@ -21,26 +22,27 @@ from feedback.models import (
     StatusChange,
     Vote,
 )
+from feedback.risk import Rule
+from feedback.risk import fires as rule_fires
 from feedback.selectors.risk import impact_report, resolved_risks
+from feedback.services.risk import risk_rule
 from feedback.statuses import IdeaStatus
 from roadmap.demo import quarter_of, seed_roadmap_demo
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import TicketFactory
-from tests.healthscores.factories import AccountHealthFactory
 
 pytestmark = pytest.mark.django_db
-DAY = date(2026, 11, 23)
-NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+#: The pinned clock (tests/clock.py): the demo is dated from it.
+NOW = timezone.now()
+DAY = NOW.date()
 
 
 @pytest.fixture
 def demo_accounts():
-    """The accounts demo without its usage history (not what this demo reads), two red and
-    two yellow accounts, and tickets asking for an export that times out."""
+    """The accounts demo without its usage history (not what this demo reads), and
+    tickets asking for an export that times out."""
     seed_demo(accounts=25, seed=3, today=DAY, activity=False)
     accounts = list(Account.objects.order_by("pk"))
-    for account, band in zip(accounts[5:9], ["red", "red", "yellow", "yellow"], strict=True):
-        AccountHealthFactory(account=account, band=band)
     for account in accounts[:3]:
         TicketFactory(account=account, subject="Export times out")
     return accounts
@@ -108,19 +110,59 @@ def test_votes_comments_history_and_tickets_are_all_there(demo_accounts):
     assert export.status_changes.last().created_at < NOW - timedelta(days=5)
 
 
-def test_some_ideas_are_asked_for_by_red_yellow_and_renewing_accounts(demo_accounts):
+def test_flags_mark_the_few_gaps_and_red_or_renewing_accounts_ask_for_the_open_ones(
+    demo_accounts,
+):
     _seed()
 
-    renewing = Q(votes__account__renews_on__lte=DAY + timedelta(days=90))
-    troubled = Q(votes__account__health__effective_band__in=["red", "yellow"])
-    risky = Idea.objects.annotate(
-        accounts=Count("votes__account", distinct=True),
-        troubled=Count("votes__account", filter=troubled, distinct=True),
-        renewing=Count("votes__account", filter=renewing, distinct=True),
-    ).filter(accounts__gte=3, troubled__gte=3, renewing__gte=1)
-    assert risky.count() >= 4
+    flagged = ProductRisk.objects.select_related("idea")
+    assert 0 < flagged.count() <= len(IDEAS) / 4
+    assert {flag.idea.title for flag in flagged} == {idea.title for idea in IDEAS if idea.gap}
+    # Every other idea is asked for by at most two accounts, below the rule.
+    others = Idea.objects.filter(risk__isnull=True).annotate(
+        accounts=Count("votes__account", distinct=True)
+    )
+    assert max(others.values_list("accounts", flat=True)) <= 2
+    # The open gaps have red (dormant) accounts behind them; what shipped has none.
+    dormant = [pk for pk, part in cast_of(3).items() if part.usage == DORMANT]
+    for flag in flagged:
+        asking = set(flag.idea.votes.values_list("account_id", flat=True))
+        if flag.status == ProductRisk.Status.RESOLVED:
+            assert not asking & set(dormant), flag.idea.title
+        else:
+            assert asking & set(dormant), flag.idea.title
+    statuses = {flag.status for flag in flagged}
+    assert statuses == {"open", "acknowledged", "planned", "resolved"}
+    assert flagged.get(status="acknowledged").idea.title == ACKNOWLEDGED_GAP
 
 
+@pytest.mark.any_day
+def test_flags_open_when_their_demand_met_the_rule_over_the_boards_history(demo_accounts):
+    _seed()
+
+    rule = Rule.of(risk_rule())
+    arr = {pk: float(value) for pk, value in Account.objects.values_list("pk", "arr")}
+
+    def fires(accounts: set[int]) -> bool:
+        return rule_fires(
+            rule, accounts_affected=len(accounts), arr_affected=sum(arr[a] for a in accounts)
+        )
+
+    flags = list(ProductRisk.objects.select_related("idea"))
+    opened = sorted(flag.opened_at for flag in flags)
+    assert opened[-1] - opened[0] > timedelta(days=60)
+    for flag in flags:
+        votes = list(flag.idea.votes.values_list("account_id", "created_at"))
+        before = {account for account, at in votes if at < flag.opened_at}
+        upto = {account for account, at in votes if at <= flag.opened_at}
+        assert not fires(before), flag.idea.title
+        assert fires(upto), flag.idea.title
+        assert flag.idea.created_at <= flag.opened_at < NOW
+        if flag.acknowledged_at:
+            assert flag.opened_at < flag.acknowledged_at < NOW
+
+
+@pytest.mark.any_day
 def test_roadmap_has_three_columns_a_draft_and_dated_shipped_items(demo_accounts):
     _seed()
 
@@ -140,7 +182,7 @@ def test_roadmap_has_three_columns_a_draft_and_dated_shipped_items(demo_accounts
         assert set(item.ideas.values_list("status", flat=True)) == {IdeaStatus.SHIPPED}
         assert item.target_quarter == quarter_of(item.shipped_on)
     in_progress = items.filter(column=Column.IN_PROGRESS)
-    assert {item.target_quarter for item in in_progress} == {"2026-Q4"}
+    assert {item.target_quarter for item in in_progress} == {quarter_of(DAY)}
     assert all(i.description_html.startswith("<p>") for i in items)
 
 
@@ -161,14 +203,21 @@ def test_running_twice_gives_the_same_board(demo_accounts):
     assert snapshot()[1] != first[1]
 
 
-def test_seeding_emails_and_notifies_nobody(
+def test_seeding_emails_nobody_and_dates_what_people_were_told(
     demo_accounts, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _seed()
     assert mailoutbox == []
-    assert not Alert.objects.filter(kind__startswith="feedback").exists()
-    # …yet the PM's dashboard starts with the flags the demo's demand raises.
+    # The PMs and CSMs heard of each flag when it opened; only the open one is unread.
+    pm = User.objects.get(username="pm")
+    for flag in ProductRisk.objects.select_related("idea"):
+        told = Alert.objects.filter(recipient=pm, dedupe_key__startswith=f"risk:{flag.pk}:")
+        assert told.count() == 1, flag.idea.title
+        alert = told.get()
+        assert alert.created_at == alert.emailed_at == flag.opened_at
+        assert (alert.acknowledged_at is None) == (flag.status == ProductRisk.Status.OPEN)
+    assert Alert.objects.filter(kind="feedback.product_risk_accounts").exists()
     flagged = ProductRisk.objects.filter(status__in=ProductRisk.ACTIVE_STATUSES)
     assert flagged.exists()
     assert all(risk.notified_severity == risk.severity for risk in flagged)
@@ -222,7 +271,6 @@ def test_full_demo_shows_the_impact_of_shipping(mailoutbox):
     pooled = impact_report(risks)
     assert pooled.has_data
     assert pooled.windows[0].known
-    assert not Alert.objects.filter(kind__startswith="feedback").exists()
     assert mailoutbox == []
     # The improvement, if any, comes from usage: the asking accounts use what shipped.
     adopted = UsageEvent.objects.filter(source_id__startswith="demo-adopt-")

@@ -28,7 +28,7 @@ from tests.healthscores.factories import (
     SentimentFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -26,7 +26,7 @@ from tests.healthscores.factories import (
     SentimentFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 TODAY = services.today_utc()
 

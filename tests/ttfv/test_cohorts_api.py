@@ -13,7 +13,7 @@ from tests.accounts.factories import AccountFactory
 from tests.ttfv.report_factories import OnboardingFactory
 from ttfv.services import today_utc
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 URL = "/api/ttfv/cohorts/"
 

@@ -17,7 +17,7 @@ from ttfv.models import Onboarding
 
 manual_template = shared.manual_template  # a fixture of the shared journeys
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 URL = reverse("ttfv:dashboard")
 

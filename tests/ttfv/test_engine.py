@@ -17,7 +17,7 @@ from ttfv import services
 from ttfv.engine import default_template_ensure
 from ttfv.models import Milestone, MilestoneProgress, Onboarding
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 TODAY = services.today_utc()
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.ttfv.report_factories import OnboardingFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 LOGIN, OK, FORBIDDEN, UNAUTHORIZED = "login", 200, 403, 401
