@@ -56,6 +56,9 @@ class PortfolioFilter:
     choices: Sequence[tuple[str, Label]]
     #: (accounts, chosen value) -> filtered accounts.
     apply: Callable[[QuerySet, str], QuerySet]
+    #: (chosen value) -> what the empty portfolio says when this filter alone leaves
+    #: nothing ("No red accounts in this view"); None: the generic sentence.
+    no_match: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)

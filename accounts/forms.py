@@ -100,5 +100,17 @@ class PortfolioQueryForm(forms.Form):
         values = self.values()
         return any(values[name] for name in (*self.FILTERS, *self.extra_filters))
 
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """(key, label, chosen value's label) of each filter in force, in form order."""
+        values = self.values()
+        active = []
+        for name in (*self.FILTERS, *self.extra_filters):
+            if not values[name]:
+                continue
+            field = self.fields[name]
+            labels = {str(key): label for key, label in field.choices}
+            active.append((name, str(field.label), str(labels.get(str(values[name]), ""))))
+        return active
+
     def extra_filter_fields(self) -> list:
         return [self[key] for key in self.extra_filters]

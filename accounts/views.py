@@ -71,6 +71,31 @@ def _sort_columns(params: dict[str, Any]) -> dict[str, dict[str, str]]:
     return columns
 
 
+def _active_filters(request: HttpRequest, form: PortfolioQueryForm) -> list[dict[str, str]]:
+    """Each filter in force, with the link that drops it alone and what the empty page
+    says when it alone leaves no account ("No red accounts in this view")."""
+    no_match = {item.key: item.no_match for item in extensions.portfolio_filters()}
+    values = form.values()
+    active = []
+    for key, label, value in form.active_filters():
+        query = request.GET.copy()
+        query.pop(key, None)
+        query.pop("page", None)
+        describe = no_match.get(key)
+        active.append(
+            {
+                "label": label,
+                "value": value,
+                "clear_url": "?" + query.urlencode(),
+                "no_match": describe(values[key])
+                if describe
+                else _("No accounts match “%(filter)s: %(value)s” in this view")
+                % {"filter": label, "value": value},
+            }
+        )
+    return active
+
+
 def _rendered(template: str, context: dict[str, Any], request: HttpRequest) -> SafeString:
     # render_to_string escapes what the section's template does not mark safe.
     return SafeString(render_to_string(template, context, request))
@@ -100,6 +125,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "scope": params["scope"],
             "search": params["q"],
             "has_filters": form.has_filters,
+            "active_filters": _active_filters(request, form) if not page.paginator.count else [],
             "columns": sorts,
             "extra_columns": extra_columns,
             "panels": panels,

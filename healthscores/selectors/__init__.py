@@ -12,6 +12,7 @@ from healthscores.selectors.portfolio import (
     divergent_accounts,
     filter_by_health,
     health_summary,
+    no_health_match,
     with_health,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "filter_by_health",
     "health_list",
     "health_summary",
+    "no_health_match",
     "scorecard_for",
     "with_health",
 ]

@@ -42,6 +42,18 @@ def with_health(accounts: QuerySet[Account]) -> QuerySet[Account]:
     return accounts.select_related("health")
 
 
+def no_health_match(value: str) -> str:
+    """What the empty portfolio says when the health filter alone leaves no account."""
+    messages = {
+        Band.RED: _("No red accounts in this view"),
+        Band.YELLOW: _("No yellow accounts in this view"),
+        Band.GREEN: _("No green accounts in this view"),
+        AT_RISK: _("No red or yellow accounts in this view"),
+        NOT_SCORED: _("Every account in this view has a health score"),
+    }
+    return str(messages.get(value, _("No accounts with this health in this view")))
+
+
 def filter_by_health(accounts: QuerySet[Account], value: str) -> QuerySet[Account]:
     """Accounts whose shown (effective) band is ``value``; see HEALTH_FILTER_CHOICES."""
     if value == AT_RISK:

@@ -110,6 +110,7 @@ EXTENSION = PortfolioExtension(
             empty_label=_("Any health"),
             choices=HEALTH_FILTER_CHOICES,
             apply=selectors.filter_by_health,
+            no_match=selectors.no_health_match,
         ),
     ),
     panels=(

@@ -16,6 +16,7 @@ from healthscores.models import AccountHealth, Band
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.healthscores.health_data import AccountHealthFactory, healthy_data, red_data
 
+pytestmark = pytest.mark.any_day
 PORTFOLIO = reverse("accounts:portfolio")
 ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
@@ -321,3 +322,29 @@ def test_band_summary_figure_has_titles_axis_labels_colours_and_links():
     assert list(arr["x"]) == [0.0, 1500.5]
     assert list(accounts["marker"]["color"]) == ["#cbd5e1", "#ef4444"]
     assert [c[0] for c in arr["customdata"]] == ["?h=none", "?h=red"]
+
+
+def test_a_health_filter_without_match_says_so_and_clears_only_itself(client_for, pm):
+    AccountFactory(name="Fine")
+    AccountHealthFactory(account=AccountFactory(name="Healthy"), band="green")
+    response = client_for(pm).get(PORTFOLIO, {"scope": "all", "health": "red", "sort": "arr"})
+    html = response.content.decode()
+    assert "No red accounts in this view" in html
+    assert "Widen the renewal window" not in html
+    # The link drops the health filter and keeps the rest of the view.
+    assert 'href="?scope=all&amp;sort=arr"' in html
+    assert "Clear the Health filter" in html
+
+
+def test_several_filters_without_match_offer_to_remove_each(client_for, pm):
+    AccountHealthFactory(account=AccountFactory(segment="SMB"), band="green")
+    html = (
+        client_for(pm)
+        .get(PORTFOLIO, {"scope": "all", "health": "yellow", "segment": "SMB"})
+        .content.decode()
+    )
+    assert "No accounts match these filters" in html
+    assert "Remove “Health: Yellow”" in html
+    assert "Remove “Segment: SMB”" in html
+    assert 'href="?scope=all&amp;segment=SMB"' in html
+    assert 'href="?scope=all&amp;health=yellow"' in html
