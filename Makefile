@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Links in the e-mails the app prints or sends point here; `make run` serves it.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # pytest-xdist processes: one per core of a CI machine.
 TEST_WORKERS ?= 2
