@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from accounts import alerts as alert_services
 from accounts import selectors
 from accounts.models import Alert
-from accounts.roles import ALL_ROLES
-from csplatform.access import allow
+from core.access import allow
+from core.roles import ALL_ROLES
 
 
 class NotificationSerializer(serializers.ModelSerializer):

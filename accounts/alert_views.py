@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import alerts as alert_services
 from accounts import selectors
-from accounts.roles import ALL_ROLES, STAFF_ROLES
-from csplatform.access import allow
+from core.access import allow
+from core.roles import ALL_ROLES, STAFF_ROLES
 
 PAGE_SIZE = 25
 #: "open": not acknowledged yet (the default tab); "all": everything.

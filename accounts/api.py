@@ -21,8 +21,8 @@ from rest_framework.views import APIView
 
 from accounts import imports
 from accounts.models import Account, Contact, ImportJob, Source, User
-from accounts.roles import ALL_ROLES, STAFF_ROLES, Role
-from csplatform.access import allow
+from core.access import allow
+from core.roles import ALL_ROLES, STAFF_ROLES, Role
 
 
 class AccountSerializer(serializers.ModelSerializer):

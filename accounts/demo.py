@@ -22,8 +22,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, Contact, User
-from accounts.roles import Role
 from accounts.signals import announce_account_data_changed, one_announcement
+from core.roles import Role
 
 DEMO_PASSWORD = "csplatform-demo"
 #: Every demo account's external ID starts with it.

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from accounts import imports
 from accounts.ingest.columns import SPECS
 from accounts.models import ImportJob, Source
-from accounts.roles import Role
-from csplatform.access import allow
+from core.access import allow
+from core.roles import Role
 
 IMPORT_ROLES = (Role.CSM, Role.ADMIN)
 #: The largest file the page accepts. Django streams uploads over 2.5 MB to a temporary

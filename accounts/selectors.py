@@ -39,7 +39,7 @@ from accounts.models import (
     UsageEvent,
     User,
 )
-from accounts.roles import Role
+from core.roles import Role
 
 PORTFOLIO_SCOPES = ("mine", "all")
 #: The health app's scorecard editor, linked from the checklist by name only.

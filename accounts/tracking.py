@@ -38,7 +38,7 @@ from accounts.tracking_mapping import (
     map_messages,
     single_message,
 )
-from csplatform.access import public
+from core.access import public
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import extensions, selectors, services
 from accounts.exports import portfolio_csv_rows
 from accounts.forms import NoteForm, PortfolioQueryForm
-from accounts.roles import STAFF_ROLES, Role
-from csplatform.access import allow, policy_of
+from core.access import allow, policy_of
+from core.roles import STAFF_ROLES, Role
 
 PAGE_SIZE = 25
 #: First click on a column sorts the way people usually want it: biggest ARR and seat

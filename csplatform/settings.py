@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csplatform",
+    "core",
     "accounts",
     "healthscores",
     "ttfv",
@@ -83,8 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csplatform.middleware.UserTimezoneMiddleware",
-    "csplatform.access.AccessPolicyMiddleware",
+    "core.middleware.UserTimezoneMiddleware",
+    "core.access.AccessPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "csplatform.urls"
@@ -100,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csplatform.navigation.navigation",
+                "core.navigation.navigation",
             ],
         },
     },
@@ -133,7 +134,7 @@ STATIC_ROOT = env.str("STATIC_ROOT", str(BASE_DIR / "staticfiles")) if PRODUCTIO
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "csplatform.staticfinders.PlotlyFinder",
+    "core.staticfinders.PlotlyFinder",
 ]
 # Uploaded import files wait here for a worker: a volume shared by web and workers.
 MEDIA_ROOT = env.str("MEDIA_ROOT", str(BASE_DIR / "media"))
@@ -199,8 +200,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["csplatform.access.RolePermission"],
-    "DEFAULT_PAGINATION_CLASS": "csplatform.api.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["core.access.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -210,14 +211,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "EXCEPTION_HANDLER": "csplatform.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "csplatform API",
     "DESCRIPTION": "Customer 360, health, time to first value, feedback and roadmap.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["csplatform.access.RolePermission"],
+    "SERVE_PERMISSIONS": ["core.access.RolePermission"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

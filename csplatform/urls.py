@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import alert_api
 from accounts import api as accounts_api
-from csplatform import views
+from core import views
 from feedback.api.ideas import IdeaViewSet
 from feedback.api.risks import ProductRiskViewSet
 from healthscores import api as health_api

@@ -7,6 +7,22 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self) -> None:
+        from core.navigation import NavItem, register_nav_item
+        from core.roles import PRODUCT_ROLES, Role
+
+        register_nav_item(NavItem(_("Triage"), "feedback:triage", order=30))
+        register_nav_item(NavItem(_("Ideas"), "feedback:board", order=40))
+        register_nav_item(
+            NavItem(_("Product risks"), "feedback:risks", order=50, roles=PRODUCT_ROLES)
+        )
+        register_nav_item(
+            NavItem(
+                _("Blocked accounts"), "feedback:my_risks", order=60, roles=frozenset({Role.CSM})
+            )
+        )
+        register_nav_item(
+            NavItem(_("Product-risk rule"), "feedback:risk_rule", order=80, group="manage")
+        )
         from accounts.extensions import AccountSection, register_account_section
         from accounts.signals import account_data_changed
         from feedback import receivers

@@ -28,9 +28,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Model
 
 from accounts.models import Account, Ticket
+from core.sql import table_name
 from feedback.models import Idea, IdeaDemand, IdeaTicket, Vote
 from feedback.risk_evidence import STAGE
 from feedback.statuses import IdeaStatus
@@ -54,10 +54,6 @@ FIGURES = [
 ]
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _fresh_query() -> str:
     unstaged = ", ".join(f"'{status.value}'" for status in UNSTAGED_STATUSES)
     return f"""
@@ -68,11 +64,11 @@ def _fresh_query() -> str:
                    CASE WHEN a.renews_on >= %s AND a.renews_on <= %s THEN 1 ELSE 0 END
             FROM (
                 SELECT DISTINCT v.idea_id, v.account_id
-                FROM {_table(Vote)} v
-                JOIN {_table(Idea)} i ON i.id = v.idea_id AND i.status IN ({unstaged})
+                FROM {table_name(Vote)} v
+                JOIN {table_name(Idea)} i ON i.id = v.idea_id AND i.status IN ({unstaged})
             ) p
-            JOIN {_table(Account)} a ON a.id = p.account_id
-            LEFT JOIN {_table(AccountHealth)} h ON h.account_id = p.account_id
+            JOIN {table_name(Account)} a ON a.id = p.account_id
+            LEFT JOIN {table_name(AccountHealth)} h ON h.account_id = p.account_id
         ),
         accounts AS (
             SELECT idea_id, count(*) AS vote_accounts, sum(arr) AS arr_total,
@@ -85,12 +81,12 @@ def _fresh_query() -> str:
             SELECT idea_id,
                    sum(CASE WHEN added_by_id IS NULL THEN 1 ELSE 0 END) AS customer_votes,
                    sum(CASE WHEN added_by_id IS NULL THEN 0 ELSE 1 END) AS csm_votes
-            FROM {_table(Vote)} GROUP BY idea_id
+            FROM {table_name(Vote)} GROUP BY idea_id
         ),
         tickets AS (
             SELECT l.idea_id, count(*) AS ticket_count,
                    count(DISTINCT t.account_id) AS ticket_accounts
-            FROM {_table(IdeaTicket)} l JOIN {_table(Ticket)} t ON t.id = l.ticket_id
+            FROM {table_name(IdeaTicket)} l JOIN {table_name(Ticket)} t ON t.id = l.ticket_id
             GROUP BY l.idea_id
         ),
         ideas AS (
@@ -120,7 +116,7 @@ def demand_store(*, today: date, renewal_window_days: int, now: datetime) -> tup
     written — inserted or changed —, rows deleted).
     """
     quote = connection.ops.quote_name
-    demand = _table(IdeaDemand)
+    demand = table_name(IdeaDemand)
     columns = ", ".join(quote(c) for c in ["idea_id", *FIGURES, "computed_at"])
     updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in [*FIGURES, "computed_at"])
     differs = " OR ".join(f"{demand}.{quote(c)} <> EXCLUDED.{quote(c)}" for c in FIGURES)

@@ -42,7 +42,7 @@ from django.utils.text import slugify
 
 from accounts.demo import DORMANT, Part, cast_of
 from accounts.models import Account, Alert, Contact, Ticket, User
-from accounts.roles import Role
+from core.roles import Role
 from feedback import risk as rules
 from feedback import services, trending
 from feedback.models import (

@@ -17,16 +17,13 @@ The rule itself lives in :mod:`feedback.risk`; the decisions in
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import Model
 
 from accounts.models import Account, Ticket
+from core.sql import as_bools, is_postgres, read_frame, table_name
 from feedback.models import Idea, IdeaTicket, ProductRisk, ProductRiskAccount, Vote
 from feedback.risk import EVIDENCE_COLUMNS
 from feedback.statuses import IdeaStatus
@@ -41,46 +38,9 @@ CLOSED_STATUSES = (IdeaStatus.SHIPPED, IdeaStatus.DECLINED, IdeaStatus.MERGED)
 _BOOL_COLUMNS = ("by_vote", "by_ticket", "renews_soon", "late_onboarding")
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def read_frame(sql: str, params: Sequence, columns: list[str]) -> pd.DataFrame:
-    """The rows of ``sql`` as a DataFrame with ``columns`` (text left as str, '' for NULL).
-
-    On PostgreSQL the query runs inside COPY … TO STDOUT, its CSV parsed by pandas in C.
-    Parameters are bound client-side by psycopg (COPY takes no server-side parameters).
-    """
-    with connection.cursor() as cursor:
-        if not _is_postgres():
-            cursor.execute(sql, list(params))
-            return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
-        buffer = io.BytesIO()
-        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT CSV)", list(params)) as copy:
-            for block in copy:
-                buffer.write(block)
-    if buffer.tell() == 0:
-        return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
-    buffer.seek(0)
-    return pd.read_csv(buffer, names=columns, header=None, keep_default_na=False, na_values=[""])
-
-
 def _text(values: pd.Series) -> pd.Series:
     """Text with '' for missing (a column of only empty bands reads as all-NaN floats)."""
     return values.astype(object).where(values.notna(), "").astype(str)
-
-
-def _as_bools(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    for column in columns:
-        values = frame[column]
-        if values.dtype == object:
-            values = values.map({"t": 1, "f": 0, True: 1, False: 0})
-        frame[column] = pd.to_numeric(values).fillna(0).astype(bool)
-    return frame
 
 
 #: Memory per sort or hash of the recompute's queries (PostgreSQL, this transaction).
@@ -115,12 +75,12 @@ def evidence_stage(*, today: date, renewal_window_days: int) -> pd.DataFrame:
                    max(p.by_ticket) AS by_ticket
             FROM (
                 SELECT v.idea_id, v.account_id, 1 AS by_vote, 0 AS by_ticket
-                FROM {_table(Vote)} v
+                FROM {table_name(Vote)} v
                 UNION ALL
                 SELECT l.idea_id, t.account_id, 0, 1
-                FROM {_table(IdeaTicket)} l JOIN {_table(Ticket)} t ON t.id = l.ticket_id
+                FROM {table_name(IdeaTicket)} l JOIN {table_name(Ticket)} t ON t.id = l.ticket_id
             ) p
-            JOIN {_table(Idea)} i ON i.id = p.idea_id AND i.status NOT IN ({closed})
+            JOIN {table_name(Idea)} i ON i.id = p.idea_id AND i.status NOT IN ({closed})
             GROUP BY p.idea_id, p.account_id
         )
         SELECT e.idea_id, e.account_id, e.by_vote, e.by_ticket, a.arr,
@@ -129,14 +89,14 @@ def evidence_stage(*, today: date, renewal_window_days: int) -> pd.DataFrame:
                    AS renews_soon,
                CASE WHEN o.status = 'late' THEN 1 ELSE 0 END AS late_onboarding
         FROM evidence e
-        JOIN {_table(Account)} a ON a.id = e.account_id
-        LEFT JOIN {_table(AccountHealth)} h ON h.account_id = e.account_id
-        LEFT JOIN {_table(Onboarding)} o ON o.account_id = e.account_id
+        JOIN {table_name(Account)} a ON a.id = e.account_id
+        LEFT JOIN {table_name(AccountHealth)} h ON h.account_id = e.account_id
+        LEFT JOIN {table_name(Onboarding)} o ON o.account_id = e.account_id
     """
     params = [today, today + timedelta(days=renewal_window_days)]
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        if _is_postgres():
+        if is_postgres():
             # The aggregate over a million votes and the sorts of the evidence writes
             # spill to disk at the default 4 MB (a 45 MB external merge was measured);
             # for this transaction only, let them work in memory.
@@ -148,7 +108,7 @@ def evidence_stage(*, today: date, renewal_window_days: int) -> pd.DataFrame:
         else:
             cursor.execute(f"CREATE TEMP TABLE {STAGE} AS {query}", params)
     frame = read_frame(f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM {STAGE}", [], EVIDENCE_COLUMNS)
-    frame = _as_bools(frame, _BOOL_COLUMNS)
+    frame = as_bools(frame, _BOOL_COLUMNS)
     frame["idea_id"] = frame["idea_id"].astype("int64")
     frame["account_id"] = frame["account_id"].astype("int64")
     frame["arr"] = pd.to_numeric(frame["arr"]).fillna(0).astype("float64")
@@ -167,7 +127,7 @@ def evidence_store(*, staged_rows: int) -> tuple[int, int, int, set[int]]:
     length). Set-based: a few statements whatever the number of rows.
     """
     closed = ", ".join(f"'{status.value}'" for status in CLOSED_STATUSES)
-    evidence, risk, idea = _table(ProductRiskAccount), _table(ProductRisk), _table(Idea)
+    evidence, risk, idea = table_name(ProductRiskAccount), table_name(ProductRisk), table_name(Idea)
     differs = " OR ".join(
         [
             f"p.{column} <> (e.{column} = 1)"
@@ -211,7 +171,7 @@ def evidence_store(*, staged_rows: int) -> tuple[int, int, int, set[int]]:
             """
         )
         updated = cursor.rowcount
-        if not _is_postgres():
+        if not is_postgres():
             cursor.execute(
                 f"SELECT DISTINCT r.id FROM {STAGE} e JOIN {risk} r ON r.idea_id = e.idea_id "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {evidence} p "
@@ -284,7 +244,7 @@ def flags_frame() -> pd.DataFrame:
                r.generation, r.dismissed_accounts, r.dismissed_arr, r.accounts_affected,
                r.arr_affected, r.arr_at_risk, r.red_accounts, r.yellow_accounts,
                r.renewing_accounts, r.late_onboardings, r.score
-        FROM {_table(ProductRisk)} r JOIN {_table(Idea)} i ON i.id = r.idea_id
+        FROM {table_name(ProductRisk)} r JOIN {table_name(Idea)} i ON i.id = r.idea_id
     """
     with connection.cursor() as cursor:
         cursor.execute(sql)
@@ -297,60 +257,3 @@ def flags_frame() -> pd.DataFrame:
 
 
 # --- Writes -------------------------------------------------------------------------
-
-
-def _csv(frame: pd.DataFrame) -> bytes:
-    """The frame as PostgreSQL CSV: booleans as t/f, missing values as empty fields."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == bool:
-            out[column] = np.where(out[column], "t", "f")
-    return out.to_csv(index=False, header=False, na_rep="").encode()
-
-
-def _copy_in(cursor, table: str, columns: list[str], frame: pd.DataFrame) -> None:
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    payload = _csv(frame[columns])
-    # An unquoted empty CSV field is NULL to COPY; text columns mean '' by it.
-    text = [quote(c) for c in columns if pd.api.types.is_string_dtype(frame[c])]
-    options = f", FORCE_NOT_NULL ({', '.join(text)})" if text else ""
-    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT CSV{options})") as copy:
-        step = 1 << 20
-        for start in range(0, len(payload), step):
-            copy.write(payload[start : start + step])
-
-
-def _python_rows(frame: pd.DataFrame) -> list[tuple]:
-    return list(frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None))
-
-
-def update_rows(model: type[Model], frame: pd.DataFrame, *, key: str = "id") -> None:
-    """Set the frame's other columns on the rows whose ``key`` matches."""
-    if frame.empty:
-        return
-    quote = connection.ops.quote_name
-    columns = list(frame.columns)
-    changed = [c for c in columns if c != key]
-    table = _table(model)
-    with connection.cursor() as cursor:
-        if not _is_postgres():
-            sets = ", ".join(f"{quote(c)} = %s" for c in changed)
-            cursor.executemany(
-                f"UPDATE {table} SET {sets} WHERE {quote(key)} = %s",
-                _python_rows(frame[[*changed, key]]),
-            )
-            return
-        stage = quote(f"csp_stage_{model._meta.db_table}_update")
-        names = ", ".join(quote(c) for c in columns)
-        # Dropped at commit; emptied first in case this transaction staged rows before.
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "
-            f"SELECT {names} FROM {table} WITH NO DATA"
-        )
-        cursor.execute(f"DELETE FROM {stage}")
-        _copy_in(cursor, stage, columns, frame)
-        sets = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in changed)
-        cursor.execute(
-            f"UPDATE {table} t SET {sets} FROM {stage} s WHERE t.{quote(key)} = s.{quote(key)}"
-        )

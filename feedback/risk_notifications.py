@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from accounts.alerts import AlertDraft, alerts_raise
 from accounts.models import Alert, User
-from accounts.roles import Role
+from core.roles import Role
 from feedback import risk as rules
 from feedback.models import ProductRisk, ProductRiskAccount
 from feedback.notifications import accounts_listing

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Account
-from accounts.roles import STAFF_ROLES
-from csplatform.access import allow
+from core.access import allow
+from core.roles import STAFF_ROLES
 from healthscores import selectors
 from healthscores.models import AccountHealth, Band
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.alerts import AlertDraft, alerts_raise
 from accounts.models import Account, Alert
-from csplatform.bulk import upsert
+from core.sql import upsert
 from healthscores.measures import FAMILIES, MEASURES
 from healthscores.models import (
     AccountHealth,

@@ -18,10 +18,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from accounts.roles import PRODUCT_ROLES
-from csplatform.access import RolePermission, public
+from core.access import RolePermission, public
+from core.api import ServiceErrorsMixin
+from core.roles import PRODUCT_ROLES
 from feedback import statuses
-from feedback.api.errors import ServiceErrorsMixin
 from feedback.models import Idea
 from roadmap import selectors, services
 from roadmap.models import Column, RoadmapItem, validate_quarter

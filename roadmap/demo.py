@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
-from feedback.markdown import render_markdown
+from core.markdown import render_markdown
+from core.roles import Role
 from feedback.models import Idea, StatusChange
 from feedback.statuses import IdeaStatus
 from roadmap.models import Column, RoadmapItem

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import PRODUCT_ROLES
-from csplatform.access import allow
+from core.access import allow
+from core.roles import PRODUCT_ROLES
 from roadmap import selectors, services
 from roadmap.forms import RoadmapItemForm
 from roadmap.models import Column

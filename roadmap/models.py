@@ -26,7 +26,7 @@ class RoadmapItemQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> RoadmapItemQuerySet:
         """Product managers and admins see drafts too; everyone else the public items."""
-        from accounts.roles import PRODUCT_ROLES
+        from core.roles import PRODUCT_ROLES
 
         if user.is_authenticated and user.role in PRODUCT_ROLES:
             return self

@@ -12,7 +12,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from feedback.models import Idea
-from feedback.search import ideas_matching
 from feedback.statuses import IdeaStatus
 from roadmap.models import Column, RoadmapItem
 
@@ -126,7 +125,7 @@ def linkable_ideas(*, user, text: str, exclude: list[int] | None = None) -> list
     if exclude:
         ideas = ideas.exclude(pk__in=exclude)
     return list(
-        ideas_matching(ideas, text, any_word=True).only("pk", "title", "status", "vote_count")[
+        ideas.matching(text, any_word=True).only("pk", "title", "status", "vote_count")[
             :IDEA_SEARCH_LIMIT
         ]
     )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.markdown import render_markdown
+from core.markdown import render_markdown
 from feedback.models import Idea
 from feedback.services import idea_status_change, notify_after_commit
 from feedback.statuses import IdeaStatus

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from csplatform.access import public
+from core.access import public
 from roadmap import editor_views, views
 from roadmap.feeds import ChangelogFeed
 

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from csplatform.access import public
+from core.access import public
 from roadmap import selectors
 
 #: Shipped items per changelog page.

@@ -17,7 +17,7 @@ import time_machine
 from django.conf import settings
 from django.test import Client
 
-from accounts.roles import Role
+from core.roles import Role
 from csplatform.celery import app as celery_app
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.clock import pinned_now

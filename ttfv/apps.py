@@ -7,6 +7,12 @@ class TtfvConfig(AppConfig):
     verbose_name = _("Time to first value")
 
     def ready(self) -> None:
+        from core.navigation import NavItem, register_nav_item
+
+        register_nav_item(NavItem(_("Onboarding"), "ttfv:dashboard", order=20))
+        register_nav_item(
+            NavItem(_("Onboarding milestones"), "ttfv:templates", order=50, group="manage")
+        )
         from accounts.extensions import AccountSection, register_account_section
         from accounts.signals import account_data_changed
         from ttfv import health_measure, receivers

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.alerts import AlertDraft, alerts_raise
 from accounts.models import Account, Alert, DailyEventContact, DailyUsage
-from csplatform.bulk import upsert
+from core.sql import upsert
 from ttfv import rules
 from ttfv.models import Milestone, MilestoneProgress, MilestoneTemplate, Onboarding
 

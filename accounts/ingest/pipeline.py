@@ -18,8 +18,8 @@ from accounts.ingest.reader import FileProblem, open_csv
 from accounts.ingest.rules import RULES, Lookups
 from accounts.ingest.sinks import EntitySink, SinkResult, UsageSink
 from accounts.models import MAX_STORED_ERRORS, Account, ImportJob, User
-from accounts.roles import Role
 from accounts.signals import announce_account_data_changed
+from core.roles import Role
 
 logger = logging.getLogger(__name__)
 

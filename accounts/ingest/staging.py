@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.sql import copy_binary
+
 TABLE = "csp_stage_usage"
 #: The staged columns, in COPY order. People travel by e-mail: the database maps them to
 #: contacts once per load, with one join, instead of a query per chunk from Python.
@@ -75,12 +77,7 @@ def sqlite_rows(rows: pd.DataFrame) -> list[tuple]:
 def write(cursor, vendor: str, rows: pd.DataFrame) -> None:
     """Append checked usage rows (``rules.check_usage`` output) to the staging table."""
     if vendor == "postgresql":
-        with cursor.cursor.copy(
-            f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)"
-        ) as copy:
-            copy.set_types(list(BINARY_TYPES))
-            for row in zip(*postgres_columns(rows), strict=True):
-                copy.write_row(row)
+        copy_binary(cursor, TABLE, COLUMNS, BINARY_TYPES, zip(*postgres_columns(rows), strict=True))
     else:
         # SQLite (the embedded mode) has no COPY; executemany is its bulk path.
         cursor.executemany(

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import STAFF_ROLES, Role
+from core.roles import STAFF_ROLES, Role
 
 
 def validate_time_zone(value: str) -> None:

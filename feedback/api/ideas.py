@@ -31,10 +31,10 @@ from rest_framework.response import Response
 
 from accounts.api import DetailSerializer
 from accounts.models import Contact
-from accounts.roles import ALL_ROLES
-from csplatform.access import allow
+from core.access import allow
+from core.roles import ALL_ROLES
 from feedback import services, statuses
-from feedback.api.errors import IdeaMerged, ServiceErrorsMixin
+from feedback.api.errors import IdeaErrorsMixin, IdeaMerged
 from feedback.api.serializers import (
     BOARD_STATUSES,
     CommentSerializer,
@@ -166,7 +166,7 @@ def _idea_url(idea_id: int) -> str:
         },
     ),
 )
-class IdeaViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
+class IdeaViewSet(IdeaErrorsMixin, viewsets.GenericViewSet):
     """Ideas on the board, and what a person does with them."""
 
     filter_backends = [DjangoFilterBackend]

@@ -18,8 +18,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from accounts.roles import PRODUCT_ROLES, STAFF_ROLES
-from csplatform.access import RolePermission, allow
+from core.access import RolePermission, allow
+from core.roles import PRODUCT_ROLES, STAFF_ROLES
 from feedback import risk as rules
 from feedback.models import ProductRisk, ProductRiskAccount
 from feedback.services import risk as risk_services

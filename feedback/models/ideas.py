@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import STAFF_ROLES, Role
+from core.roles import STAFF_ROLES, Role
+from feedback.search import ideas_matching
 from feedback.statuses import IdeaStatus
 
 
@@ -70,6 +71,10 @@ class IdeaQuerySet(models.QuerySet):
     def on_board(self) -> IdeaQuerySet:
         """Ideas listed on the board: a merged idea lives on only as a redirect."""
         return self.exclude(status=IdeaStatus.MERGED)
+
+    def matching(self, text: str, *, any_word: bool = False) -> IdeaQuerySet:
+        """These ideas containing the words of ``text``, best first (``feedback.search``)."""
+        return ideas_matching(self, text, any_word=any_word)
 
 
 class Idea(models.Model):

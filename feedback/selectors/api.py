@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Comment, Follow, Idea, Tag, Vote
 from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
 

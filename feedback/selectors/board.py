@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Category, Comment, Follow, Idea, StatusChange, Tag, Vote
 from feedback.search import ideas_matching
 from feedback.statuses import VOTABLE_STATUSES, IdeaStatus

@@ -6,8 +6,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.markdown import render_markdown
 from feedback import limits, trending
-from feedback.markdown import render_markdown
 from feedback.models import Comment, Idea
 from feedback.services.follows import follow_set
 from feedback.statuses import IdeaStatus

@@ -5,9 +5,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.markdown import render_markdown
+from core.roles import Role
 from feedback import limits, trending
-from feedback.markdown import render_markdown
 from feedback.models import Category, Idea, Tag
 from feedback.services.follows import follow_set
 from feedback.services.votes import vote_cast

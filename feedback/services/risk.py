@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csplatform.bulk import upsert
+from core.sql import update_rows, upsert
 from feedback import risk as rules
 from feedback import risk_evidence
 from feedback.demand_store import demand_store
@@ -270,7 +270,7 @@ def _update_flags(
     changed = _changed(live[NUMBER_COLUMNS], fresh, NUMBER_COLUMNS)
     updates = fresh[changed].copy()
     updates.insert(0, "id", live.loc[changed, "risk_id"].astype("int64"))
-    risk_evidence.update_rows(ProductRisk, updates.reset_index(drop=True))
+    update_rows(ProductRisk, updates.reset_index(drop=True))
 
     fires = rules.fires(
         rule, accounts_affected=fresh["accounts_affected"], arr_affected=fresh["arr_affected"]

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.markdown import render_markdown
 from feedback import statuses
-from feedback.markdown import render_markdown
 from feedback.models import Idea, StatusChange
 from feedback.services.risk import risk_idea_status_sync
 from feedback.statuses import SETTABLE_STATUSES, IdeaStatus

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.roles import ALL_ROLES, Role
-from csplatform.access import allow, policy_of
+from core.access import allow, policy_of
+from core.roles import ALL_ROLES, Role
 from feedback import limits, services
 from feedback.forms import BoardQueryForm, CommentForm, IdeaForm, InternalCommentForm
 from feedback.models import Idea

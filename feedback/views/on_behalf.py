@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Account
-from accounts.roles import Role
-from csplatform.access import allow
+from core.access import allow
+from core.roles import Role
 from feedback import services
 from feedback.forms import VoteOnBehalfForm
 from feedback.models import Idea

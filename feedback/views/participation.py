@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import ALL_ROLES, Role
-from csplatform.access import allow
-from csplatform.redirects import safe_next
+from core.access import allow
+from core.redirects import safe_next
+from core.roles import ALL_ROLES, Role
 from feedback import limits, services
 from feedback.forms import CommentForm, InternalCommentForm
 from feedback.models import Follow, Idea, Vote

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from accounts.roles import STAFF_ROLES, Role
-from csplatform.access import allow, policy_of
-from csplatform.redirects import safe_next
+from core.access import allow, policy_of
+from core.redirects import safe_next
+from core.roles import STAFF_ROLES, Role
 from feedback import services
 from feedback.models import ProductRisk, RiskRule
 from feedback.risk import explain, score_parts

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.roles import Role
-from csplatform.access import allow
-from csplatform.redirects import safe_next
+from core.access import allow
+from core.redirects import safe_next
+from core.roles import Role
 from feedback import services, statuses
 from feedback.forms_triage import MergeForm, SearchForm
 from feedback.models import Idea

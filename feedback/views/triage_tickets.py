@@ -15,8 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Ticket
-from accounts.roles import STAFF_ROLES
-from csplatform.access import allow
+from core.access import allow
+from core.roles import STAFF_ROLES
 from feedback import services
 from feedback.forms_triage import IdeaChoiceForm, SearchForm, TicketChoiceForm
 from feedback.models import Idea, IdeaTicket

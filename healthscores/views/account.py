@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from accounts.models import Account
-from accounts.roles import Role
-from csplatform.access import allow, policy_of
+from core.access import allow, policy_of
+from core.roles import Role
 from healthscores import selectors, services
 from healthscores.forms import OverrideForm, SentimentForm
 from healthscores.services.inputs import OVERRIDE_MAX_DAYS

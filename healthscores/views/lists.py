@@ -6,8 +6,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.roles import STAFF_ROLES
-from csplatform.access import allow
+from core.access import allow
+from core.roles import STAFF_ROLES
 from healthscores import selectors
 
 PAGE_SIZE = 50

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
-from csplatform.access import allow
+from core.access import allow
+from core.roles import Role
 from healthscores import services
 
 PAGE_SIZE = 25

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role
-from csplatform.access import allow
+from core.access import allow
+from core.roles import Role
 from healthscores import services
 from healthscores.forms import (
     BackfillForm,

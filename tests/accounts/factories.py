@@ -19,7 +19,7 @@ from accounts.models import (
     UsageEvent,
     User,
 )
-from accounts.roles import Role
+from core.roles import Role
 
 
 class AccountFactory(DjangoModelFactory):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Alert
-from accounts.roles import Role
+from core.roles import Role
 from healthscores import services
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.healthscores.health_data import green_then_yellow_data

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import AccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from accounts.models import Account, Contact, User
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import AccountFactory, ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.alerts import alerts_acknowledge_all
 from accounts.models import Alert
-from accounts.roles import Role
+from core.roles import Role
 from feedback import services as feedback_services
 from feedback.notifications import KIND_IDEA
 from roadmap import services as roadmap_services

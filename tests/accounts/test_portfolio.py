@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import AccountFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]

@@ -16,7 +16,7 @@ from accounts.demo import (
     seed_demo,
 )
 from accounts.models import Account, Contact, User
-from accounts.roles import Role
+from core.roles import Role
 from healthscores.models import RecomputeRun
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Account
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import (
     AccountFactory,
     ContactFactory,

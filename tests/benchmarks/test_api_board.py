@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Idea, Vote
 from tests.accounts.factories import UserFactory
 from tests.benchmarks.report import p95, report

@@ -29,7 +29,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Contact, User
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Idea, Vote
 from feedback.statuses import IdeaStatus
 from tests.benchmarks.pages import query_count, signed_in_get, sql_time, timed_ms

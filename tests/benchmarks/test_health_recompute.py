@@ -37,7 +37,7 @@ import pytest
 from django.db import connection, transaction
 
 from accounts.models import Account, User
-from accounts.roles import Role
+from core.roles import Role
 from csplatform.celery import app as celery_app
 from healthscores import engine, services
 from healthscores.models import HealthSnapshot, RecomputeRun, Scorecard, ScorecardMeasure

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account, DailyUsage, UsageEvent, User
-from accounts.roles import Role
+from core.roles import Role
 from tests.benchmarks.report import p95, report
 
 pytestmark = [

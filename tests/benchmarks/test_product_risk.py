@@ -22,7 +22,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Alert, User
-from accounts.roles import Role
+from core.roles import Role
 from csplatform.celery import app as celery_app
 from feedback.models import IdeaDemand, ProductRisk, ProductRiskAccount
 from feedback.risk_notifications import product_risks_notify

@@ -26,7 +26,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Idea, IdeaDemand, Vote
 from feedback.selectors.demand import SORTS_BY_KEY, with_demand
 from feedback.services.risk import product_risk_recompute

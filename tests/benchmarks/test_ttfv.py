@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account, DailyEventContact, DailyUsage, User
-from accounts.roles import Role
+from core.roles import Role
 from tests.benchmarks.report import p95, report
 from ttfv import services
 from ttfv.engine import default_template_ensure

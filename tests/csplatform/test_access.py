@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from csplatform.access import policy_of
+from core.access import policy_of
 
 LOGIN = "login"  # anonymous HTML request: redirected to the sign-in page
 OK, REDIRECT, FORBIDDEN, UNAUTHORIZED = 200, 302, 403, 401

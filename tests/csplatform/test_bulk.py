@@ -1,4 +1,4 @@
-"""csplatform.bulk.upsert: inserts, updates only what it is told, respects its
+"""core.sql.upsert: inserts, updates only what it is told, respects its
 condition, and stores pandas timestamps right, on SQLite and (CI) PostgreSQL."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from csplatform.bulk import DIRECT_UPSERT_ROWS, upsert
+from core.sql import DIRECT_UPSERT_ROWS, upsert
 from healthscores.models import AccountHealth
 from tests.accounts.factories import AccountFactory
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, Alert, User
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Idea, ProductRisk
 from feedback.selectors.risk import impact_report, resolved_risks
 from healthscores.models import AccountHealth

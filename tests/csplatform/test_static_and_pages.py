@@ -69,7 +69,7 @@ def test_set_up_pages_sit_in_the_manage_menu(actors):
 def test_times_are_shown_in_the_users_zone(client_for, csm):
     from django.utils import timezone
 
-    from csplatform.middleware import UserTimezoneMiddleware
+    from core.middleware import UserTimezoneMiddleware
 
     seen = {}
 

@@ -4,7 +4,7 @@ toggles in place, without a page load."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Vote
 from tests.accounts.factories import UserFactory
 from tests.feedback.factories import IdeaFactory

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Alert
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Idea
 from feedback.statuses import IdeaStatus
 from roadmap.models import Column, RoadmapItem

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Ticket
-from accounts.roles import Role
+from core.roles import Role
 from healthscores import services
 from healthscores.models import AccountHealth
 from tests.accounts.factories import (

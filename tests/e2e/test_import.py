@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accounts import imports
 from accounts.models import ImportJob, Source, UsageEvent
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import AccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import UserFactory
 from tests.ttfv import journeys as shared
 from tests.ttfv.journeys import days_ago, onboarding_account

@@ -13,7 +13,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import ProductRisk
 from feedback.services.risk import PENDING_KEY
 from tests.accounts.factories import AccountFactory, UserFactory

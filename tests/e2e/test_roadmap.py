@@ -4,7 +4,7 @@ asked for it finds one notification, and the item is on the changelog for anyone
 import pytest
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback import services as feedback_services
 from roadmap import services
 from roadmap.models import Column, RoadmapItem

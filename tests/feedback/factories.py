@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Category, Comment, Follow, Idea, Tag, Vote
 from roadmap.models import RoadmapItem
 from tests.accounts.factories import ContactFactory, UserFactory

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback import services
 from feedback.models import Comment, Follow, Idea, Vote
 from feedback.statuses import IdeaStatus

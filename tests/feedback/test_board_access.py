@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback import services
 from tests.accounts.factories import UserFactory
 

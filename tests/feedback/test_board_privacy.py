@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback import services
 from feedback.selectors.board import public_name
 from feedback.statuses import IdeaStatus

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback import services
 from feedback.models import Comment, Follow, Idea, StatusLabel, Vote
 from feedback.statuses import IdeaStatus, labels_clear

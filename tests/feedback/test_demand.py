@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Idea, IdeaDemand, IdeaTicket, Vote
 from feedback.selectors.demand import idea_demand, triage_ideas, triage_rows, with_demand
 from feedback.statuses import IdeaStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedback.markdown import render_markdown
+from core.markdown import render_markdown
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",

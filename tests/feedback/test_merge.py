@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import Alert
-from accounts.roles import Role
+from core.roles import Role
 from feedback import trending
 from feedback.models import Comment, Follow, Idea, IdeaTicket, StatusChange, Vote
 from feedback.services import idea_merge

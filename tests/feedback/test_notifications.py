@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import Alert
-from accounts.roles import Role
+from core.roles import Role
 from feedback import notifications, services
 from feedback.statuses import IdeaStatus
 from tests.accounts.factories import AccountFactory, ContactFactory, UserFactory

@@ -99,7 +99,7 @@ def test_customer_360_section_never_reaches_customers(clients, flag, account_a, 
 def test_every_risk_route_declares_a_policy():
     from django.urls import resolve
 
-    from csplatform.access import policy_of
+    from core.access import policy_of
 
     for name in MATRIX:
         url_name = name.removesuffix("_post")

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Alert
-from accounts.roles import Role
+from core.roles import Role
 from feedback import risk_notifications, services
 from feedback.models import IdeaTicket, ProductRisk, ProductRiskAccount
 from feedback.services.risk import product_risk_recompute, risk_idea_status_sync

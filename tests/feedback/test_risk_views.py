@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback import services
 from feedback.models import ProductRisk, RiskRule
 from healthscores.models import Band

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from feedback import services, trending
 from feedback.limits import RateLimited
 from feedback.models import Comment, Follow, Idea, Vote

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Alert
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Idea, IdeaTicket, StatusChange
 from feedback.statuses import IdeaStatus
 from tests.accounts.factories import AccountFactory, ContactFactory, TicketFactory, UserFactory

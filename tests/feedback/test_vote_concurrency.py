@@ -38,7 +38,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Contact, User
-from accounts.roles import Role
+from core.roles import Role
 from feedback.models import Vote
 from feedback.services import vote_cast
 from tests.accounts.factories import AccountFactory, ContactFactory

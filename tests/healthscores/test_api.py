@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.roles import Role
 from healthscores import services
 from healthscores.models import AccountHealth, Band, HealthSnapshot
 from tests.accounts.factories import AccountFactory, UserFactory

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from healthscores import services
 from healthscores.models import AccountHealth, Band
 from tests.accounts.factories import AccountFactory, UserFactory

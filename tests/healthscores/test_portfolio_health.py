@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from healthscores import charts, services
 from healthscores.models import AccountHealth, Band
 from tests.accounts.factories import AccountFactory, UserFactory

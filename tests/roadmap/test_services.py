@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Alert
-from accounts.roles import Role
+from core.roles import Role
 from feedback import notifications
 from feedback import services as feedback_services
 from feedback.models import Idea, StatusChange

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import AccountFactory, DailyUsageFactory, UserFactory
 from tests.ttfv import journeys as shared
 from tests.ttfv.journeys import TODAY, days_ago, milestone, onboarding_account

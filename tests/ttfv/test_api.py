@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.ttfv import journeys as shared
 from tests.ttfv.journeys import days_ago, milestone, onboarding_account

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import DetailSerializer
-from accounts.roles import STAFF_ROLES
-from csplatform.access import allow
+from core.access import allow
+from core.roles import STAFF_ROLES
 from ttfv import cohorts, selectors, services
 
 

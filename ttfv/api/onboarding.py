@@ -7,9 +7,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import STAFF_ROLES
 from accounts.selectors import account_for_user
-from csplatform.access import allow
+from core.access import allow
+from core.roles import STAFF_ROLES
 from ttfv import selectors, services
 from ttfv.models import Milestone, MilestoneProgress, Onboarding
 

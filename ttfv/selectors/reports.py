@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Q
 
 from accounts.models import Account, User
-from accounts.roles import Role
+from core.roles import Role
 from ttfv import charts, cohorts
 from ttfv.models import Onboarding
 from ttfv.models.templates import DEFAULT_TARGET_DAYS

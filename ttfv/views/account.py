@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from accounts.roles import Role
 from accounts.selectors import account_for_user
-from csplatform.access import allow, policy_of
+from core.access import allow, policy_of
+from core.roles import Role
 from ttfv import selectors, services
 from ttfv.forms import CheckOffForm, StartForm
 

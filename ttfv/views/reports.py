@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import STAFF_ROLES
-from csplatform.access import allow
+from core.access import allow
+from core.roles import STAFF_ROLES
 from ttfv import selectors, services
 
 MONTH_FORMAT = "%Y-%m"

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role
-from csplatform.access import allow
+from core.access import allow
+from core.roles import Role
 from ttfv import template_selectors as selectors
 from ttfv import template_services as services
 from ttfv.forms import KNOWN_EVENTS_LIST_ID, TemplateCreateForm, TemplateEditor

@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.roles import ALL_ROLES, STAFF_ROLES, Role
-from csplatform.access import allow, public
+from core.access import allow, public
+from core.roles import ALL_ROLES, STAFF_ROLES, Role
 
 HOME_BY_ROLE = {
     Role.ADMIN: "accounts:getting_started",

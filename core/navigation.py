@@ -1,27 +1,27 @@
 """Navigation built from the access policies themselves, so a link is shown exactly to
-the people who may open it."""
+the people who may open it. Each app registers the links to its own pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Any
 
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import Promise, SimpleLazyObject
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import PRODUCT_ROLES, Role
-from csplatform.access import policy_of
+from core.access import policy_of
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
     url_name: str
-    #: Dotted path of ``f(user) -> int``, a count shown beside the link (unread alerts).
-    #: A path, not the function, so that csplatform imports no app at load time.
-    count: str = ""
+    #: Place in the header, lowest first; the apps register theirs from ``ready()``.
+    order: int
+    #: ``f(user) -> int``, a count shown beside the link (unread notifications).
+    count: Callable[[Any], int] | None = None
     #: "main" links sit in the header; "manage" ones (set-up and configuration pages
     #: most people open rarely) in its "Manage" menu, so the header stays one line.
     group: str = "main"
@@ -30,24 +30,17 @@ class NavItem:
     roles: frozenset[str] = frozenset()
 
 
-MAIN_NAV = [
-    NavItem(_("Portfolio"), "accounts:portfolio"),
-    NavItem(_("Onboarding"), "ttfv:dashboard"),
-    NavItem(_("Triage"), "feedback:triage"),
-    NavItem(_("Ideas"), "feedback:board"),
-    NavItem(_("Product risks"), "feedback:risks", roles=PRODUCT_ROLES),
-    NavItem(_("Blocked accounts"), "feedback:my_risks", roles=frozenset({Role.CSM})),
-    NavItem(_("Roadmap"), "roadmap:public"),
-    NavItem(_("Notifications"), "accounts:alerts", count="accounts.selectors.unread_alert_count"),
-    NavItem(_("Getting started"), "accounts:getting_started", group="manage"),
-    NavItem(_("Import data"), "accounts:import", group="manage"),
-    NavItem(_("Health scorecards"), "healthscores:scorecards", group="manage"),
-    NavItem(_("Recompute jobs"), "healthscores:runs", group="manage"),
-    NavItem(_("Onboarding milestones"), "ttfv:templates", group="manage"),
-    NavItem(_("Roadmap editor"), "roadmap:editor", group="manage"),
-    NavItem(_("API docs"), "api-docs", group="manage"),
-    NavItem(_("Product-risk rule"), "feedback:risk_rule", group="manage"),
-]
+_items: dict[str, NavItem] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    """Add a link to the header (or its "Manage" menu); the app that owns the page calls
+    it from its ``AppConfig.ready``, so ``core`` names no app's pages."""
+    _items[item.url_name] = item
+
+
+def registered_items() -> list[NavItem]:
+    return sorted(_items.values(), key=lambda item: (item.group != "main", item.order))
 
 
 @lru_cache(maxsize=64)
@@ -61,7 +54,7 @@ def _resolved(url_name: str):
 
 def nav_items(user, current_path: str) -> list[dict]:
     items = []
-    for item in MAIN_NAV:
+    for item in registered_items():
         path, policy = _resolved(item.url_name)
         if path is None or policy is None or not policy.permits(user):
             continue
@@ -76,7 +69,7 @@ def nav_items(user, current_path: str) -> list[dict]:
         }
         if item.count:
             # Lazy: the count's query runs only when a page draws the navigation, once.
-            entry["count"] = SimpleLazyObject(partial(import_string(item.count), user))
+            entry["count"] = SimpleLazyObject(partial(item.count, user))
         items.append(entry)
     # The deepest link containing the current page is the active one, so that
     # /accounts/getting-started/ marks "Getting started" and not also "Portfolio".

@@ -1,4 +1,4 @@
-"""Request middleware that is not about access control (see csplatform.access for that)."""
+"""Request middleware that is not about access control (see core.access for that)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,64 @@
+"""Shared REST framework pieces: pagination, an error handler that always answers JSON,
+and the translation of the services' own errors into API answers.
+
+Services raise Django's ValidationError and PermissionDenied and ``core.limits``'s
+RateLimited; every API view answers them the same way: a 400 with the errors by field, a
+403, a 429 with Retry-After. Views hold no rule of their own, only this translation.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core import limits
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus a ``detail`` body for the few errors it leaves empty."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.data in (None, "", {}):
+        response.data = {"detail": _("The request could not be processed.")}
+    return response
+
+
+def rate_limited_response(exc: limits.RateLimited) -> Response:
+    """The 429 of an hourly limit, worded as on the pages, with Retry-After."""
+    return Response(
+        {"detail": limits.retry_message(exc), "retry_after": exc.retry_after},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+def validation_response(exc: DjangoValidationError) -> Response:
+    """A model or service ValidationError as DRF words its own: errors by field name,
+    and a ``detail`` for what belongs to no field (a closed idea, a merged one)."""
+    if hasattr(exc, "error_dict"):
+        errors = dict(exc.message_dict)
+        non_field = errors.pop(NON_FIELD_ERRORS, None)
+        if non_field:
+            errors["detail"] = " ".join(non_field)
+        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+    return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class ServiceErrorsMixin:
+    """For API views whose actions call services that raise Django's own exceptions."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, limits.RateLimited):
+            return rate_limited_response(exc)
+        if isinstance(exc, DjangoValidationError):
+            return validation_response(exc)
+        return super().handle_exception(exc)  # type: ignore[misc]

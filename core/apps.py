@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The shared base: every app may import it, and it imports no app."""
+
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register_nav_item
+
+        register_nav_item(NavItem(_("API docs"), "api-docs", order=70, group="manage"))
