@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     Account,
-    Alert,
     Contact,
     DailyUsage,
     ImportJob,
@@ -153,17 +152,3 @@ class WriteKeyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     readonly_fields = ["key", "last_used_at", "created_at"]
     fields = ["name", "key", "is_active", "last_used_at", "created_at"]
-
-
-@admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
-    """Read-only: alerts are raised by the apps and acknowledged by their recipients."""
-
-    list_display = ["title", "kind", "severity", "recipient", "created_at", "acknowledged_at"]
-    list_filter = ["kind", "severity"]
-    list_select_related = ["recipient"]
-    search_fields = ["title", "recipient__username"]
-    readonly_fields = [f.name for f in Alert._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -7,18 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import selectors
         from core.navigation import NavItem, register_nav_item
 
         register_nav_item(NavItem(_("Portfolio"), "accounts:portfolio", order=10))
-        register_nav_item(
-            NavItem(
-                _("Notifications"),
-                "accounts:alerts",
-                order=80,
-                count=selectors.unread_alert_count,
-            )
-        )
         register_nav_item(
             NavItem(_("Getting started"), "accounts:getting_started", order=10, group="manage")
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import alert_views, import_views, views
+from accounts import import_views, views
 
 app_name = "accounts"
 
@@ -18,20 +18,5 @@ urlpatterns = [
         "import/<int:job_id>/progress/",
         import_views.import_job_progress,
         name="import_job_progress",
-    ),
-]
-
-# The alert inbox (accounts.alert_views).
-urlpatterns += [
-    path("alerts/", alert_views.alert_list, name="alerts"),
-    path(
-        "alerts/<int:alert_id>/acknowledge/",
-        alert_views.alert_acknowledge,
-        name="alert_acknowledge",
-    ),
-    path(
-        "alerts/acknowledge-all/",
-        alert_views.alert_acknowledge_all,
-        name="alert_acknowledge_all",
     ),
 ]

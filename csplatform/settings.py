@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csplatform",
     "core",
     "accounts",
+    "notifications",
     "healthscores",
     "ttfv",
     "feedback",

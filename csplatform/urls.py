@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from rest_framework.routers import DefaultRouter
 
-from accounts import alert_api
 from accounts import api as accounts_api
 from core import views
+from core.access import public
 from feedback.api.ideas import IdeaViewSet
 from feedback.api.risks import ProductRiskViewSet
 from healthscores import api as health_api
+from notifications.api import inbox as notifications_api
 from roadmap import api as roadmap_api
 from ttfv import api as ttfv_api
 
@@ -23,7 +25,7 @@ router.register("import-jobs", accounts_api.ImportJobViewSet, basename="import-j
 router.register("product-risks", ProductRiskViewSet, basename="product-risk")
 router.register("ideas", IdeaViewSet, basename="idea")
 router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadmap-item")
-router.register("notifications", alert_api.NotificationViewSet, basename="notification")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 api_patterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
@@ -52,7 +54,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
+    # The inbox lived under /accounts/alerts/: links in e-mails already sent still work.
+    path(
+        "accounts/alerts/",
+        public(RedirectView.as_view(pattern_name="notifications:inbox", permanent=True)),
+    ),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("health/", include("healthscores.urls")),
     path("onboarding/", include("ttfv.urls")),
     path("ideas/", include("feedback.urls")),

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.demo import DORMANT, Part, cast_of
-from accounts.models import Account, Alert, Contact, Ticket, User
+from accounts.models import Account, Contact, Ticket, User
 from core.roles import Role
 from feedback import risk as rules
 from feedback import services, trending
@@ -63,6 +63,7 @@ from feedback.services.risk import (
     risk_rule,
 )
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
 
 S = IdeaStatus
 

@@ -16,9 +16,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.alerts import AlertDraft, alerts_raise
-from accounts.models import Account, Alert, User
+from accounts.models import Account, User
 from feedback.models import Follow
+from notifications.models import Alert
+from notifications.services.alerts import AlertDraft, alerts_raise
 
 KIND_IDEA = "feedback.idea"
 KIND_IDEA_ACCOUNTS = "feedback.idea_accounts"

@@ -21,12 +21,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.alerts import AlertDraft, alerts_raise
-from accounts.models import Alert, User
+from accounts.models import User
 from core.roles import Role
 from feedback import risk as rules
 from feedback.models import ProductRisk, ProductRiskAccount
 from feedback.notifications import accounts_listing
+from notifications.models import Alert
+from notifications.services.alerts import AlertDraft, alerts_raise
 
 KIND_RISK = "feedback.product_risk"
 KIND_RISK_ACCOUNTS = "feedback.product_risk_accounts"

@@ -20,8 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.alerts import AlertDraft, alerts_raise
-from accounts.models import Account, Alert
+from accounts.models import Account
 from core.sql import upsert
 from healthscores.measures import FAMILIES, MEASURES
 from healthscores.models import (
@@ -41,6 +40,8 @@ from healthscores.scoring import (
     components_json,
     score_accounts,
 )
+from notifications.models import Alert
+from notifications.services.alerts import AlertDraft, alerts_raise
 
 ALERT_KIND_BAND_DROP = "health.band_drop"
 TREND_DAYS = (7, 30)

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.alerts import AlertDraft, alerts_raise
-from accounts.models import Account, Alert, DailyEventContact, DailyUsage
+from accounts.models import Account, DailyEventContact, DailyUsage
 from core.sql import upsert
+from notifications.models import Alert
+from notifications.services.alerts import AlertDraft, alerts_raise
 from ttfv import rules
 from ttfv.models import Milestone, MilestoneProgress, MilestoneTemplate, Onboarding
 

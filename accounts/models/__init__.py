@@ -1,6 +1,5 @@
 """Models of the accounts app, one module per concern."""
 
-from accounts.models.alerts import Alert, AlertQuerySet
 from accounts.models.core import (
     Account,
     AccountQuerySet,
@@ -26,8 +25,6 @@ __all__ = [
     "MAX_STORED_ERRORS",
     "Account",
     "AccountQuerySet",
-    "Alert",
-    "AlertQuerySet",
     "Contact",
     "ContactQuerySet",
     "CsplatformUserManager",

@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Alert
 from core.roles import Role
 from healthscores import services
+from notifications.models import Alert
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.healthscores.health_data import green_then_yellow_data
 
 pytestmark = pytest.mark.django_db
 
-INBOX = reverse("accounts:alerts")
+INBOX = reverse("notifications:inbox")
 ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
 
@@ -37,7 +37,7 @@ class AlertFactory(DjangoModelFactory):
 
 
 def _ack(alert) -> str:
-    return reverse("accounts:alert_acknowledge", args=[alert.pk])
+    return reverse("notifications:acknowledge", args=[alert.pk])
 
 
 def _titles(response) -> list[str]:

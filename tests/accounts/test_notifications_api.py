@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.alerts import AlertDraft, alerts_raise
-from accounts.models import Alert
+from notifications.models import Alert
+from notifications.services.alerts import AlertDraft, alerts_raise
 
 pytestmark = pytest.mark.django_db
 

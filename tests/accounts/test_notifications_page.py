@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.alerts import alerts_acknowledge_all
-from accounts.models import Alert
 from core.roles import Role
 from feedback import services as feedback_services
 from feedback.notifications import KIND_IDEA
+from notifications.models import Alert
+from notifications.services.alerts import alerts_acknowledge_all
 from roadmap import services as roadmap_services
 from roadmap.models import Column
 from tests.accounts.factories import UserFactory
@@ -21,8 +21,8 @@ from tests.feedback.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
 
-INBOX = reverse("accounts:alerts")
-ALL_READ = reverse("accounts:alert_acknowledge_all")
+INBOX = reverse("notifications:inbox")
+ALL_READ = reverse("notifications:acknowledge_all")
 
 
 class NotificationFactory(DjangoModelFactory):
@@ -59,7 +59,7 @@ def test_customer_sees_only_their_own_notifications(client_for, customer_a, cust
 
 def test_customer_cannot_mark_someone_elses_notification_read(client_for, customer_a, customer_b):
     theirs = NotificationFactory(recipient=customer_b)
-    response = client_for(customer_a).post(reverse("accounts:alert_acknowledge", args=[theirs.pk]))
+    response = client_for(customer_a).post(reverse("notifications:acknowledge", args=[theirs.pk]))
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.acknowledged_at is None
@@ -114,7 +114,7 @@ def test_unread_count_in_the_navigation_follows_reading(client_for, customer_a):
     assert f'href="{INBOX}">Notifications' in nav
     assert unread.format(2) in nav
     response = client.post(
-        reverse("accounts:alert_acknowledge", args=[first.pk]),
+        reverse("notifications:acknowledge", args=[first.pk]),
         {"tab": "open"},
         HTTP_HX_REQUEST="true",
     )

@@ -21,12 +21,13 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
-from accounts.models import Alert, User
+from accounts.models import User
 from core.roles import Role
 from csplatform.celery import app as celery_app
 from feedback.models import IdeaDemand, ProductRisk, ProductRiskAccount
 from feedback.risk_notifications import product_risks_notify
 from feedback.services.risk import product_risk_recompute
+from notifications.models import Alert
 from tests.benchmarks.report import report
 from ttfv.engine import default_template_ensure
 

@@ -23,7 +23,7 @@ PAGES = {
     "roadmap:changelog": [OK, OK, OK, OK, OK],
     "roadmap:feed": [OK, OK, OK, OK, OK],
     "roadmap:editor": [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK],
-    "accounts:alerts": [LOGIN, OK, OK, OK, OK],
+    "notifications:inbox": [LOGIN, OK, OK, OK, OK],
     "healthz": [OK, OK, OK, OK, OK],
     "login": [OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
 }

@@ -17,11 +17,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Account, Alert, User
+from accounts.models import Account, User
 from core.roles import Role
 from feedback.models import Idea, ProductRisk
 from feedback.selectors.risk import impact_report, resolved_risks
 from healthscores.models import AccountHealth
+from notifications.models import Alert
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.healthscores.factories import AccountHealthFactory
 from ttfv.models import MilestoneProgress, Onboarding

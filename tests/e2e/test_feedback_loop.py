@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Alert
 from core.roles import Role
 from feedback.models import Idea
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import AccountFactory, UserFactory
 

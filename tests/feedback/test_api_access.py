@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.alerts import AlertDraft, alerts_raise
-from accounts.models import Alert
+from notifications.models import Alert
+from notifications.services.alerts import AlertDraft, alerts_raise
 from roadmap.models import Column
 from tests.accounts.factories import ContactFactory
 from tests.feedback.factories import IdeaFactory, RoadmapItemFactory

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Alert
 from core.roles import Role
 from feedback import trending
 from feedback.models import Comment, Follow, Idea, IdeaTicket, StatusChange, Vote
 from feedback.services import idea_merge
 from feedback.services.merge import merge_preview
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
 from tests.accounts.factories import ContactFactory, TicketFactory, UserFactory
 from tests.feedback.factories import (
     CommentFactory,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from accounts.models import Alert
 from core.roles import Role
 from feedback import notifications, services
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
 from tests.accounts.factories import AccountFactory, ContactFactory, UserFactory
 from tests.feedback.factories import IdeaFactory
 

@@ -11,12 +11,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import Alert
 from core.roles import Role
 from feedback import risk_notifications, services
 from feedback.models import IdeaTicket, ProductRisk, ProductRiskAccount
 from feedback.services.risk import product_risk_recompute, risk_idea_status_sync
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
 from tests.accounts.factories import AccountFactory, ContactFactory, TicketFactory, UserFactory
 from tests.feedback.factories import IdeaFactory, VoteFactory
 from tests.healthscores.factories import AccountHealthFactory

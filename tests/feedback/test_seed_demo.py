@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.demo import DORMANT, cast_of, seed_demo
-from accounts.models import Account, Alert, UsageEvent, User
+from accounts.models import Account, UsageEvent, User
 from feedback.demo import ACKNOWLEDGED_GAP, IDEAS, seed_feedback_demo
 from feedback.models import (
     Category,
@@ -27,6 +27,7 @@ from feedback.risk import fires as rule_fires
 from feedback.selectors.risk import impact_report, resolved_risks
 from feedback.services.risk import risk_rule
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
 from roadmap.demo import quarter_of, seed_roadmap_demo
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import TicketFactory

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.models import Alert
 from core.roles import Role
 from feedback.models import Idea, IdeaTicket, StatusChange
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
 from tests.accounts.factories import AccountFactory, ContactFactory, TicketFactory, UserFactory
 from tests.feedback.factories import CategoryFactory, IdeaFactory, VoteFactory, demand_refresh
 from tests.healthscores.factories import AccountHealthFactory

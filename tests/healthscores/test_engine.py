@@ -9,9 +9,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Alert, DailyEventContact, DailyUsage, Ticket
+from accounts.models import DailyEventContact, DailyUsage, Ticket
 from healthscores import services
 from healthscores.models import AccountHealth, HealthSnapshot, Scorecard
+from notifications.models import Alert
 from tests.accounts.factories import (
     AccountFactory,
     ContactFactory,

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Alert
 from feedback.models import Idea
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
 from roadmap.models import Column, RoadmapItem
 from tests.feedback.factories import IdeaFactory, RoadmapItemFactory, VoteFactory
 

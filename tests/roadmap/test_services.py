@@ -11,12 +11,12 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Alert
 from core.roles import Role
 from feedback import notifications
 from feedback import services as feedback_services
 from feedback.models import Idea, StatusChange
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
 from roadmap import services
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import UserFactory

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from accounts.imports import import_records
-from accounts.models import Alert
 from healthscores.models import HealthSnapshot
 from healthscores.services import recompute_now
+from notifications.models import Alert
 from tests.accounts.factories import AccountFactory, ContactFactory, DailyUsageFactory, UserFactory
 from tests.healthscores.factories import DailyEventContactFactory
 from ttfv import services

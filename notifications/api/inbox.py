@@ -15,11 +15,11 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts import alerts as alert_services
-from accounts import selectors
-from accounts.models import Alert
 from core.access import allow
 from core.roles import ALL_ROLES
+from notifications import selectors
+from notifications.models import Alert
+from notifications.services import alerts as alert_services
 
 
 class NotificationSerializer(serializers.ModelSerializer):

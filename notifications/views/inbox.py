@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts import alerts as alert_services
-from accounts import selectors
 from core.access import allow
 from core.roles import ALL_ROLES, STAFF_ROLES
+from notifications import selectors
+from notifications.services import alerts as alert_services
 
 PAGE_SIZE = 25
 #: "open": not acknowledged yet (the default tab); "all": everything.
@@ -41,7 +41,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "accounts/alerts.html",
+        "notifications/inbox.html",
         {"page": page, "tab": tab, "show_account": _shows_accounts(request.user)},
     )
 
@@ -60,7 +60,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     if request.htmx:
         return render(
             request,
-            "accounts/_alert_row.html",
+            "notifications/_alert_row.html",
             {
                 "alert": alert,
                 "tab": tab,
@@ -74,7 +74,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     page = request.POST.get("page", "")
     if page.isdigit():
         query["page"] = page
-    return redirect(reverse("accounts:alerts") + "?" + urlencode(query))
+    return redirect(reverse("notifications:inbox") + "?" + urlencode(query))
 
 
 @allow(ALL_ROLES)
@@ -95,5 +95,5 @@ def alert_acknowledge_all(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, _("Nothing was unread."))
     return redirect(
-        reverse("accounts:alerts") + "?" + urlencode({"tab": _tab(request.POST.get("tab"))})
+        reverse("notifications:inbox") + "?" + urlencode({"tab": _tab(request.POST.get("tab"))})
     )

@@ -1,5 +1,5 @@
 """The in-app alert inbox shared by every app: a health band drop, a late onboarding, a
-product-risk flag. Apps raise alerts through ``accounts.alerts``; the inbox, the
+product-risk flag. Apps raise alerts through ``notifications.services.alerts``; the inbox, the
 acknowledge button and the e-mail are the same whatever raised them."""
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ class Alert(models.Model):
     objects = AlertQuerySet.as_manager()
 
     class Meta:
+        # The table kept its name when the model moved here from accounts: no data moved.
+        db_table = "accounts_alert"
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         ordering = ["-created_at", "-pk"]

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Alert
+from notifications.models import Alert
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def alerts_raise(drafts: Iterable[AlertDraft]) -> None:
     Alert.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     # The mail goes out from a worker, after commit: a page never waits on SMTP, and a
     # rolled-back change e-mails no one.
-    from accounts.tasks import send_alert_emails
+    from notifications.tasks import send_alert_emails
 
     transaction.on_commit(send_alert_emails.delay)
 
@@ -117,7 +117,7 @@ def _alert_text(alert: Alert) -> str:
         lines.append(_("Open it: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + alert.url})
     lines.append(
         _("All your notifications: %(url)s")
-        % {"url": settings.SITE_URL.rstrip("/") + reverse("accounts:alerts")}
+        % {"url": settings.SITE_URL.rstrip("/") + reverse("notifications:inbox")}
     )
     return "\n".join(lines)
 

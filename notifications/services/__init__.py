@@ -1,0 +1,17 @@
+"""Writes of notifications: raising alerts, e-mailing them once, marking them read."""
+
+from notifications.services.alerts import (
+    AlertDraft,
+    alert_acknowledge,
+    alert_emails_send,
+    alerts_acknowledge_all,
+    alerts_raise,
+)
+
+__all__ = [
+    "AlertDraft",
+    "alert_acknowledge",
+    "alert_emails_send",
+    "alerts_acknowledge_all",
+    "alerts_raise",
+]
