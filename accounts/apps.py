@@ -13,4 +13,3 @@ class AccountsConfig(AppConfig):
         register_nav_item(
             NavItem(_("Getting started"), "accounts:getting_started", order=10, group="manage")
         )
-        register_nav_item(NavItem(_("Import data"), "accounts:import", order=20, group="manage"))

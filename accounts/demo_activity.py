@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from accounts.demo import DECLINING, DORMANT, ENGAGED, LATE, STUCK, USAGE_DAYS, Part
-from accounts.imports import import_records
 from accounts.models import Account, Source
+from ingest.services.imports import import_records
 
 DAYS = USAGE_DAYS
 #: The declining story plays over the last this many days; before, every account uses

@@ -358,7 +358,7 @@ def getting_started_steps() -> list[ChecklistStep]:
                 "segment, renewal date and CSM owner."
             ),
             done=has_accounts,
-            url="accounts:import",
+            url="ingest:import",
         ),
         ChecklistStep(
             title=_("Invite your team"),
@@ -373,7 +373,7 @@ def getting_started_steps() -> list[ChecklistStep]:
                 "or point any Segment library at the tracking API with a write key."
             ),
             done=UsageEvent.objects.exists(),
-            url="accounts:import",
+            url="ingest:import",
         ),
         ChecklistStep(
             title=_("Configure the health scorecard"),

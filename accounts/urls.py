@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import import_views, views
+from accounts import views
 
 app_name = "accounts"
 
@@ -12,11 +12,4 @@ urlpatterns = [
     path("contacts/<int:contact_id>/export/", views.contact_export, name="contact_export"),
     path("contacts/<int:contact_id>/erase/", views.contact_erase, name="contact_erase"),
     path("getting-started/", views.getting_started, name="getting_started"),
-    path("import/", import_views.import_page, name="import"),
-    path("import/<int:job_id>/", import_views.import_job, name="import_job"),
-    path(
-        "import/<int:job_id>/progress/",
-        import_views.import_job_progress,
-        name="import_job_progress",
-    ),
 ]

@@ -11,12 +11,18 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import limits
+
+
+class DetailSerializer(serializers.Serializer):
+    """The body of every error answer: ``{"detail": "…"}``, for the schema."""
+
+    detail = serializers.CharField()
 
 
 class Pagination(PageNumberPagination):

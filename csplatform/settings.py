@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "notifications",
+    "ingest",
     "healthscores",
     "ttfv",
     "feedback",

@@ -10,6 +10,7 @@ from core.access import public
 from feedback.api.ideas import IdeaViewSet
 from feedback.api.risks import ProductRiskViewSet
 from healthscores import api as health_api
+from ingest.api import imports as ingest_api
 from notifications.api import inbox as notifications_api
 from roadmap import api as roadmap_api
 from ttfv import api as ttfv_api
@@ -21,7 +22,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("contacts", accounts_api.ContactViewSet, basename="contact")
-router.register("import-jobs", accounts_api.ImportJobViewSet, basename="import-job")
+router.register("import-jobs", ingest_api.ImportJobViewSet, basename="import-job")
 router.register("product-risks", ProductRiskViewSet, basename="product-risk")
 router.register("ideas", IdeaViewSet, basename="idea")
 router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadmap-item")
@@ -29,7 +30,7 @@ router.register("notifications", notifications_api.NotificationViewSet, basename
 
 api_patterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
-    path("import/<str:kind>/", accounts_api.BulkImportView.as_view(), name="api-import"),
+    path("import/<str:kind>/", ingest_api.BulkImportView.as_view(), name="api-import"),
     path(
         "accounts/<int:account_id>/health/",
         health_api.AccountHealthView.as_view(),
@@ -59,11 +60,12 @@ urlpatterns = [
         "accounts/alerts/",
         public(RedirectView.as_view(pattern_name="notifications:inbox", permanent=True)),
     ),
+    path("accounts/import/", include("ingest.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("health/", include("healthscores.urls")),
     path("onboarding/", include("ttfv.urls")),
     path("ideas/", include("feedback.urls")),
     path("", include("roadmap.urls")),
-    path("", include("accounts.tracking_urls")),  # Segment-compatible /v1/...
+    path("", include("ingest.tracking_urls")),  # Segment-compatible /v1/...
 ]

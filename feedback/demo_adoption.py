@@ -24,11 +24,11 @@ import pandas as pd
 from django.db import transaction
 from django.utils.text import slugify
 
-from accounts.imports import import_records
 from accounts.models import Contact, Source
 from feedback.demo import TITLES
 from feedback.models import ProductRisk, ProductRiskAccount, StatusChange
 from feedback.statuses import IdeaStatus
+from ingest.services.imports import import_records
 
 #: The usage event that shows a shipped idea in use, by title (else a report view).
 FEATURE_EVENTS = {

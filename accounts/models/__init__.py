@@ -19,10 +19,8 @@ from accounts.models.facts import (
     Ticket,
     UsageEvent,
 )
-from accounts.models.imports import MAX_STORED_ERRORS, ImportJob, WriteKey
 
 __all__ = [
-    "MAX_STORED_ERRORS",
     "Account",
     "AccountQuerySet",
     "Contact",
@@ -31,13 +29,11 @@ __all__ = [
     "DailyActivity",
     "DailyEventContact",
     "DailyUsage",
-    "ImportJob",
     "Note",
     "Source",
     "SurveyResponse",
     "Ticket",
     "UsageEvent",
     "User",
-    "WriteKey",
     "validate_time_zone",
 ]

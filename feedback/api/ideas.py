@@ -29,9 +29,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api import DetailSerializer
 from accounts.models import Contact
 from core.access import allow
+from core.api import DetailSerializer
 from core.roles import ALL_ROLES
 from feedback import services, statuses
 from feedback.api.errors import IdeaErrorsMixin, IdeaMerged

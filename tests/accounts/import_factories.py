@@ -6,7 +6,8 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from accounts.models import ImportJob, Source, WriteKey
+from accounts.models import Source
+from ingest.models import ImportJob, WriteKey
 
 
 class WriteKeyFactory(DjangoModelFactory):

@@ -43,7 +43,7 @@ def _note_url(account) -> str:
 
 def _import_url() -> str | None:
     try:
-        return reverse("accounts:import")
+        return reverse("ingest:import")
     except NoReverseMatch:
         return None
 

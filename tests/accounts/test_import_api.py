@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from accounts import imports
-from accounts.models import Account, ImportJob, Source, Ticket, UsageEvent
+from accounts.models import Account, Source, Ticket, UsageEvent
+from ingest.models import ImportJob
+from ingest.services import imports
 from tests.accounts.factories import AccountFactory
 from tests.accounts.import_factories import ImportJobFactory
 

@@ -11,20 +11,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
-from accounts.imports import import_file, import_records
-from accounts.ingest.rules import Lookups, check_usage
-from accounts.ingest.sinks import UsageSink
-from accounts.models import (
-    Account,
-    Contact,
-    DailyActivity,
-    DailyUsage,
-    ImportJob,
-    Source,
-    Ticket,
-    UsageEvent,
-)
+from accounts.models import Account, Contact, DailyActivity, DailyUsage, Source, Ticket, UsageEvent
 from healthscores.models import RecomputeRun
+from ingest.models import ImportJob
+from ingest.rules import Lookups, check_usage
+from ingest.services.imports import import_file, import_records
+from ingest.services.sinks import UsageSink
 from tests.accounts.factories import AccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

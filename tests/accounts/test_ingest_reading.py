@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from accounts.ingest.columns import check_header, normalise_header
-from accounts.ingest.reader import FileProblem, open_csv, sniff_delimiter
-from accounts.ingest.rules import Lookups, check_tickets, check_usage
+from ingest.columns import check_header, normalise_header
+from ingest.reader import FileProblem, open_csv, sniff_delimiter
+from ingest.rules import Lookups, check_tickets, check_usage
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
-from accounts.ingest import staging
+from ingest.services import staging
 
 
 def _checked() -> pd.DataFrame:

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Account, Contact, ImportJob, Source, UsageEvent, WriteKey
+from accounts.models import Account, Contact, Source, UsageEvent
+from ingest.models import ImportJob, WriteKey
 from tests.accounts.factories import AccountFactory, ContactFactory
 from tests.accounts.import_factories import WriteKeyFactory
 

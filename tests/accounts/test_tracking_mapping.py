@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accounts.tracking_mapping import (
+from ingest.tracking_mapping import (
     MAX_MESSAGE_BYTES,
     PayloadError,
     batch_messages,

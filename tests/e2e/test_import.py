@@ -6,9 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts import imports
-from accounts.models import ImportJob, Source, UsageEvent
+from accounts.models import Source, UsageEvent
 from core.roles import Role
+from ingest.models import ImportJob
+from ingest.services import imports
 from tests.accounts.factories import AccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

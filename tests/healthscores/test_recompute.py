@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.imports import import_records
 from accounts.signals import announce_account_data_changed
 from healthscores import services
 from healthscores.measures import (
@@ -33,6 +32,7 @@ from healthscores.models import (
     Scorecard,
 )
 from healthscores.tasks import recompute_health, recompute_health_all
+from ingest.services.imports import import_records
 from tests.accounts.factories import AccountFactory, ContactFactory, DailyUsageFactory, UserFactory
 from tests.healthscores.factories import SentimentFactory
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.imports import import_records
 from healthscores.models import HealthSnapshot
 from healthscores.services import recompute_now
+from ingest.services.imports import import_records
 from notifications.models import Alert
 from tests.accounts.factories import AccountFactory, ContactFactory, DailyUsageFactory, UserFactory
 from tests.healthscores.factories import DailyEventContactFactory

@@ -10,8 +10,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import DetailSerializer
 from core.access import allow
+from core.api import DetailSerializer
 from core.roles import STAFF_ROLES
 from ttfv import cohorts, selectors, services
 

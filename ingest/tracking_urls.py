@@ -6,7 +6,7 @@ and a redirect would lose the body.
 
 from django.urls import re_path
 
-from accounts import tracking
+from ingest.api import tracking
 
 app_name = "tracking"
 

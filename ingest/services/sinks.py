@@ -10,8 +10,8 @@ import pandas as pd
 from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
-from accounts.ingest import rollups, staging
 from accounts.models import Account, Contact, SurveyResponse, Ticket, UsageEvent
+from ingest.services import rollups, staging
 
 ACCOUNTS = Account._meta.db_table
 CONTACTS = Contact._meta.db_table

@@ -16,7 +16,7 @@ from typing import BinaryIO
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from accounts.ingest.columns import HeaderCheck, check_header
+from ingest.columns import HeaderCheck, check_header
 
 SAMPLE_BYTES = 64 * 1024
 DEFAULT_CHUNK_ROWS = 100_000

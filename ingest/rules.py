@@ -9,8 +9,8 @@ from datetime import datetime
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from accounts.ingest import validate as v
 from accounts.models import Account, SurveyResponse, Ticket
+from ingest import validate as v
 
 TRUE_WORDS = {"1": True, "true": True, "yes": True, "y": True, "x": True,
               "0": False, "false": False, "no": False, "n": False}  # fmt: skip

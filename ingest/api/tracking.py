@@ -4,7 +4,7 @@
 Any Segment library or source can point its host here. A request is authenticated by a
 WriteKey sent as the HTTP Basic user name (password empty), as the libraries do, or as
 ``writeKey`` in the body, as Segment's HTTP API also allows. Mapping messages to rows is
-pure and lives in ``accounts.tracking_mapping``; this module holds the HTTP handling and
+pure and lives in ``ingest.tracking_mapping``; this module holds the HTTP handling and
 the writes: usage through the one ingestion pipeline, contacts and account traits here.
 """
 
@@ -25,10 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.imports import import_records
-from accounts.models import Account, Contact, ImportJob, Source, WriteKey
+from accounts.models import Account, Contact, Source
 from accounts.signals import announce_account_data_changed, one_announcement
-from accounts.tracking_mapping import (
+from core.access import public
+from ingest.models import ImportJob, WriteKey
+from ingest.services.imports import import_records
+from ingest.tracking_mapping import (
     MAX_REQUEST_BYTES,
     Mapped,
     MessageError,
@@ -38,7 +40,6 @@ from accounts.tracking_mapping import (
     map_messages,
     single_message,
 )
-from core.access import public
 
 logger = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
-"""Celery entry points for accounts: thin wrappers around services."""
+"""Celery entry points for ingest: thin wrappers around services."""
 
 from celery import shared_task
 
-from accounts import imports
+from ingest.services import imports
 
 
 @shared_task

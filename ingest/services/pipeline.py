@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.ingest.columns import SPECS, HeaderCheck, check_header
-from accounts.ingest.reader import FileProblem, open_csv
-from accounts.ingest.rules import RULES, Lookups
-from accounts.ingest.sinks import EntitySink, SinkResult, UsageSink
-from accounts.models import MAX_STORED_ERRORS, Account, ImportJob, User
+from accounts.models import Account, User
 from accounts.signals import announce_account_data_changed
 from core.roles import Role
+from ingest.columns import SPECS, HeaderCheck, check_header
+from ingest.models import MAX_STORED_ERRORS, ImportJob
+from ingest.reader import FileProblem, open_csv
+from ingest.rules import RULES, Lookups
+from ingest.services.sinks import EntitySink, SinkResult, UsageSink
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Segment messages to csplatform rows: pure functions, no ORM, no HTTP.
 
-The tracking door (``accounts.tracking``) authenticates and reads the request, then hands
+The tracking door (``ingest.api.tracking``) authenticates and reads the request, then hands
 the decoded JSON here. What comes back is plain data: usage records in the shape of the
 usage import, contact and account updates, and a row-level error for every message that
 cannot be used. One bad message never spoils the others.

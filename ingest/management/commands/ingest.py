@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.imports import import_file
-from accounts.models import ImportJob
+from ingest.models import ImportJob
+from ingest.services.imports import import_file
 
 
 class Command(BaseCommand):

@@ -62,6 +62,8 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
+        # Tables kept their names when the models moved here from accounts.
+        db_table = "accounts_importjob"
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-pk"]
@@ -102,6 +104,7 @@ class WriteKey(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
+        db_table = "accounts_writekey"
         verbose_name = _("tracking write key")
         verbose_name_plural = _("tracking write keys")
 

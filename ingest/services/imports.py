@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from accounts.ingest import pipeline
-from accounts.models import ImportJob, Source, User
+from accounts.models import Source, User
+from ingest.models import ImportJob
+from ingest.services import pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def import_job_create(
 
 
 def import_job_enqueue(*, job: ImportJob) -> None:
-    from accounts.tasks import run_import_job
+    from ingest.tasks import run_import_job
 
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
 

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IngestConfig(AppConfig):
+    """Every door data comes in by (the import page, REST, the CLI, the Segment-compatible
+    tracking API) and the one pipeline behind them."""
+
+    name = "ingest"
+    verbose_name = _("Data import")
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register_nav_item
+
+        register_nav_item(NavItem(_("Import data"), "ingest:import", order=20, group="manage"))
