@@ -82,7 +82,7 @@ DEFAULT_ENTRIES = [
     # moving with the date, health recomputes).
     BeatEntry(
         name="recompute-product-risk",
-        task="feedback.tasks.recompute_product_risk",
+        task="productrisk.tasks.recompute_product_risk",
         cron="40 * * * *",
         expires=timedelta(minutes=50),
     ),

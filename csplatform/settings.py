@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ttfv",
     "feedback",
     "roadmap",
+    "productrisk",
 ]
 
 MIDDLEWARE = [
@@ -228,9 +229,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HealthBandEnum": "healthscores.models.snapshots.Band",
         # "status" and "severity" also name other choice sets (imports, alerts).
-        "ProductRiskStatusEnum": "feedback.models.risk.ProductRisk.Status",
-        "ProductRiskSeverityEnum": "feedback.models.risk.ProductRisk.Severity",
-        "ProductRiskSettableStatusEnum": "feedback.api.risks.SETTABLE",
+        "ProductRiskStatusEnum": "productrisk.models.flags.ProductRisk.Status",
+        "ProductRiskSeverityEnum": "productrisk.models.flags.ProductRisk.Severity",
+        "ProductRiskSettableStatusEnum": "productrisk.api.flags.SETTABLE",
         "IdeaStatusEnum": "feedback.statuses.IdeaStatus",
     },
 }

@@ -8,10 +8,10 @@ from accounts import api as accounts_api
 from core import views
 from core.access import public
 from feedback.api.ideas import IdeaViewSet
-from feedback.api.risks import ProductRiskViewSet
 from healthscores import api as health_api
 from ingest.api import imports as ingest_api
 from notifications.api import inbox as notifications_api
+from productrisk.api.flags import ProductRiskViewSet
 from roadmap import api as roadmap_api
 from ttfv import api as ttfv_api
 
@@ -65,6 +65,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("health/", include("healthscores.urls")),
     path("onboarding/", include("ttfv.urls")),
+    path("ideas/risks/", include("productrisk.urls")),
     path("ideas/", include("feedback.urls")),
     path("", include("roadmap.urls")),
     path("", include("ingest.tracking_urls")),  # Segment-compatible /v1/...

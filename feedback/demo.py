@@ -43,27 +43,19 @@ from django.utils.text import slugify
 from accounts.demo import DORMANT, Part, cast_of
 from accounts.models import Account, Contact, Ticket, User
 from core.roles import Role
-from feedback import risk as rules
 from feedback import services, trending
-from feedback.models import (
-    Category,
-    Comment,
-    Idea,
-    IdeaTicket,
-    ProductRisk,
-    StatusChange,
-    Tag,
-    Vote,
-)
-from feedback.risk_notifications import product_risks_notify
-from feedback.services.risk import (
+from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Tag, Vote
+from feedback.statuses import IdeaStatus
+from notifications.models import Alert
+from productrisk import rules
+from productrisk.models import ProductRisk
+from productrisk.services.flags import (
     product_risk_recompute,
     product_risk_recompute_deferred,
     risk_acknowledge,
     risk_rule,
 )
-from feedback.statuses import IdeaStatus
-from notifications.models import Alert
+from productrisk.services.notifications import product_risks_notify
 
 S = IdeaStatus
 
@@ -493,7 +485,7 @@ def seed_feedback_demo(*, seed: int = 42, now: datetime | None = None) -> Feedba
 
 def _opening_times(rule: rules.Rule) -> dict[int, datetime]:
     """When each demo idea's demand first met the rule: the vote that brought in the
-    account (or the ARR) that made :func:`feedback.risk.fires` true."""
+    account (or the ARR) that made :func:`productrisk.rules.fires` true."""
     votes = (
         Vote.objects.filter(idea__title__in=TITLES)
         .order_by("idea_id", "created_at", "pk")

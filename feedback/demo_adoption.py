@@ -26,9 +26,10 @@ from django.utils.text import slugify
 
 from accounts.models import Contact, Source
 from feedback.demo import TITLES
-from feedback.models import ProductRisk, ProductRiskAccount, StatusChange
+from feedback.models import StatusChange
 from feedback.statuses import IdeaStatus
 from ingest.services.imports import import_records
+from productrisk.models import ProductRisk, ProductRiskAccount
 
 #: The usage event that shows a shipped idea in use, by title (else a report view).
 FEATURE_EVENTS = {

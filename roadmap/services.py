@@ -299,3 +299,12 @@ def _ship(*, item: RoadmapItem, ideas: list[Idea], actor) -> None:
 def _current(ideas: list[Idea]) -> list[Idea]:
     """The ideas as stored now (a caller's instances may be stale), in a stable order."""
     return list(Idea.objects.filter(pk__in=[idea.pk for idea in ideas]).order_by("pk"))
+
+
+def items_follow_merge(*, source: Idea, target: Idea) -> None:
+    """The roadmap items carrying a merged duplicate carry the idea it went into too
+    (called by ``idea_merge`` in its transaction). The target's status is left as it
+    is: moving it is the PM's call, from triage or the editor."""
+    item_ids = list(source.roadmap_items.values_list("pk", flat=True))
+    if item_ids:
+        target.roadmap_items.add(*item_ids)

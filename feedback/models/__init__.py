@@ -11,7 +11,6 @@ from feedback.models.ideas import (
     Tag,
     Vote,
 )
-from feedback.models.risk import ProductRisk, ProductRiskAccount, RiskRule
 
 __all__ = [
     "Category",
@@ -21,9 +20,6 @@ __all__ = [
     "IdeaDemand",
     "IdeaQuerySet",
     "IdeaTicket",
-    "ProductRisk",
-    "ProductRiskAccount",
-    "RiskRule",
     "StatusChange",
     "StatusLabel",
     "Tag",

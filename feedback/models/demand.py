@@ -5,7 +5,7 @@ page took 0.5 s sorted by votes and 8-10 s sorted by ARR, red accounts or accoun
 10,000 ideas and a million votes on PostgreSQL — every sort but the live vote counter
 had to count every vote of every idea. The product-risk recompute already reads every
 (idea, account) pair with its ARR, health band and renewal, so it writes these figures
-in the same transaction, set-based (:mod:`feedback.demand_store`): hourly (beat), about
+in the same transaction, set-based (:mod:`feedback.services.demand`): hourly (beat), about
 a minute after votes, ticket links and merges (debounced), after ingests, and right
 after each vote commit in eager mode (development, tests). The page says how old they
 are (``RiskRule.recomputed_at``); ``Idea.vote_count`` stays the live counter.

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db.models import (
     Count,
@@ -42,7 +42,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from feedback.models import Idea, IdeaTicket, RiskRule, Vote
+from feedback import extensions
+from feedback.extensions import DemandAsOf
+from feedback.models import Idea, IdeaTicket, Vote
 
 ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -108,19 +110,19 @@ def with_demand(
     ``arr_total`` (their ARR, each account once), ``red_accounts`` / ``yellow_accounts``
     (of those, by health band), ``renewing_accounts`` (renewing between ``today`` and
     ``today`` + 90 days, both included), ``ticket_count`` and ``ticket_account_count``
-    (linked tickets and their distinct accounts), ``risk_severity`` / ``risk_status``
-    (the product-risk flag on the idea, None when there is none).
+    (linked tickets and their distinct accounts), and whatever the registered badges
+    read (``feedback.extensions``).
     """
     today = today or timezone.localdate()
-    # Callers showing figures beside the triage table pass the product-risk rule's
-    # window (see idea_demand), which the stored figures count by; else the default.
+    # Callers showing figures beside the triage table pass the window the stored figures
+    # count by (see idea_demand); else the default.
     if renewal_window_days is None:
-        renewal_window_days = RiskRule._meta.get_field("renewal_window_days").default
+        renewal_window_days = extensions.DEFAULT_RENEWAL_WINDOW_DAYS
     renew_until = today + timedelta(days=renewal_window_days)
     integer = IntegerField()
     accounts = _voting_accounts()
     tickets = IdeaTicket.objects.filter(idea_id=OuterRef("pk"))
-    return queryset.annotate(
+    figures = queryset.annotate(
         csm_votes=scalar_subquery(
             Vote.objects.filter(idea_id=OuterRef("pk"), added_by__isnull=False),
             Count("pk"),
@@ -151,11 +153,8 @@ def with_demand(
         ticket_account_count=scalar_subquery(
             tickets, Count("ticket__account_id", distinct=True), integer
         ),
-        # The flag is one row per idea (OneToOne): a LEFT JOIN that multiplies nothing.
-        risk_severity=F("risk__severity"),
-        risk_status=F("risk__status"),
-        risk_id=F("risk__id"),
     )
+    return extensions.with_badges(figures)
 
 
 #: Each triage figure and the ``IdeaDemand`` column it is stored in.
@@ -182,37 +181,17 @@ def _stored(name: str) -> Coalesce:
 def with_stored_demand(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
     """Annotate ideas with their stored demand (same names as :func:`with_demand`).
 
-    ``demand`` and ``risk`` are one-to-one on the idea: LEFT JOINs that multiply nothing.
+    ``demand`` is one-to-one on the idea: a LEFT JOIN that multiplies nothing.
     """
-    return queryset.annotate(
-        **{name: _stored(name) for name in STORED_FIGURES},
-        risk_severity=F("risk__severity"),
-        risk_status=F("risk__status"),
-        risk_id=F("risk__id"),
+    return extensions.with_badges(
+        queryset.annotate(**{name: _stored(name) for name in STORED_FIGURES})
     )
 
 
-@dataclass(frozen=True)
-class DemandAsOf:
-    """How current the stored figures are: the last recompute and its renewal window."""
-
-    computed_at: datetime | None
-    renewal_window_days: int
-
-
 def demand_as_of() -> DemandAsOf:
-    """When the stored demand was last recomputed (None before the first run), one query.
-
-    Read from the product-risk rule row, which the recompute stamps as it commits and
-    whose renewal window decided "renewing soon".
-    """
-    from feedback.models import RiskRule
-    from feedback.services.risk import RULE_PK
-
-    row = RiskRule.objects.filter(pk=RULE_PK).values("recomputed_at", "renewal_window_days").first()
-    if row is None:
-        return DemandAsOf(None, RiskRule._meta.get_field("renewal_window_days").default)
-    return DemandAsOf(row["recomputed_at"], row["renewal_window_days"])
+    """When the stored demand was last computed and the renewal window it counts by, as
+    the app that stores it (product risk's recompute) says; one query at most."""
+    return extensions.demand_as_of()
 
 
 def triage_ideas(

@@ -4,14 +4,6 @@ keyword-only; views, the API and tasks call these and nothing lower."""
 from feedback.services.comments import comment_add
 from feedback.services.follows import follow_set
 from feedback.services.ideas import idea_create, idea_update
-from feedback.services.risk import (
-    product_risk_recompute,
-    risk_acknowledge,
-    risk_dismiss,
-    risk_reopen,
-    risk_rule,
-    risk_rule_update,
-)
 from feedback.services.status import idea_status_change, notify_after_commit
 from feedback.services.votes import VoteClosed, vote_cast, vote_withdraw
 
@@ -23,12 +15,6 @@ __all__ = [
     "idea_status_change",
     "idea_update",
     "notify_after_commit",
-    "product_risk_recompute",
-    "risk_acknowledge",
-    "risk_dismiss",
-    "risk_reopen",
-    "risk_rule",
-    "risk_rule_update",
     "vote_cast",
     "vote_withdraw",
 ]

@@ -17,10 +17,9 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from feedback import notifications, trending
+from feedback import extensions, notifications, trending
 from feedback.models import Comment, Follow, Idea, IdeaTicket, StatusChange, Vote
 from feedback.selectors.demand import scalar_subquery
-from feedback.services.risk import product_risk_recompute_after_commit
 from feedback.statuses import IdeaStatus
 
 #: How far up a chain of merged ideas we look for a cycle; chains are flattened on
@@ -163,8 +162,8 @@ def idea_merge(*, source: Idea, target: Idea, actor) -> Idea:
         # Both histories of activity now belong to the target: their decayed sums add.
         trend_score=trending.log2_add(source.trend_score, target.trend_score),
     )
-    # The target's demand (accounts, ARR, risk evidence) grew: recompute once committed.
-    product_risk_recompute_after_commit()
+    # The target's demand (accounts, ARR, tickets) grew.
+    extensions.demand_changed()
     target.refresh_from_db()
     return target
 
@@ -199,12 +198,8 @@ def _move_rows(*, source: Idea, target: Idea) -> None:
     if tag_ids:
         target.tags.add(*tag_ids)
 
-    # The roadmap items carrying the duplicate carry the target too (through the M2M's
-    # reverse side: feedback imports nothing of roadmap). The target's status is left as
-    # it is: moving it is the PM's call, from triage or the editor.
-    item_ids = list(source.roadmap_items.values_list("pk", flat=True))
-    if item_ids:
-        target.roadmap_items.add(*item_ids)
+    # What hangs off the duplicate in the apps above (its roadmap items) follows too.
+    extensions.ideas_merged(source=source, target=target)
 
 
 def _row_count(queryset) -> Subquery:

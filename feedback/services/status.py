@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
-from feedback import statuses
+from core.tasks import queue_task_on_commit
+from feedback import extensions, statuses
 from feedback.models import Idea, StatusChange
-from feedback.services.risk import risk_idea_status_sync
 from feedback.statuses import SETTABLE_STATUSES, IdeaStatus
 
 
@@ -16,10 +16,8 @@ def notify_after_commit(
     *, idea_ids: list[int], event_key: str, title: str, body: str, url: str, actor_id: int | None
 ) -> None:
     """Queue the fan-out once the change is committed, so no one hears of a rollback."""
-    from feedback.tasks import notify_idea_event
-
-    transaction.on_commit(
-        lambda: notify_idea_event.delay(idea_ids, event_key, title, body, url, actor_id)
+    queue_task_on_commit(
+        "feedback.tasks.notify_idea_event", idea_ids, event_key, title, body, url, actor_id
     )
 
 
@@ -52,7 +50,7 @@ def idea_status_change(
     )
     idea.status = status
     idea.save(update_fields=["status", "updated_at"])
-    risk_idea_status_sync(idea=idea)  # shipped resolves its flag, planned marks it planned
+    extensions.idea_status_changed(idea)  # e.g. shipped resolves the idea's risk flag
     if notify:
         label = statuses.labels()[status]
         notify_after_commit(

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Ticket
+from feedback import extensions
 from feedback.models import Idea, IdeaTicket
-from feedback.services.risk import product_risk_recompute_after_commit
 from feedback.statuses import IdeaStatus
 
 
@@ -30,8 +30,8 @@ def idea_ticket_link(*, idea: Idea, ticket: Ticket, actor) -> bool:
             IdeaTicket.objects.create(idea=idea, ticket=ticket, linked_by=actor)
     except IntegrityError:
         return False
-    # A ticket's account is evidence of demand (product risk, the triage figures).
-    product_risk_recompute_after_commit()
+    # A ticket's account is evidence of demand (the triage figures, product risk).
+    extensions.demand_changed()
     return True
 
 
@@ -39,5 +39,5 @@ def idea_ticket_unlink(*, idea: Idea, ticket: Ticket, actor=None) -> bool:
     """Remove the link; True if there was one. Repeating it is harmless."""
     deleted, _rows = IdeaTicket.objects.filter(idea=idea, ticket=ticket).delete()
     if deleted:
-        product_risk_recompute_after_commit()
+        extensions.demand_changed()
     return bool(deleted)

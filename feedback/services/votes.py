@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Contact
-from feedback import trending
+from feedback import extensions, trending
 from feedback.models import Idea, Vote
 from feedback.services.follows import follow_set
-from feedback.services.risk import product_risk_recompute_after_commit
 from feedback.statuses import VOTABLE_STATUSES
 
 
@@ -62,7 +61,7 @@ def vote_cast(
     if not counted:
         idea.refresh_from_db(fields=["status"])
         _ensure_votable(idea)  # raises, rolling the vote back with the transaction
-    product_risk_recompute_after_commit()
+    extensions.demand_changed()
     if follow and user is not None:
         follow_set(idea=idea, user=user)
     return True
@@ -75,5 +74,5 @@ def vote_withdraw(*, idea: Idea, contact: Contact) -> bool:
     deleted, _rows = Vote.objects.filter(idea=idea, contact=contact).delete()
     if deleted:
         Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - 1)
-        product_risk_recompute_after_commit()
+        extensions.demand_changed()
     return bool(deleted)

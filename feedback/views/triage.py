@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from core.access import allow
 from core.redirects import safe_next
 from core.roles import Role
-from feedback import services, statuses
+from feedback import extensions, services, statuses
 from feedback.forms_triage import IdeaStatusForm, TriageQueryForm
 from feedback.models import Category, Idea
 from feedback.selectors.demand import (
@@ -78,6 +78,7 @@ def triage(request: HttpRequest) -> HttpResponse:
             "has_categories": bool(categories),
             # The figures are stored by the product-risk recompute: say how old they are.
             "as_of": demand_as_of(),
+            "idea_badges": extensions.idea_badges(),
         },
     )
 
@@ -118,6 +119,7 @@ def idea_status(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback/triage_status.html",
         {
             "idea": idea,
+            "idea_badges": extensions.idea_badges(),
             "status_labels": statuses.labels(),
             "form": form,
             "history": idea.status_changes.select_related("changed_by").order_by("-created_at")[

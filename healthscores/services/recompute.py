@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 
+from celery import group
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, TextField, Value
@@ -19,6 +20,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import Account
+from core.tasks import queue_task_on_commit, task_named
 from healthscores import engine
 from healthscores.models import RecomputeChunk, RecomputeRun
 
@@ -48,10 +50,8 @@ def recompute_request(
 
     ``account_ids=None`` means every account (the nightly run).
     """
-    from healthscores.tasks import recompute_health
-
     run = recompute_create(account_ids=account_ids, day=day, raise_alerts=raise_alerts)
-    transaction.on_commit(lambda: recompute_health.delay(run_id=run.pk))
+    queue_task_on_commit("healthscores.tasks.recompute_health", run_id=run.pk)
     return run
 
 
@@ -152,15 +152,12 @@ def recompute_run(
             if progress:
                 progress(done, len(chunks))
     else:
-        from celery import group
-
-        from healthscores.tasks import recompute_health_chunk
-
+        chunk_task = task_named("healthscores.tasks.recompute_health_chunk")
         # One Celery group: any worker on any machine takes any chunk. Even a one-chunk
         # run goes through the chunk task, whose retries on transient database errors
         # then cover every recompute the same way. The run row, not the group's result,
         # tracks completion, so no result backend is needed.
-        group(recompute_health_chunk.s(chunk_id=chunk.pk) for chunk in chunks).apply_async()
+        group(chunk_task.s(chunk_id=chunk.pk) for chunk in chunks).apply_async()
     run.refresh_from_db()
     return run
 

@@ -10,9 +10,9 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
 from accounts.models import Source, User
+from core.tasks import queue_task_on_commit
 from ingest.models import ImportJob
 from ingest.services import pipeline
 
@@ -53,9 +53,7 @@ def import_job_create(
 
 
 def import_job_enqueue(*, job: ImportJob) -> None:
-    from ingest.tasks import run_import_job
-
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    queue_task_on_commit("ingest.tasks.run_import_job", job.pk)
 
 
 def import_job_start(*, job: ImportJob) -> ImportJob:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tasks import queue_task_on_commit
 from notifications.models import Alert
 
 logger = logging.getLogger(__name__)
@@ -57,9 +57,7 @@ def alerts_raise(drafts: Iterable[AlertDraft]) -> None:
     Alert.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     # The mail goes out from a worker, after commit: a page never waits on SMTP, and a
     # rolled-back change e-mails no one.
-    from notifications.tasks import send_alert_emails
-
-    transaction.on_commit(send_alert_emails.delay)
+    queue_task_on_commit("notifications.tasks.send_alert_emails")
 
 
 #: Alerts read per query while e-mailing; a big fan-out is sent in several batches.

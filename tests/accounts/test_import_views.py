@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from accounts.models import Source, UsageEvent
 from ingest.columns import SPECS
+from ingest.forms import imports as import_forms
 from ingest.models import ImportJob
 from ingest.services import imports
-from ingest.forms import imports as import_forms
 from tests.accounts.factories import AccountFactory
 from tests.accounts.import_factories import ImportJobFactory
 

@@ -24,10 +24,11 @@ from django.db import connection
 from accounts.models import User
 from core.roles import Role
 from csplatform.celery import app as celery_app
-from feedback.models import IdeaDemand, ProductRisk, ProductRiskAccount
-from feedback.risk_notifications import product_risks_notify
-from feedback.services.risk import product_risk_recompute
+from feedback.models import IdeaDemand
 from notifications.models import Alert
+from productrisk.models import ProductRisk, ProductRiskAccount
+from productrisk.services.flags import product_risk_recompute
+from productrisk.services.notifications import product_risks_notify
 from tests.benchmarks.report import report
 from ttfv.engine import default_template_ensure
 

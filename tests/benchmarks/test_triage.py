@@ -29,8 +29,8 @@ from accounts.models import User
 from core.roles import Role
 from feedback.models import Idea, IdeaDemand, Vote
 from feedback.selectors.demand import SORTS_BY_KEY, with_demand
-from feedback.services.risk import product_risk_recompute
 from feedback.statuses import IdeaStatus
+from productrisk.services.flags import product_risk_recompute
 from tests.benchmarks.pages import query_count, signed_in_get, sql_time, timed_ms
 from tests.benchmarks.report import p95, report
 from tests.benchmarks.test_board import PAGE_LIMIT_MS, REQUESTS, generate

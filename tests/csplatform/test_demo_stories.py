@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from accounts.models import Account, User
 from core.roles import Role
-from feedback.models import Idea, ProductRisk
-from feedback.selectors.risk import impact_report, resolved_risks
+from feedback.models import Idea
 from healthscores.models import AccountHealth
 from notifications.models import Alert
+from productrisk.models import ProductRisk
+from productrisk.selectors.flags import impact_report, resolved_risks
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.healthscores.factories import AccountHealthFactory
 from ttfv.models import MilestoneProgress, Onboarding

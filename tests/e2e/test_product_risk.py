@@ -14,8 +14,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from core.roles import Role
-from feedback.models import ProductRisk
-from feedback.services.risk import PENDING_KEY
+from productrisk.models import ProductRisk
+from productrisk.services.flags import PENDING_KEY
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.feedback.factories import IdeaFactory
 

@@ -90,6 +90,6 @@ class RoadmapItemFactory(DjangoModelFactory):
 def demand_refresh(today=None):
     """Store every idea's demand as the product-risk recompute does after votes: the
     triage table reads those stored figures (IdeaDemand), not live counts."""
-    from feedback.services.risk import product_risk_recompute
+    from productrisk.services.flags import product_risk_recompute
 
     return product_risk_recompute(today=today, notify=False)

@@ -181,7 +181,7 @@ def test_a_vote_refreshes_the_stored_demand_in_eager_mode(db, django_capture_on_
     from django.core.cache import cache
 
     from feedback.services import vote_cast
-    from feedback.services.risk import PENDING_KEY
+    from productrisk.services.flags import PENDING_KEY
 
     cache.delete(PENDING_KEY)
     idea = IdeaFactory()
@@ -201,8 +201,8 @@ def test_a_ticket_link_refreshes_the_stored_demand_in_eager_mode(
 ):
     from django.core.cache import cache
 
-    from feedback.services.risk import PENDING_KEY
     from feedback.services.tickets import idea_ticket_link
+    from productrisk.services.flags import PENDING_KEY
 
     cache.delete(PENDING_KEY)
     idea = IdeaFactory()

@@ -12,22 +12,14 @@ from django.utils import timezone
 from accounts.demo import DORMANT, cast_of, seed_demo
 from accounts.models import Account, UsageEvent, User
 from feedback.demo import ACKNOWLEDGED_GAP, IDEAS, seed_feedback_demo
-from feedback.models import (
-    Category,
-    Comment,
-    Idea,
-    IdeaTicket,
-    ProductRisk,
-    ProductRiskAccount,
-    StatusChange,
-    Vote,
-)
-from feedback.risk import Rule
-from feedback.risk import fires as rule_fires
-from feedback.selectors.risk import impact_report, resolved_risks
-from feedback.services.risk import risk_rule
+from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Vote
 from feedback.statuses import IdeaStatus
 from notifications.models import Alert
+from productrisk.models import ProductRisk, ProductRiskAccount
+from productrisk.rules import Rule
+from productrisk.rules import fires as rule_fires
+from productrisk.selectors.flags import impact_report, resolved_risks
+from productrisk.services.flags import risk_rule
 from roadmap.demo import quarter_of, seed_roadmap_demo
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import TicketFactory

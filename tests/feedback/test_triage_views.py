@@ -75,7 +75,7 @@ def test_triage_query_count_is_constant(pm_client, db, django_assert_max_num_que
 
 
 def test_triage_says_how_old_the_account_figures_are_in_the_viewers_zone(client_for, pm, db):
-    from feedback.models import RiskRule
+    from productrisk.models import RiskRule
 
     _ideas_with_demand(1)
     RiskRule.objects.update(recomputed_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))

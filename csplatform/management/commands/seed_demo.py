@@ -8,8 +8,8 @@ from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from accounts.models import Account, User
 from feedback.demo import seed_feedback_demo
 from feedback.demo_adoption import seed_adoption_demo
-from feedback.services.risk import product_risk_recompute, product_risk_recompute_deferred
 from healthscores.demo import seed_health_demo, seed_health_history
+from productrisk.services.flags import product_risk_recompute, product_risk_recompute_deferred
 from roadmap.demo import seed_roadmap_demo
 from ttfv.demo import seed_onboarding_demo
 
