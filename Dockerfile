@@ -11,11 +11,16 @@ RUN useradd --system --create-home --uid 10001 csplatform
 
 COPY pyproject.toml constraints.txt README.md ./
 COPY csplatform ./csplatform
+COPY core ./core
 COPY accounts ./accounts
+COPY notifications ./notifications
+COPY ingest ./ingest
 COPY healthscores ./healthscores
 COPY ttfv ./ttfv
 COPY feedback ./feedback
 COPY roadmap ./roadmap
+COPY productrisk ./productrisk
+COPY demo ./demo
 COPY templates ./templates
 COPY manage.py ./
 RUN pip install --constraint constraints.txt .

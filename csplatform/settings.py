@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "csplatform",
     "core",
     "accounts",
     "notifications",
@@ -74,6 +73,7 @@ INSTALLED_APPS = [
     "feedback",
     "roadmap",
     "productrisk",
+    "demo",
 ]
 
 MIDDLEWARE = [

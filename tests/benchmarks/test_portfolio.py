@@ -7,8 +7,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from accounts.demo import seed_demo
 from accounts.models import User
+from demo.services.accounts import seed_demo
 from tests.benchmarks.report import p95, report
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]

@@ -28,3 +28,16 @@ def test_app_services_run_in_production_mode_against_postgres_and_redis():
     assert env["CSPLATFORM_ENV"] == "production"
     assert env["DATABASE_URL"].startswith("postgres://")
     assert env["REDIS_URL"].startswith("redis://")
+
+
+def test_the_image_and_the_package_carry_every_app_of_ours():
+    """A new app folder forgotten in the Dockerfile or in pyproject's package list
+    installs and runs in development and fails only in production."""
+    root = Path(__file__).resolve().parents[2]
+    dockerfile = (root / "Dockerfile").read_text()
+    pyproject = (root / "pyproject.toml").read_text()
+    ours = sorted(path.parent.name for path in root.glob("*/apps.py"))
+    assert {"core", "accounts", "ingest", "productrisk", "demo"} <= set(ours)
+    for app in [*ours, "csplatform"]:
+        assert f"COPY {app} ./{app}" in dockerfile, app
+        assert f'"{app}*"' in pyproject, app

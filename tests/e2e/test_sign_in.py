@@ -60,7 +60,7 @@ def test_anonymous_visitor_reads_the_public_roadmap_but_not_the_board(page, live
 
 def test_every_demo_login_works_in_the_browser(sign_in, live_server):
     """The logins `make run` prints are the ones a new user types."""
-    from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+    from demo.services.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
     seed_demo(accounts=3, seed=1)
     homes = {role: path for role, path, _heading in HOMES}

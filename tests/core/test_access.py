@@ -131,7 +131,7 @@ def test_every_route_declares_who_may_open_it():
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.csplatform.undeclared_urls")
+@pytest.mark.urls("tests.core.undeclared_urls")
 def test_view_without_policy_is_refused_even_for_admin(client_for, admin_user, client):
     assert client_for(admin_user).get("/undeclared/").status_code == 403
     assert client.get("/undeclared/")["Location"].startswith("/login/")

@@ -1,5 +1,5 @@
 """Onboarding demo data: a template with usage rules, and the journeys the cast gave the
-recent accounts (``accounts.demo.cast``): fast ones, on-track ones, a late one (two
+recent accounts (``demo.services.accounts.cast``): fast ones, on-track ones, a late one (two
 people share reports, first value wants three) and a stuck one (its data never got
 connected). Their usage milestones are detected from the usage the activity demo made for
 them; the kickoff call is checked off by hand. Accounts that started before the demo's
@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
-from accounts.demo import cast_of, demo_accounts
+from demo.services.accounts import cast_of, demo_accounts
 from ttfv import services
 from ttfv.engine import default_template_ensure
 from ttfv.models import Milestone, MilestoneProgress, Onboarding

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.accounts.import_factories import ImportJobFactory, WriteKeyFactory
+from tests.ingest.factories import ImportJobFactory, WriteKeyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from accounts.models import Account, Source, Ticket, UsageEvent
 from ingest.models import ImportJob
 from ingest.services import imports
 from tests.accounts.factories import AccountFactory
-from tests.accounts.import_factories import ImportJobFactory
+from tests.ingest.factories import ImportJobFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,14 +4,14 @@ because it is the one place allowed to know all the apps."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from accounts.models import Account, User
-from feedback.demo import seed_feedback_demo
-from feedback.demo_adoption import seed_adoption_demo
-from healthscores.demo import seed_health_demo, seed_health_history
+from demo.services.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from demo.services.adoption import seed_adoption_demo
+from demo.services.board import seed_feedback_demo
+from demo.services.health import seed_health_demo, seed_health_history
+from demo.services.onboarding import seed_onboarding_demo
+from demo.services.roadmap import seed_roadmap_demo
 from productrisk.services.flags import product_risk_recompute, product_risk_recompute_deferred
-from roadmap.demo import seed_roadmap_demo
-from ttfv.demo import seed_onboarding_demo
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ to voters; support tickets linked to the ideas they ask for.
 
 Product-risk flags mark the few real gaps, by construction: the nine ideas marked ``gap``
 are asked for across the book (the gaps still open also by dormant, red accounts and
-accounts renewing soon, from the cast in ``accounts.demo``), every other idea by at most
+accounts renewing soon, from the cast in ``demo.services.accounts``), every other idea by at most
 two accounts whose ARR stays below the rule's threshold. So about a fifth of the ideas
 carry a flag, whatever the seed: three resolved by shipping (the impact report's
 material), four planned, one acknowledged and one open. Each flag is dated when its
@@ -40,9 +40,10 @@ from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.demo import DORMANT, Part, cast_of
 from accounts.models import Account, Contact, Ticket, User
 from core.roles import Role
+from demo.cast import DORMANT, Part
+from demo.services.accounts import cast_of
 from feedback import services, trending
 from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Tag, Vote
 from feedback.statuses import IdeaStatus
@@ -299,7 +300,7 @@ TITLES = [idea.title for idea in IDEAS]
 #: Days before now the most recent closed idea shipped or was declined, and the days
 #: between closings (plus up to CLOSE_JITTER): the 30-day impact window needs 15 days of
 #: health after a ship and, for the oldest shipped idea (about 80 days ago), 15 before
-#: (``healthscores.demo.HISTORY_DAYS`` = 100).
+#: (``demo.services.health.HISTORY_DAYS`` = 100).
 CLOSE_FIRST = 18
 CLOSE_EVERY = 12
 CLOSE_JITTER = 4

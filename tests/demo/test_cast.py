@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.demo import DORMANT, ENGAGED, LATE, STUCK, cast
+from demo.cast import DORMANT, ENGAGED, LATE, STUCK, cast
 
 
 @pytest.mark.parametrize("seed", [1, 42, 2024])

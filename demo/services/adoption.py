@@ -11,7 +11,7 @@ afterwards scores them like any other usage. Nothing here writes a score, so how
 health moves is whatever the scorecards make of the extra use (active users, usage
 trend, key events).
 
-Run after ``feedback.demo`` and before the health history (see the ``seed_demo``
+Run after ``demo.services.board`` and before the health history (see the ``seed_demo``
 command).
 """
 
@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import Contact, Source
-from feedback.demo import TITLES
+from demo.services.board import TITLES
 from feedback.models import StatusChange
 from feedback.statuses import IdeaStatus
 from ingest.services.imports import import_records

@@ -1,6 +1,6 @@
 """Over five months of demo activity (usage, tickets, survey answers) for the demo accounts.
 
-Each account's activity follows its part in the cast (``accounts.demo.cast``): engaged
+Each account's activity follows its part in the cast (``demo.services.accounts.cast``): engaged
 (steady use by most people), declining (use fading to a trickle over the last three
 months, more urgent tickets), dormant (in use until five to seven weeks ago, then
 silence) or a recent onboarding (use from its start; the late one never gets three
@@ -22,8 +22,8 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 
-from accounts.demo import DECLINING, DORMANT, ENGAGED, LATE, STUCK, USAGE_DAYS, Part
 from accounts.models import Account, Source
+from demo.cast import DECLINING, DORMANT, ENGAGED, LATE, STUCK, USAGE_DAYS, Part
 from ingest.services.imports import import_records
 
 DAYS = USAGE_DAYS
@@ -38,7 +38,7 @@ EVENTS = np.array(
     ["login", "report.viewed", "dashboard.created", "export.csv", "integration.synced",
      "alert.configured", "report.shared"]
 )  # fmt: skip
-#: The onboarding milestones' events (ttfv.demo): "Data connected" and first value.
+#: The onboarding milestones' events (demo.services.onboarding): "Data connected" and first value.
 CONNECT, SHARE, VIEW = "integration.synced", "report.shared", "report.viewed"
 PROFILES = {
     # name: (event weights, ticket rate, NPS range)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Account, Contact, Source, UsageEvent
 from ingest.models import ImportJob, WriteKey
 from tests.accounts.factories import AccountFactory, ContactFactory
-from tests.accounts.import_factories import WriteKeyFactory
+from tests.ingest.factories import WriteKeyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 CSM sentiments that match each account's story (one of them gamed to green on a dormant,
 red account: the divergence flag), an override of another dormant account, and weeks of
 history so that trends, "why it changed" and the history chart have something true to
-show. Which accounts play those parts comes from the cast (``accounts.demo.cast``), not
+show. Which accounts play those parts comes from the cast (``demo.services.accounts.cast``), not
 from the scores of the day, so they exist on any day and for any seed."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 
-from accounts.demo import DECLINING, DORMANT, ENGAGED, Part, cast_of
 from accounts.models import Account, AccountQuerySet
+from demo.cast import DECLINING, DORMANT, ENGAGED, Part
+from demo.services.accounts import cast_of
 from healthscores import engine, services
 from healthscores.engine import default_scorecard_ensure
 from healthscores.models import HealthOverride, Scorecard, Sentiment

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.demo import DORMANT, cast_of, seed_demo
+from demo.cast import DORMANT
+from demo.services.accounts import cast_of, seed_demo
+from demo.services.health import KEY_EVENTS, seed_health_demo
 from healthscores import services
-from healthscores.demo import KEY_EVENTS, seed_health_demo
 from healthscores.models import AccountHealth, HealthOverride, HealthSnapshot, Scorecard
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]

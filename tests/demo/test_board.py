@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.demo import DORMANT, cast_of, seed_demo
 from accounts.models import Account, UsageEvent, User
-from feedback.demo import ACKNOWLEDGED_GAP, IDEAS, seed_feedback_demo
+from demo.cast import DORMANT
+from demo.services.accounts import cast_of, seed_demo
+from demo.services.board import ACKNOWLEDGED_GAP, IDEAS, seed_feedback_demo
+from demo.services.roadmap import quarter_of, seed_roadmap_demo
 from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Vote
 from feedback.statuses import IdeaStatus
 from notifications.models import Alert
@@ -20,7 +22,6 @@ from productrisk.rules import Rule
 from productrisk.rules import fires as rule_fires
 from productrisk.selectors.flags import impact_report, resolved_risks
 from productrisk.services.flags import risk_rule
-from roadmap.demo import quarter_of, seed_roadmap_demo
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import TicketFactory
 

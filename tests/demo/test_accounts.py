@@ -8,15 +8,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from accounts.demo import (
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    DORMANT,
-    cast,
-    seed_demo,
-)
 from accounts.models import Account, Contact, User
 from core.roles import Role
+from demo.cast import DORMANT, cast
+from demo.services.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from healthscores.models import RecomputeRun
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from ingest.forms import imports as import_forms
 from ingest.models import ImportJob
 from ingest.services import imports
 from tests.accounts.factories import AccountFactory
-from tests.accounts.import_factories import ImportJobFactory
+from tests.ingest.factories import ImportJobFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ def test_assets_are_served_by_the_app(client, asset):
 def test_no_template_or_stylesheet_loads_anything_from_another_host():
     external = re.compile(r"""(src|href)=["']?(https?:)?//""")
     offenders = []
-    for path in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("csplatform/static/css/*.css")]:
+    for path in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("core/static/css/*.css")]:
         text = path.read_text()
         if external.search(text) or "@import url(http" in text:
             offenders.append(str(path.relative_to(ROOT)))

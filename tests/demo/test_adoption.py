@@ -5,7 +5,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from feedback.demo_adoption import ADOPTION_SHARE, RAMP_DAYS, _adoption
+from demo.services.adoption import ADOPTION_SHARE, RAMP_DAYS, _adoption
 
 SHIP = date(2026, 9, 1)
 TODAY = date(2026, 11, 23)

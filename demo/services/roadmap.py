@@ -2,7 +2,7 @@
 
 Shipped items carry the date their ideas shipped (so the changelog spans the last
 months), in-progress items the current quarter, planned items the next ones; one planned
-item is a draft only product managers see. Run after ``feedback.demo``; items whose
+item is a draft only product managers see. Run after ``demo.services.board``; items whose
 ideas are missing are still created, without links. Running it again replaces the demo's
 items (matched by title).
 
