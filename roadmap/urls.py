@@ -1,8 +1,9 @@
 from django.urls import path
 
 from core.access import public
-from roadmap import editor_views, views
-from roadmap.feeds import ChangelogFeed
+from roadmap import views
+from roadmap.views import editor as editor_views
+from roadmap.views.feeds import ChangelogFeed
 
 app_name = "roadmap"
 

@@ -149,19 +149,17 @@ def admin_user(db):
 
 
 @pytest.fixture
-def actors(customer_a, csm, pm, admin_user):
-    """Signed-in clients by actor name, plus ``anonymous``."""
-    clients = {"anonymous": Client()}
-    for name, user in {
-        "customer": customer_a,
-        "csm": csm,
-        "pm": pm,
-        "admin": admin_user,
-    }.items():
-        client = Client()
-        client.force_login(user)
-        clients[name] = client
-    return clients
+def actors(customer_a, customer_b, csm, pm, admin_user, client_for):
+    """Signed-in clients by actor name (tests/actors.py), plus ``anonymous``."""
+    return {
+        "anonymous": Client(),
+        "customer": client_for(customer_a),
+        "customer_a": client_for(customer_a),
+        "customer_b": client_for(customer_b),
+        "csm": client_for(csm),
+        "pm": client_for(pm),
+        "admin": client_for(admin_user),
+    }
 
 
 @pytest.fixture

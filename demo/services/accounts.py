@@ -169,6 +169,7 @@ _SEGMENTS = [
     ("Enterprise", "Enterprise", (150_000, 900_000), (8, 12), 1),
 ]
 
+
 def demo_accounts() -> QuerySet[Account]:
     """The demo's accounts in external-ID order: the order :func:`cast` speaks of."""
     return Account.objects.filter(external_id__startswith=EXTERNAL_PREFIX).order_by("external_id")

@@ -20,7 +20,7 @@ from core.access import allow
 from core.redirects import safe_next
 from core.roles import Role
 from feedback import extensions, services, statuses
-from feedback.forms_triage import IdeaStatusForm, TriageQueryForm
+from feedback.forms.triage import IdeaStatusForm, TriageQueryForm
 from feedback.models import Category, Idea
 from feedback.selectors.demand import (
     DEMAND_SORTS,

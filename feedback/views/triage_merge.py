@@ -14,7 +14,7 @@ from core.access import allow
 from core.redirects import safe_next
 from core.roles import Role
 from feedback import services, statuses
-from feedback.forms_triage import MergeForm, SearchForm
+from feedback.forms.triage import MergeForm, SearchForm
 from feedback.models import Idea
 from feedback.search import ideas_matching
 from feedback.services.merge import merge_preview, merge_refusal

@@ -18,7 +18,7 @@ from accounts.models import Ticket
 from core.access import allow
 from core.roles import STAFF_ROLES
 from feedback import services
-from feedback.forms_triage import IdeaChoiceForm, SearchForm, TicketChoiceForm
+from feedback.forms.triage import IdeaChoiceForm, SearchForm, TicketChoiceForm
 from feedback.models import Idea, IdeaTicket
 from feedback.search import ideas_matching
 from feedback.statuses import IdeaStatus

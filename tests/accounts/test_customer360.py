@@ -23,10 +23,9 @@ from tests.accounts.factories import (
     SurveyResponseFactory,
     TicketFactory,
 )
+from tests.actors import ACTORS
 
 pytestmark = pytest.mark.django_db
-
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
 
 def _today():

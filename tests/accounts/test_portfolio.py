@@ -14,10 +14,10 @@ from django.utils import timezone
 from accounts.models import Account
 from core.roles import Role
 from tests.accounts.factories import AccountFactory, UserFactory
+from tests.actors import ACTORS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 PORTFOLIO = reverse("accounts:portfolio")
 EXPORT = reverse("accounts:portfolio_export")
 

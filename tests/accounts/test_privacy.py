@@ -15,10 +15,9 @@ from tests.accounts.factories import (
     SurveyResponseFactory,
     UsageEventFactory,
 )
+from tests.actors import ACTORS
 
 pytestmark = pytest.mark.django_db
-
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.access import policy_of
+from tests.actors import ACTORS
 
 LOGIN = "login"  # anonymous HTML request: redirected to the sign-in page
 OK, REDIRECT, FORBIDDEN, UNAUTHORIZED = 200, 302, 403, 401
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
 # url name -> expected result for anonymous, customer, csm, pm, admin
 PAGES = {

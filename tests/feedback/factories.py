@@ -5,7 +5,6 @@ from factory.django import DjangoModelFactory
 
 from core.roles import Role
 from feedback.models import Category, Comment, Follow, Idea, Tag, Vote
-from roadmap.models import RoadmapItem
 from tests.accounts.factories import ContactFactory, UserFactory
 
 
@@ -75,16 +74,6 @@ class CommentFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory, role=Role.CUSTOMER)
     body = "Same here."
     body_html = "<p>Same here.</p>"
-
-
-class RoadmapItemFactory(DjangoModelFactory):
-    class Meta:
-        model = RoadmapItem
-
-    title = factory.Sequence(lambda n: f"Roadmap item {n}")
-    description = "What we are building."
-    description_html = "<p>What we are building.</p>"
-    is_public = True
 
 
 def demand_refresh(today=None):

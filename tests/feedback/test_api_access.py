@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from notifications.models import Alert
 from notifications.services.alerts import AlertDraft, alerts_raise
 from roadmap.models import Column
 from tests.accounts.factories import ContactFactory
-from tests.feedback.factories import IdeaFactory, RoadmapItemFactory
+from tests.actors import ACTORS_AB
+from tests.feedback.factories import IdeaFactory
+from tests.roadmap.factories import RoadmapItemFactory
 
-ACTORS = ["anonymous", "customer_a", "customer_b", "csm", "pm", "admin"]
 STAFF = {"csm", "pm", "admin"}
 EDITORS = {"pm", "admin"}
 
@@ -31,22 +31,6 @@ class World:
     item: object
     draft: object
     alert: object
-
-
-@pytest.fixture
-def clients(customer_a, customer_b, csm, pm, admin_user) -> dict[str, Client]:
-    users = {
-        "customer_a": customer_a,
-        "customer_b": customer_b,
-        "csm": csm,
-        "pm": pm,
-        "admin": admin_user,
-    }
-    made = {"anonymous": Client()}
-    for name, user in users.items():
-        made[name] = Client()
-        made[name].force_login(user)
-    return made
 
 
 @pytest.fixture
@@ -168,18 +152,18 @@ def _params():
     return [
         pytest.param(name, actor, case.expected[index], id=f"{name}-{actor}")
         for name, case in CASES.items()
-        for index, actor in enumerate(ACTORS)
+        for index, actor in enumerate(ACTORS_AB)
     ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "actor", "expected"), _params())
-def test_endpoint_access(clients, world, name, actor, expected):
+def test_endpoint_access(actors, world, name, actor, expected):
     case = CASES[name]
     body = case.body(actor, world) if callable(case.body) else case.body
     url = case.url(world) + (case.query(actor, world) if case.query else "")
     kwargs = {"content_type": "application/json"} if body is not None else {}
-    response = getattr(clients[actor], case.method)(url, body, **kwargs)
+    response = getattr(actors[actor], case.method)(url, body, **kwargs)
 
     assert response.status_code == expected, response.content[:300]
     if expected != 204:

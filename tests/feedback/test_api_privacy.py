@@ -22,8 +22,8 @@ from feedback.models import Idea
 from feedback.statuses import IdeaStatus
 from healthscores.models import Band
 from tests.accounts.factories import AccountFactory, ContactFactory, UserFactory
-from tests.feedback.factories import RoadmapItemFactory
-from tests.healthscores.health_data import AccountHealthFactory
+from tests.healthscores.factories import AccountHealthFactory
+from tests.roadmap.factories import RoadmapItemFactory
 
 pytestmark = pytest.mark.django_db
 

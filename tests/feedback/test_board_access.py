@@ -5,19 +5,18 @@ PM and admin. The idea belongs to customer A and is open, so customer B is the
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from core.roles import Role
 from feedback import services
 from tests.accounts.factories import UserFactory
+from tests.actors import ACTORS_AB
 
 pytestmark = pytest.mark.django_db
 
 LOGIN, OK, REDIRECT, FORBIDDEN, NOT_ALLOWED = "login", 200, 302, 403, 405
-ACTORS = ["anonymous", "customer_a", "customer_b", "csm", "pm", "admin"]
 
-# (url name, method, needs the idea) -> expected for each actor in ACTORS order
+# (url name, method, needs the idea) -> expected for each actor in ACTORS_AB order
 L, R, F, NA = LOGIN, REDIRECT, FORBIDDEN, NOT_ALLOWED
 MATRIX = {
     ("feedback:board", "get", False): [L, OK, OK, OK, OK, OK],
@@ -37,22 +36,6 @@ MATRIX = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def clients(customer_a, customer_b, csm, pm, admin_user) -> dict[str, Client]:
-    people = {
-        "customer_a": customer_a,
-        "customer_b": customer_b,
-        "csm": csm,
-        "pm": pm,
-        "admin": admin_user,
-    }
-    clients = {"anonymous": Client()}
-    for name, user in people.items():
-        clients[name] = Client()
-        clients[name].force_login(user)
-    return clients
-
-
 def _data(name: str, customer_b) -> dict:
     if name == "feedback:idea_new":
         return {"title": "A brand new idea"}
@@ -69,17 +52,15 @@ def _cases():
     return [
         pytest.param(name, method, with_idea, actor, expected[i], id=f"{name}-{method}-{actor}")
         for (name, method, with_idea), expected in MATRIX.items()
-        for i, actor in enumerate(ACTORS)
+        for i, actor in enumerate(ACTORS_AB)
     ]
 
 
 @pytest.mark.parametrize(("name", "method", "with_idea", "actor", "expected"), _cases())
-def test_board_url_access(
-    clients, customer_a, customer_b, name, method, with_idea, actor, expected
-):
+def test_board_url_access(actors, customer_a, customer_b, name, method, with_idea, actor, expected):
     idea = services.idea_create(author=customer_a, title="Customer A's idea")
     url = reverse(name, args=[idea.pk]) if with_idea else reverse(name)
-    client = clients[actor]
+    client = actors[actor]
     send = getattr(client, method)
     response = send(url, _data(name, customer_b)) if method == "post" else send(url)
     if expected == LOGIN:

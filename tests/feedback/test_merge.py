@@ -17,10 +17,10 @@ from tests.feedback.factories import (
     CommentFactory,
     FollowFactory,
     IdeaFactory,
-    RoadmapItemFactory,
     TagFactory,
     VoteFactory,
 )
+from tests.roadmap.factories import RoadmapItemFactory
 
 
 def _customer():

@@ -7,29 +7,16 @@ of the vendor's staff, since they name accounts, which customers never see of ot
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from feedback.models import Idea, IdeaTicket
 from feedback.statuses import IdeaStatus
 from tests.accounts.factories import TicketFactory
+from tests.actors import ACTORS_AB
 from tests.feedback.factories import IdeaFactory
 
-ACTORS = ("anonymous", "customer_a", "customer_b", "csm", "pm", "admin")
 PM_ONLY = {"pm", "admin"}
 STAFF = {"csm", "pm", "admin"}
-
-
-@pytest.fixture
-def clients(customer_a, customer_b, csm, pm, admin_user, client_for):
-    return {
-        "anonymous": Client(),
-        "customer_a": client_for(customer_a),
-        "customer_b": client_for(customer_b),
-        "csm": client_for(csm),
-        "pm": client_for(pm),
-        "admin": client_for(admin_user),
-    }
 
 
 @pytest.fixture
@@ -51,11 +38,11 @@ def _urls(objects) -> dict[str, tuple[str, set[str]]]:
     }
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("actor", ACTORS_AB)
 @pytest.mark.parametrize("name", ["triage", "idea_status", "merge", "idea_tickets", "ticket_ideas"])
-def test_get_matrix(clients, objects, actor, name):
+def test_get_matrix(actors, objects, actor, name):
     url, allowed = _urls(objects)[name]
-    response = clients[actor].get(url)
+    response = actors[actor].get(url)
     if actor == "anonymous":
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
@@ -65,10 +52,10 @@ def test_get_matrix(clients, objects, actor, name):
         assert response.status_code == 403
 
 
-@pytest.mark.parametrize("actor", ACTORS)
-def test_status_post_matrix(clients, objects, actor):
+@pytest.mark.parametrize("actor", ACTORS_AB)
+def test_status_post_matrix(actors, objects, actor):
     idea = objects["idea"]
-    clients[actor].post(
+    actors[actor].post(
         reverse("feedback:idea_status", args=[idea.pk]), {"status": IdeaStatus.DECLINED}
     )
     idea.refresh_from_db()
@@ -76,30 +63,30 @@ def test_status_post_matrix(clients, objects, actor):
     assert changed is (actor in PM_ONLY)
 
 
-@pytest.mark.parametrize("actor", ACTORS)
-def test_merge_post_matrix(clients, objects, actor):
+@pytest.mark.parametrize("actor", ACTORS_AB)
+def test_merge_post_matrix(actors, objects, actor):
     idea, other = objects["idea"], objects["other"]
-    clients[actor].post(reverse("feedback:merge", args=[idea.pk]), {"target": other.pk})
+    actors[actor].post(reverse("feedback:merge", args=[idea.pk]), {"target": other.pk})
     merged = Idea.objects.get(pk=idea.pk).status == IdeaStatus.MERGED
     assert merged is (actor in PM_ONLY)
 
 
-@pytest.mark.parametrize("actor", ACTORS)
-def test_ticket_link_post_matrix(clients, objects, actor):
+@pytest.mark.parametrize("actor", ACTORS_AB)
+def test_ticket_link_post_matrix(actors, objects, actor):
     idea, ticket = objects["idea"], objects["ticket"]
-    clients[actor].post(
+    actors[actor].post(
         reverse("feedback:idea_tickets", args=[idea.pk]), {"ticket": ticket.pk, "action": "link"}
     )
-    clients[actor].post(
+    actors[actor].post(
         reverse("feedback:ticket_ideas", args=[ticket.pk]),
         {"ideas": [objects["other"].pk], "action": "link"},
     )
     assert IdeaTicket.objects.count() == (2 if actor in STAFF else 0)
 
 
-def test_customer_sees_no_account_name_anywhere_in_reach(clients, objects):
+def test_customer_sees_no_account_name_anywhere_in_reach(actors, objects):
     """Customer B can reach none of these pages, so Account A's name never shows."""
     name = objects["ticket"].account.name
     for url, _allowed in _urls(objects).values():
-        response = clients["customer_b"].get(url)
+        response = actors["customer_b"].get(url)
         assert name.encode() not in response.content

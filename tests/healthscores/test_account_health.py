@@ -20,6 +20,7 @@ from tests.accounts.factories import (
     SurveyResponseFactory,
     TicketFactory,
 )
+from tests.actors import ACTORS
 from tests.healthscores.factories import (
     AccountHealthFactory,
     DailyEventContactFactory,
@@ -354,7 +355,6 @@ def test_a_product_manager_sees_the_section_without_the_forms(client_for, pm):
 
 # --- Who may post ---------------------------------------------------------------------
 
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 LOGIN, FORBIDDEN = "login", 403
 # url name -> expected for anonymous, customer, csm, pm, admin (htmx posts)
 POSTS = {

@@ -11,16 +11,15 @@ from core.roles import Role
 from healthscores import services
 from healthscores.models import AccountHealth, Band, HealthSnapshot
 from tests.accounts.factories import AccountFactory, UserFactory
-from tests.healthscores.factories import default_scorecard
-from tests.healthscores.health_data import (
+from tests.actors import ACTORS
+from tests.healthscores.factories import (
     AccountHealthFactory,
+    default_scorecard,
     green_then_yellow_data,
     healthy_data,
 )
 
 pytestmark = pytest.mark.django_db
-
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
 
 def _detail(account) -> str:

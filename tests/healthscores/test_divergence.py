@@ -13,10 +13,10 @@ from core.roles import Role
 from healthscores import services
 from healthscores.models import AccountHealth, Band
 from tests.accounts.factories import AccountFactory, UserFactory
-from tests.healthscores.health_data import AccountHealthFactory, SentimentFactory, red_data
+from tests.actors import ACTORS
+from tests.healthscores.factories import AccountHealthFactory, SentimentFactory, red_data
 
 DIVERGENCE = reverse("healthscores:divergence")
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
 
 @pytest.mark.django_db

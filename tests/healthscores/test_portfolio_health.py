@@ -14,11 +14,11 @@ from core.roles import Role
 from healthscores import charts, services
 from healthscores.models import AccountHealth, Band
 from tests.accounts.factories import AccountFactory, UserFactory
-from tests.healthscores.health_data import AccountHealthFactory, healthy_data, red_data
+from tests.actors import ACTORS
+from tests.healthscores.factories import AccountHealthFactory, healthy_data, red_data
 
 pytestmark = pytest.mark.any_day
 PORTFOLIO = reverse("accounts:portfolio")
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
 
 def _names(response) -> list[str]:

@@ -13,8 +13,7 @@ from django.urls import reverse
 from healthscores import services
 from healthscores.models import RecomputeRun
 from tests.accounts.factories import AccountFactory
-
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
+from tests.actors import ACTORS
 
 
 def _runs_url() -> str:

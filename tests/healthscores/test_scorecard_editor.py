@@ -25,8 +25,7 @@ from tests.accounts.factories import (
     DailyUsageFactory,
     SurveyResponseFactory,
 )
-
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
+from tests.actors import ACTORS
 
 
 @pytest.fixture

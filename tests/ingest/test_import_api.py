@@ -11,11 +11,11 @@ from accounts.models import Account, Source, Ticket, UsageEvent
 from ingest.models import ImportJob
 from ingest.services import imports
 from tests.accounts.factories import AccountFactory
+from tests.actors import ACTORS
 from tests.ingest.factories import ImportJobFactory
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 TICKETS_CSV = (
     "Ticket ID,Organization,Subject,Created at,Priority\n"
     "T-1,ACME,Login fails,2025-01-05T09:00:00Z,high\n"

@@ -12,11 +12,11 @@ from ingest.forms import imports as import_forms
 from ingest.models import ImportJob
 from ingest.services import imports
 from tests.accounts.factories import AccountFactory
+from tests.actors import ACTORS
 from tests.ingest.factories import ImportJobFactory
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 PAGES = ["ingest:import", "ingest:import_job", "ingest:import_job_progress"]
 USAGE_CSV = (
     b"account_id,event,timestamp,email\n"

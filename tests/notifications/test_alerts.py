@@ -15,12 +15,12 @@ from core.roles import Role
 from healthscores import services
 from notifications.models import Alert
 from tests.accounts.factories import AccountFactory, UserFactory
-from tests.healthscores.health_data import green_then_yellow_data
+from tests.actors import ACTORS
+from tests.healthscores.factories import green_then_yellow_data
 
 pytestmark = pytest.mark.django_db
 
 INBOX = reverse("notifications:inbox")
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
 
 class AlertFactory(DjangoModelFactory):

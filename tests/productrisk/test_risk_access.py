@@ -9,18 +9,17 @@ name accounts, their ARR and health.
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from productrisk.models import ProductRisk
+from tests.actors import ACTORS_AB
 from tests.productrisk.factories import flag_with_accounts
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ["anonymous", "customer_a", "customer_b", "csm", "pm", "admin"]
 LOGIN, OK, FORBIDDEN, REDIRECT = "login", 200, 403, 302
 
-# url name -> (method, expected per actor in ACTORS order)
+# url name -> (method, expected per actor in ACTORS_AB order)
 MATRIX = {
     "productrisk:risks": ("get", [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK]),
     "productrisk:risk": ("get", [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK]),
@@ -44,21 +43,6 @@ NEEDS_FLAG = {
 
 
 @pytest.fixture
-def clients(customer_a, customer_b, csm, pm, admin_user):
-    clients = {"anonymous": Client()}
-    for name, user in {
-        "customer_a": customer_a,
-        "customer_b": customer_b,
-        "csm": csm,
-        "pm": pm,
-        "admin": admin_user,
-    }.items():
-        clients[name] = Client()
-        clients[name].force_login(user)
-    return clients
-
-
-@pytest.fixture
 def flag(account_a, account_b):
     """A flag both customers' accounts are behind."""
     return flag_with_accounts([account_a, account_b], idea__title="Audit log export")
@@ -68,15 +52,15 @@ def _cases():
     return [
         pytest.param(name, actor, method, expected[index], id=f"{name}-{actor}")
         for name, (method, expected) in MATRIX.items()
-        for index, actor in enumerate(ACTORS)
+        for index, actor in enumerate(ACTORS_AB)
     ]
 
 
 @pytest.mark.parametrize(("name", "actor", "method", "expected"), _cases())
-def test_risk_page_access(clients, flag, name, actor, method, expected):
+def test_risk_page_access(actors, flag, name, actor, method, expected):
     url_name = name.removesuffix("_post")
     url = reverse(url_name, args=[flag.pk] if url_name in NEEDS_FLAG else [])
-    client = clients[actor]
+    client = actors[actor]
     data = {"reason": "Covered by the audit API."} if url_name == "productrisk:dismiss" else {}
     response = client.post(url, data) if method == "post" else client.get(url)
     if expected == LOGIN:
@@ -90,8 +74,8 @@ def test_risk_page_access(clients, flag, name, actor, method, expected):
 
 
 @pytest.mark.parametrize("actor", ["customer_a", "customer_b"])
-def test_customer_360_section_never_reaches_customers(clients, flag, account_a, actor):
-    response = clients[actor].get(reverse("accounts:detail", args=[account_a.pk]))
+def test_customer_360_section_never_reaches_customers(actors, flag, account_a, actor):
+    response = actors[actor].get(reverse("accounts:detail", args=[account_a.pk]))
     assert response.status_code == 403
     assert b"Product gaps blocking" not in response.content
 

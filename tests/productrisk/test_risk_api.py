@@ -36,11 +36,6 @@ def flags(account_a, csm):
     return ProductRisk.objects.get(idea=sso), ProductRisk.objects.get(idea=dark)
 
 
-@pytest.fixture
-def clients(actors, customer_b, client_for):
-    return {**actors, "customer_b": client_for(customer_b)}
-
-
 READ_EXPECTED = {
     "anonymous": 401,
     "customer": 403,
@@ -53,16 +48,16 @@ WRITE_EXPECTED = {**READ_EXPECTED, "csm": 403}
 
 
 @pytest.mark.parametrize("actor", list(READ_EXPECTED))
-def test_who_may_read(flags, clients, actor):
+def test_who_may_read(flags, actors, actor):
     sso, _dark = flags
-    assert clients[actor].get(LIST).status_code == READ_EXPECTED[actor]
-    assert clients[actor].get(f"{LIST}{sso.pk}/").status_code == READ_EXPECTED[actor]
+    assert actors[actor].get(LIST).status_code == READ_EXPECTED[actor]
+    assert actors[actor].get(f"{LIST}{sso.pk}/").status_code == READ_EXPECTED[actor]
 
 
 @pytest.mark.parametrize("actor", list(WRITE_EXPECTED))
-def test_who_may_change_a_flag(flags, clients, actor):
+def test_who_may_change_a_flag(flags, actors, actor):
     sso, _dark = flags
-    response = clients[actor].patch(
+    response = actors[actor].patch(
         f"{LIST}{sso.pk}/", {"status": "acknowledged"}, content_type="application/json"
     )
     assert response.status_code == WRITE_EXPECTED[actor]

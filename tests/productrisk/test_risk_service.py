@@ -23,7 +23,7 @@ from productrisk.services.flags import product_risk_recompute, risk_idea_status_
 from tests.accounts.factories import AccountFactory, ContactFactory, TicketFactory, UserFactory
 from tests.feedback.factories import IdeaFactory, VoteFactory
 from tests.healthscores.factories import AccountHealthFactory
-from tests.ttfv.report_factories import OnboardingFactory
+from tests.ttfv.factories import OnboardingFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 

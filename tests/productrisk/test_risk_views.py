@@ -14,9 +14,9 @@ from healthscores.models import Band
 from productrisk import services
 from productrisk.models import ProductRisk, RiskRule
 from tests.accounts.factories import AccountFactory, UserFactory
-from tests.feedback.factories import RoadmapItemFactory
 from tests.healthscores.factories import AccountHealthFactory, HealthSnapshotFactory
 from tests.productrisk.factories import ProductRiskFactory, flag_with_accounts
+from tests.roadmap.factories import RoadmapItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from feedback.models import Idea
 from feedback.statuses import IdeaStatus
 from notifications.models import Alert
 from roadmap.models import Column, RoadmapItem
-from tests.feedback.factories import IdeaFactory, RoadmapItemFactory, VoteFactory
+from tests.feedback.factories import IdeaFactory, VoteFactory
+from tests.roadmap.factories import RoadmapItemFactory
 
 pytestmark = pytest.mark.django_db
 

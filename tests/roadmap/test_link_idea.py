@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from feedback.statuses import IdeaStatus
 from roadmap.models import Column
-from tests.feedback.factories import IdeaFactory, RoadmapItemFactory
+from tests.feedback.factories import IdeaFactory
+from tests.roadmap.factories import RoadmapItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,8 @@ from notifications.models import Alert
 from roadmap import services
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import UserFactory
-from tests.feedback.factories import IdeaFactory, RoadmapItemFactory
+from tests.feedback.factories import IdeaFactory
+from tests.roadmap.factories import RoadmapItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from feedback.statuses import IdeaStatus
 from roadmap.models import Column, RoadmapItem
-from tests.feedback.factories import IdeaFactory, RoadmapItemFactory
+from tests.feedback.factories import IdeaFactory
+from tests.roadmap.factories import RoadmapItemFactory
 
 pytestmark = pytest.mark.django_db
 

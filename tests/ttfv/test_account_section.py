@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from tests.accounts.factories import AccountFactory, DailyUsageFactory, UserFactory
+from tests.actors import ACTORS
 from tests.ttfv import journeys as shared
 from tests.ttfv.journeys import TODAY, days_ago, milestone, onboarding_account
 from ttfv import services
@@ -293,7 +294,6 @@ def test_the_section_costs_three_queries_whatever_the_template_size(
 
 # --- Who may act ---------------------------------------------------------------------
 
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 # A plain POST that succeeds redirects back to the account (302), like a refusal of an
 # anonymous visitor does (to the sign-in page): the Location tells them apart.
 EXPECTED = {"anonymous": "login", "customer": 403, "csm": 302, "pm": 403, "admin": 302}

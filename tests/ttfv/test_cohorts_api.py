@@ -10,7 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from tests.accounts.factories import AccountFactory
-from tests.ttfv.report_factories import OnboardingFactory
+from tests.ttfv.factories import OnboardingFactory
 from ttfv.services import today_utc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]

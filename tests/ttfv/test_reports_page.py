@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import AccountFactory, UserFactory
-from tests.ttfv.report_factories import OnboardingFactory
+from tests.actors import ACTORS
+from tests.ttfv.factories import OnboardingFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 LOGIN, OK, FORBIDDEN, UNAUTHORIZED = "login", 200, 403, 401
 
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.accounts.factories import AccountFactory, DailyUsageFactory, UserFactory
+from tests.actors import ACTORS
 from tests.ttfv.factories import MilestoneFactory, MilestoneTemplateFactory
 from ttfv import services
 from ttfv.engine import default_template_ensure
@@ -357,8 +358,6 @@ def test_the_list_shows_counts_and_the_default_first(admin, default):
 
 
 # --- Who may open them ----------------------------------------------------------------
-
-ACTORS = ["anonymous", "customer", "csm", "pm", "admin"]
 
 
 def _urls(template) -> dict[str, tuple[str, str, int]]:

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ttfv.models import Milestone, MilestoneTemplate
-from ttfv.template_selectors import ScopeChoices
+from ttfv.selectors.templates import ScopeChoices
 from ttfv.templates_validation import (
     MAX_AT_RISK_PERCENT,
     MAX_TARGET_DAYS,

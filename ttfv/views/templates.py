@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import allow
 from core.roles import Role
-from ttfv import template_selectors as selectors
-from ttfv import template_services as services
 from ttfv.forms import KNOWN_EVENTS_LIST_ID, TemplateCreateForm, TemplateEditor
+from ttfv.selectors import templates as selectors
+from ttfv.services import templates as services
 
 
 def _list_page(

@@ -16,7 +16,7 @@ from accounts.models import Account
 from ttfv import services
 from ttfv.engine import default_template_ensure
 from ttfv.models import Milestone, MilestoneTemplate, Onboarding
-from ttfv.template_selectors import known_events
+from ttfv.selectors.templates import known_events
 from ttfv.templates_validation import (
     MilestoneDraft,
     Problems,

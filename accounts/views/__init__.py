@@ -1,0 +1,25 @@
+"""Account pages for the vendor's staff."""
+
+from accounts.views.accounts import (
+    PAGE_SIZE,
+    SORT_FIRST_DIRECTION,
+    account_detail,
+    add_note,
+    contact_erase,
+    contact_export,
+    getting_started,
+    portfolio,
+    portfolio_export,
+)
+
+__all__ = [
+    "PAGE_SIZE",
+    "SORT_FIRST_DIRECTION",
+    "account_detail",
+    "add_note",
+    "contact_erase",
+    "contact_export",
+    "getting_started",
+    "portfolio",
+    "portfolio_export",
+]

@@ -1,0 +1,27 @@
+"""REST endpoints of health scores."""
+
+from healthscores.api.health import (
+    AccountHealthDetailSerializer,
+    AccountHealthSummarySerializer,
+    AccountHealthView,
+    AccountWithHealthSerializer,
+    ComponentSerializer,
+    CurrentHealthSerializer,
+    HealthFilter,
+    HealthListView,
+    HistoryPointSerializer,
+    ScorecardRefSerializer,
+)
+
+__all__ = [
+    "AccountHealthDetailSerializer",
+    "AccountHealthSummarySerializer",
+    "AccountHealthView",
+    "AccountWithHealthSerializer",
+    "ComponentSerializer",
+    "CurrentHealthSerializer",
+    "HealthFilter",
+    "HealthListView",
+    "HistoryPointSerializer",
+    "ScorecardRefSerializer",
+]

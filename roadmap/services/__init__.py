@@ -1,0 +1,31 @@
+"""Writes of the roadmap: items, their place on the board, and what they do to ideas."""
+
+from roadmap.services.roadmap import (
+    ADVANCES_FROM,
+    BOARD_LOCK_KEY,
+    EDITABLE_FIELDS,
+    changelog_url,
+    item_create,
+    item_delete,
+    item_link_ideas,
+    item_move,
+    item_publish,
+    item_unlink_ideas,
+    item_update,
+    items_follow_merge,
+)
+
+__all__ = [
+    "ADVANCES_FROM",
+    "BOARD_LOCK_KEY",
+    "EDITABLE_FIELDS",
+    "changelog_url",
+    "item_create",
+    "item_delete",
+    "item_link_ideas",
+    "item_move",
+    "item_publish",
+    "item_unlink_ideas",
+    "item_update",
+    "items_follow_merge",
+]

@@ -1,0 +1,29 @@
+"""Writes of onboarding: recomputes, check-offs, starts and milestone templates."""
+
+from ttfv.services.onboarding import (
+    CHUNK_SIZE,
+    Progress,
+    milestone_check,
+    milestone_uncheck,
+    onboarding_recompute,
+    onboarding_start_set,
+    today_utc,
+)
+from ttfv.services.templates import (
+    template_create,
+    template_delete,
+    template_save,
+)
+
+__all__ = [
+    "CHUNK_SIZE",
+    "Progress",
+    "milestone_check",
+    "milestone_uncheck",
+    "onboarding_recompute",
+    "onboarding_start_set",
+    "template_create",
+    "template_delete",
+    "template_save",
+    "today_utc",
+]
