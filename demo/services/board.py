@@ -665,12 +665,12 @@ def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[
         for contact in chosen:
             user = members.get(contact.pk)
             if user is not None:
-                services.vote_cast(idea=idea, contact=contact, user=user)
+                services.vote_cast(idea=idea, actor=user)
             else:
-                services.vote_cast(
+                services.vote_on_behalf(
                     idea=idea,
                     contact=contact,
-                    added_by=contact.account.csm_owner or csms[0],
+                    actor=contact.account.csm_owner or csms[0],
                     note=rng.choice(CSM_NOTES),
                 )
         for vote_pk, contact_id in Vote.objects.filter(idea=idea).values_list("pk", "contact"):

@@ -7,19 +7,12 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from core.api import ServiceErrorsMixin
-
-
-class IdeaMerged(Exception):
-    """An action on a merged idea: answered 400 with the idea it went into."""
-
-    def __init__(self, *, idea_id: int, target_id: int | None) -> None:
-        super().__init__(idea_id)
-        self.target_id = target_id
+from feedback.services.errors import IdeaMerged
 
 
 class IdeaErrorsMixin(ServiceErrorsMixin):
-    """The service errors, plus an action on a merged idea (400, with the idea it went
-    into)."""
+    """The service errors, where an action on a merged idea answers 400 with the idea it
+    went into (before the generic ValidationError it also is)."""
 
     def handle_exception(self, exc):
         if isinstance(exc, IdeaMerged):

@@ -8,17 +8,14 @@ response cannot grow a staff field by accident: the customer classes never name 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Contact
-from feedback import statuses
+from feedback import policies, statuses
 from feedback.models import Category, Comment, Idea, StatusChange, Tag
 from feedback.statuses import IdeaStatus
-
-TITLE_MAX = Idea._meta.get_field("title").max_length
-#: Generous, but bounded: a description or comment is read by people, not machines.
-TEXT_MAX = 20_000
 
 
 def _status_labels(context: dict) -> dict[str, str]:
@@ -29,9 +26,13 @@ def _status_labels(context: dict) -> dict[str, str]:
     return labels
 
 
-def first_name_of(user) -> str:
-    """All a customer learns of another person: a first name, or nothing."""
-    return (user.first_name or "").strip() if user is not None else ""
+def _author_name(context: dict, person) -> str:
+    """How ``person`` appears to the caller, by the one rule of every page and endpoint
+    (``feedback.policies.display_name``)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return str(policies.display_name(person, viewer=request.user))
 
 
 class CategoryRefSerializer(serializers.ModelSerializer):
@@ -55,7 +56,8 @@ class IdeaSerializer(serializers.ModelSerializer):
     category = CategoryRefSerializer(read_only=True, allow_null=True)
     tags = TagRefSerializer(many=True, read_only=True)
     author_name = serializers.SerializerMethodField(
-        help_text="The author's first name; empty when unknown."
+        help_text="How the author appears to you: a first name (a customer sees no more), "
+        "“You”, or a label when the name is unknown."
     )
     is_author = serializers.SerializerMethodField(help_text="You posted it.")
     voted = serializers.BooleanField(read_only=True, help_text="You have voted for it.")
@@ -95,7 +97,7 @@ class IdeaSerializer(serializers.ModelSerializer):
         return _status_labels(self.context)[idea.status]
 
     def get_author_name(self, idea: Idea) -> str:
-        return first_name_of(idea.author)
+        return _author_name(self.context, idea.author)
 
     def get_is_author(self, idea: Idea) -> bool:
         request = self.context.get("request")
@@ -171,9 +173,15 @@ class StaffIdeaDetailSerializer(StaffIdeaSerializer):
 class IdeaWriteSerializer(serializers.Serializer):
     """Posting or editing an idea. Category and tags are named by slug."""
 
-    title = serializers.CharField(max_length=TITLE_MAX, min_length=3, trim_whitespace=True)
+    title = serializers.CharField(
+        max_length=policies.TITLE_MAX, min_length=policies.TITLE_MIN, trim_whitespace=True
+    )
     description = serializers.CharField(
-        max_length=TEXT_MAX, required=False, allow_blank=True, default="", help_text="Markdown."
+        max_length=policies.DESCRIPTION_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Markdown.",
     )
     category = serializers.SlugRelatedField(
         slug_field="slug",
@@ -185,6 +193,14 @@ class IdeaWriteSerializer(serializers.Serializer):
     tags = serializers.SlugRelatedField(
         slug_field="slug", queryset=Tag.objects.all(), many=True, required=False, default=list
     )
+
+    def validate_title(self, value: str) -> str:
+        title = policies.normalise_title(value)
+        if len(title) < policies.TITLE_MIN:
+            raise serializers.ValidationError(
+                _("A title needs at least %(min)d characters.") % {"min": policies.TITLE_MIN}
+            )
+        return title
 
 
 # --- Votes and follows -----------------------------------------------------------------
@@ -199,7 +215,7 @@ class VoteRequestSerializer(serializers.Serializer):
         help_text="Staff only, and required for them: the person the vote is from.",
     )
     note = serializers.CharField(
-        max_length=2000,
+        max_length=policies.NOTE_MAX,
         required=False,
         allow_blank=True,
         default="",
@@ -230,7 +246,8 @@ class CommentSerializer(serializers.ModelSerializer):
     """A comment. Customers see public ones, with the author's first name at most."""
 
     author_name = serializers.SerializerMethodField(
-        help_text="First name for customers; the full name for staff."
+        help_text="How the author appears to you: the full name for staff, a first name "
+        "(or “You”) for customers."
     )
     author_is_team = serializers.SerializerMethodField(
         help_text="Written by the vendor's team (a CSM, PM or admin)."
@@ -255,9 +272,7 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_author_name(self, comment: Comment) -> str:
-        if self.context.get("staff") and comment.author is not None:
-            return comment.author.get_full_name() or comment.author.username
-        return first_name_of(comment.author)
+        return _author_name(self.context, comment.author)
 
     def get_author_is_team(self, comment: Comment) -> bool:
         return bool(comment.author is not None and comment.author.is_staff_role)
@@ -268,7 +283,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentWriteSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=TEXT_MAX, trim_whitespace=True, help_text="Markdown.")
+    body = serializers.CharField(
+        max_length=policies.COMMENT_MAX, trim_whitespace=True, help_text="Markdown."
+    )
     internal = serializers.BooleanField(
         required=False, default=False, help_text="Staff only: visible to the vendor's team alone."
     )

@@ -9,14 +9,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact
+from feedback import policies
 from feedback.models import Category, Tag
 from feedback.selectors.board import BOARD_SORTS, BOARD_STATUSES
 from feedback.statuses import labels
 
-TITLE_MAX = 160
-DESCRIPTION_MAX = 10_000
-COMMENT_MAX = 5_000
-NOTE_MAX = 1_000
+TITLE_MIN, TITLE_MAX = policies.TITLE_MIN, policies.TITLE_MAX
+DESCRIPTION_MAX = policies.DESCRIPTION_MAX
+COMMENT_MAX = policies.COMMENT_MAX
+NOTE_MAX = policies.NOTE_MAX
 
 
 class BoardQueryForm(forms.Form):
@@ -68,7 +69,7 @@ class IdeaForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=TITLE_MAX,
-        min_length=5,
+        min_length=TITLE_MIN,
         help_text=_("One line that says what you need, e.g. “Export reports to Excel”."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": _("Give your idea a title.")},
@@ -97,9 +98,11 @@ class IdeaForm(forms.Form):
     )
 
     def clean_title(self) -> str:
-        title = " ".join(self.cleaned_data["title"].split())
-        if len(title) < 5:
-            raise forms.ValidationError(_("A title needs at least 5 characters."))
+        title = policies.normalise_title(self.cleaned_data["title"])
+        if len(title) < TITLE_MIN:
+            raise forms.ValidationError(
+                _("A title needs at least %(min)d characters.") % {"min": TITLE_MIN}
+            )
         return title
 
 

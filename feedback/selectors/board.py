@@ -14,10 +14,10 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.fields import BooleanField
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact
 from core.roles import Role
+from feedback import policies
 from feedback.models import Category, Comment, Follow, Idea, StatusChange, Tag, Vote
 from feedback.search import ideas_matching
 from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
@@ -108,23 +108,6 @@ def similar_ideas(*, user, text: str, exclude_pk: int | None = None) -> list[Ide
 # --- One idea -----------------------------------------------------------------------
 
 
-def public_name(person, *, viewer) -> str:
-    """How a person who wrote something appears to ``viewer``.
-
-    Staff see full names. Customers see another customer by first name only (never the
-    username, which is often an e-mail address) and the vendor's staff by first name.
-    """
-    if person is None:
-        return _("Former user")
-    if viewer.role != Role.CUSTOMER:
-        return person.get_full_name() or person.username
-    if person.pk == viewer.pk:
-        return _("You")
-    if person.role == Role.CUSTOMER:
-        return person.first_name or _("A customer")
-    return person.first_name or _("Team member")
-
-
 @dataclass(frozen=True)
 class Authored:
     """A comment or idea with how its author may be shown to the viewer."""
@@ -142,7 +125,7 @@ def _authored(person, *, viewer) -> Authored:
     if staff_viewer and is_customer and person.contact_id is not None:
         account = person.contact.account
     return Authored(
-        name=public_name(person, viewer=viewer),
+        name=policies.display_name(person, viewer=viewer),
         is_team=person is not None and not is_customer,
         account=account,
     )
@@ -338,10 +321,3 @@ def contacts_for_on_behalf(*, user, account: Account, idea: Idea) -> list[Contac
         .annotate(has_voted=Exists(Vote.objects.filter(idea=idea, contact=OuterRef("pk"))))
         .order_by("name")
     )
-
-
-def can_edit_idea(*, user, idea: Idea) -> bool:
-    """A PM or an admin edits any idea; its author only while it is still open."""
-    if user.role in (Role.PM, Role.ADMIN):
-        return True
-    return idea.author_id == user.pk and idea.status == IdeaStatus.OPEN

@@ -2,12 +2,14 @@
 keyword-only; views, the API and tasks call these and nothing lower."""
 
 from feedback.services.comments import comment_add
+from feedback.services.errors import IdeaMerged, VoteClosed
 from feedback.services.follows import follow_set
 from feedback.services.ideas import idea_create, idea_update
 from feedback.services.status import idea_status_change, notify_after_commit
-from feedback.services.votes import VoteClosed, vote_cast, vote_withdraw
+from feedback.services.votes import vote_cast, vote_on_behalf, vote_withdraw
 
 __all__ = [
+    "IdeaMerged",
     "VoteClosed",
     "comment_add",
     "follow_set",
@@ -16,6 +18,7 @@ __all__ = [
     "idea_update",
     "notify_after_commit",
     "vote_cast",
+    "vote_on_behalf",
     "vote_withdraw",
 ]
 from feedback.services.merge import idea_merge

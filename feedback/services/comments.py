@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
-from feedback import limits, trending
+from feedback import limits, policies, statuses, trending
 from feedback.models import Comment, Idea
+from feedback.services.errors import IdeaMerged
 from feedback.services.follows import follow_set
 from feedback.statuses import IdeaStatus
 
@@ -18,15 +19,28 @@ def comment_add(*, idea: Idea, author, body: str, internal: bool = False) -> Com
     """Add a public comment, or an internal one (vendor staff only).
 
     Public comments count toward the idea's comment counter and its trending score; an
-    internal one changes nothing a customer can see. Raises ``limits.RateLimited``.
+    internal one changes nothing a customer can see. Raises PermissionDenied for an
+    internal comment by a customer, IdeaMerged on a merged idea, ValidationError when
+    public comments are closed (``policies.may_comment_publicly``), and
+    ``limits.RateLimited`` past the hourly limit.
     """
-    if internal and not author.is_staff_role:
-        raise PermissionDenied(_("Only your team can see internal comments."))
-    limits.ensure_can_comment(author)
+    if internal and not policies.is_staff(author):
+        raise PermissionDenied(_("Only your team can post internal comments."))
     # Locked like a merge locks it: a comment never lands on an idea merged meanwhile.
-    current = Idea.objects.select_for_update().values_list("status", flat=True).get(pk=idea.pk)
-    if current == IdeaStatus.MERGED:
-        raise ValidationError(_("This idea was merged into another; comment there."), code="merged")
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    if idea.status == IdeaStatus.MERGED:
+        raise IdeaMerged(
+            idea_id=idea.pk,
+            target_id=idea.merged_into_id,
+            message=_("This idea was merged into another; comment there."),
+        )
+    if not internal and not policies.may_comment_publicly(author, idea):
+        raise ValidationError(
+            _("Comments are closed: this idea is %(status)s.")
+            % {"status": statuses.labels()[idea.status].lower()},
+            code="comments_closed",
+        )
+    limits.ensure_can_comment(author)
     comment = Comment.objects.create(
         idea=idea,
         author=author,

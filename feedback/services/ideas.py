@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
-from core.roles import Role
-from feedback import limits, trending
+from feedback import limits, policies, trending
 from feedback.models import Category, Idea, Tag
+from feedback.services.errors import IdeaMerged
 from feedback.services.follows import follow_set
 from feedback.services.votes import vote_cast
+from feedback.statuses import IdeaStatus
 
 
 @transaction.atomic
@@ -29,7 +32,7 @@ def idea_create(
     """
     limits.ensure_can_post_idea(author)
     idea = Idea.objects.create(
-        title=title.strip(),
+        title=policies.normalise_title(title),
         description=description,
         description_html=render_markdown(description),
         category=category,
@@ -39,8 +42,8 @@ def idea_create(
     if tags:
         idea.tags.set(tags)
     follow_set(idea=idea, user=author)
-    if author.role == Role.CUSTOMER and author.contact_id is not None:
-        vote_cast(idea=idea, contact=author.contact, user=author)
+    if policies.may_vote_for_themself(author):
+        vote_cast(idea=idea, actor=author)
         idea.refresh_from_db(fields=["vote_count", "trend_score"])
     return idea
 
@@ -49,12 +52,20 @@ def idea_create(
 def idea_update(
     *,
     idea: Idea,
+    actor,
     title: str,
     description: str,
     category: Category | None,
     tags: Iterable[Tag] | None = None,
 ) -> Idea:
-    idea.title = title.strip()
+    """Edit an idea (``tags=None`` keeps its tags). Raises IdeaMerged for a merged idea
+    and PermissionDenied unless ``actor`` may edit it (``policies.may_edit``)."""
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    if idea.status == IdeaStatus.MERGED:
+        raise IdeaMerged(idea_id=idea.pk, target_id=idea.merged_into_id)
+    if not policies.may_edit(actor, idea):
+        raise PermissionDenied(_("You can edit your own idea while it is open."))
+    idea.title = policies.normalise_title(title)
     idea.description = description
     idea.description_html = render_markdown(description)
     idea.category = category

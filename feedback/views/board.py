@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import allow, policy_of
 from core.roles import ALL_ROLES, Role
-from feedback import limits, services
+from feedback import limits, policies, services
 from feedback.forms import BoardQueryForm, CommentForm, IdeaForm, InternalCommentForm
 from feedback.models import Idea
 from feedback.selectors import board as selectors
@@ -97,7 +97,7 @@ def idea_page_context(request: HttpRequest, page: selectors.IdeaPage, **forms: A
         "idea": idea,
         "status_labels": labels(),
         "can_comment": staff or idea.status in VOTABLE_STATUSES,
-        "can_edit": selectors.can_edit_idea(user=user, idea=idea),
+        "can_edit": policies.may_edit(user, idea),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "internal_form": (forms.get("internal_form") or InternalCommentForm()) if staff else None,
         "rate_limited": forms.get("rate_limited"),
@@ -186,7 +186,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     idea = selectors.idea_for_user(user=request.user, pk=pk)
     if idea.status == IdeaStatus.MERGED:
         return redirect("feedback:idea", idea.pk)
-    if not selectors.can_edit_idea(user=request.user, idea=idea):
+    if not policies.may_edit(request.user, idea):
         raise PermissionDenied
     initial = {
         "title": idea.title,
@@ -196,7 +196,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = IdeaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.idea_update(idea=idea, **form.cleaned_data)
+        services.idea_update(idea=idea, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Idea updated."))
         return redirect("feedback:idea", idea.pk)
     status = 400 if request.method == "POST" else 200

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,14 +70,14 @@ def vote_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             contact = form.cleaned_data["contact"]
             try:
-                added = services.vote_cast(
+                added = services.vote_on_behalf(
                     idea=idea,
                     contact=contact,
-                    added_by=request.user,
+                    actor=request.user,
                     note=form.cleaned_data["note"],
                 )
-            except services.VoteClosed as exc:
-                form.add_error(None, exc.message)
+            except ValidationError as exc:
+                form.add_error(None, exc)
             else:
                 if added:
                     messages.success(

@@ -22,7 +22,6 @@ from feedback import limits, services
 from feedback.forms import CommentForm, InternalCommentForm
 from feedback.models import Follow, Idea, Vote
 from feedback.selectors import board as selectors
-from feedback.statuses import VOTABLE_STATUSES
 from feedback.views.board import render_idea_page
 
 
@@ -49,11 +48,11 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     try:
         if _wanted(request, "vote", "unvote", voted):
-            services.vote_cast(idea=idea, contact=contact, user=request.user)
+            services.vote_cast(idea=idea, actor=request.user)
         else:
-            services.vote_withdraw(idea=idea, contact=contact)
-    except services.VoteClosed as exc:
-        error = exc.message
+            services.vote_withdraw(idea=idea, actor=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
     if request.htmx:
         idea.refresh_from_db(fields=["vote_count", "status"])
         return render(
@@ -101,9 +100,6 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     internal_form = staff and request.POST.get("form") == "internal"
     form = InternalCommentForm(request.POST) if internal_form else CommentForm(request.POST)
     forms = {"internal_form" if internal_form else "comment_form": form}
-    if not staff and idea.status not in VOTABLE_STATUSES:
-        form.add_error(None, _("Comments are closed on this idea."))
-        return render_idea_page(request, idea.pk, status=400, **forms)
     if not form.is_valid():
         return render_idea_page(request, idea.pk, status=400, **forms)
     try:
@@ -114,7 +110,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
             internal=internal_form,
         )
     except ValidationError as exc:
-        # The idea was merged after the page was read: say where to comment instead.
+        # Comments closed, or the idea was merged after the page was read.
         form.add_error(None, exc)
         return render_idea_page(request, idea.pk, status=400, **forms)
     except limits.RateLimited as exc:

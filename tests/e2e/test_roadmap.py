@@ -21,7 +21,7 @@ def test_pm_ships_an_item_with_the_keyboard_and_the_voter_hears_of_it_once(
     customer = UserFactory(username="e2e-customer", role=Role.CUSTOMER)
     ideas = [IdeaFactory(title="Export to CSV"), IdeaFactory(title="Export to Excel")]
     for idea in ideas:
-        feedback_services.vote_cast(idea=idea, contact=customer.contact, user=customer)
+        feedback_services.vote_cast(idea=idea, actor=customer)
     item = services.item_create(
         title="Spreadsheet exports", actor=None, column=Column.IN_PROGRESS, is_public=True,
         ideas=ideas,

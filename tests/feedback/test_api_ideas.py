@@ -98,7 +98,7 @@ def test_staff_see_demand_split_by_who_cast_the_vote(client_for, pm, csm):
     first, second = ContactFactory(), ContactFactory()
     VoteFactory(idea=idea, contact=first)
     VoteFactory(idea=idea, contact=ContactFactory(account=first.account))
-    services.vote_cast(idea=idea, contact=second, added_by=csm, note="From a call")
+    services.vote_on_behalf(idea=idea, contact=second, actor=csm, note="From a call")
     demand_refresh()
 
     row = client_for(pm).get(LIST).json()["results"][0]
@@ -352,7 +352,9 @@ def test_put_replaces_every_field(client_for, pm):
 
 def test_author_cannot_edit_once_the_team_answered(client_for, customer_a):
     idea = IdeaFactory(author=customer_a, status=IdeaStatus.PLANNED)
-    response = client_for(customer_a).patch(detail(idea), {"title": "Changed"})
+    response = client_for(customer_a).patch(
+        detail(idea), {"title": "Changed"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert "detail" in response.json()
 
@@ -360,7 +362,9 @@ def test_author_cannot_edit_once_the_team_answered(client_for, customer_a):
 def test_editing_a_merged_idea_is_a_400(client_for, pm):
     target = IdeaFactory()
     merged = IdeaFactory(status=IdeaStatus.MERGED, merged_into=target)
-    response = client_for(pm).patch(detail(merged), {"title": "Changed"})
+    response = client_for(pm).patch(
+        detail(merged), {"title": "Changed"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["merged_into"] == target.pk
 
@@ -483,8 +487,8 @@ def test_staff_vote_must_name_an_existing_contact(client_for, csm, payload, fiel
 def test_staff_withdraw_a_vote_added_on_behalf_but_not_a_customers_own(client_for, csm, customer_a):
     idea = IdeaFactory()
     heard = ContactFactory()
-    services.vote_cast(idea=idea, contact=heard, added_by=csm)
-    services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+    services.vote_on_behalf(idea=idea, contact=heard, actor=csm)
+    services.vote_cast(idea=idea, actor=customer_a)
     client = client_for(csm)
 
     own = client.delete(vote_url(idea) + f"?contact={customer_a.contact_id}")

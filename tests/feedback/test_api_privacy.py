@@ -85,7 +85,7 @@ def account_a_world(csm, pm, django_capture_on_commit_callbacks):
     )
     with django_capture_on_commit_callbacks(execute=True):
         idea = services.idea_create(author=author, title="Bulk export", description="Please")
-        services.vote_cast(idea=idea, contact=colleague, added_by=csm, note="renewal at risk")
+        services.vote_on_behalf(idea=idea, contact=colleague, actor=csm, note="renewal at risk")
         services.comment_add(idea=idea, author=author, body="We need this soon")
         services.comment_add(
             idea=idea, author=csm, body="Internal only: big account", internal=True

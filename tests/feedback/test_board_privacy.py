@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.roles import Role
 from feedback import services
-from feedback.selectors.board import public_name
+from feedback.policies import display_name as public_name
 from feedback.statuses import IdeaStatus
 from healthscores.models import AccountHealth
 from tests.accounts.factories import AccountFactory, ContactFactory, UserFactory
@@ -42,7 +42,7 @@ def busy_idea(customer_a, csm):
     idea = services.idea_create(
         author=customer_a, title="Audit log export", description="For our auditors."
     )
-    services.vote_cast(idea=idea, contact=hank, added_by=csm, note="Renewal hinges on this")
+    services.vote_on_behalf(idea=idea, contact=hank, actor=csm, note="Renewal hinges on this")
     services.comment_add(idea=idea, author=customer_a, body="Our auditors ask every quarter.")
     services.comment_add(idea=idea, author=csm, body="Globex threatens churn", internal=True)
     return idea

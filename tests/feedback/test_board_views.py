@@ -137,7 +137,7 @@ def test_board_rows_show_status_label_category_tags_and_counts(client_for, custo
 def test_board_marks_the_customers_own_votes(client_for, customer_a):
     mine = IdeaFactory(title="Mine")
     IdeaFactory(title="Not mine")
-    services.vote_cast(idea=mine, contact=customer_a.contact, user=customer_a)
+    services.vote_cast(idea=mine, actor=customer_a)
     response = client_for(customer_a).get(BOARD)
     voted = {idea.title: idea.viewer_voted for idea in response.context["page"]}
     assert voted == {"Mine": True, "Not mine": False}
@@ -506,7 +506,7 @@ def test_csm_adds_a_vote_on_behalf_with_a_note(client_for, csm):
 
 def test_vote_on_behalf_is_idempotent_and_says_so(client_for, csm, customer_a):
     idea = IdeaFactory()
-    services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+    services.vote_cast(idea=idea, actor=customer_a)
     response = client_for(csm).post(
         reverse("feedback:vote_on_behalf", args=[idea.pk]),
         {"account": customer_a.contact.account_id, "contact": customer_a.contact_id},
@@ -546,9 +546,9 @@ def test_vote_on_behalf_steps_search_accounts_then_list_contacts(client_for, csm
 
 def test_pm_sees_demand_split_and_voting_accounts(client_for, pm, customer_a, csm):
     idea = IdeaFactory()
-    services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+    services.vote_cast(idea=idea, actor=customer_a)
     other = ContactFactory(account=AccountFactory(name="Globex"))
-    services.vote_cast(idea=idea, contact=other, added_by=csm)
+    services.vote_on_behalf(idea=idea, contact=other, actor=csm)
     body = client_for(pm).get(reverse("feedback:idea", args=[idea.pk])).content.decode()
     assert "1 vote from customers, 1 added by CSMs" in body
     assert "Globex" in body

@@ -187,7 +187,7 @@ def test_a_vote_refreshes_the_stored_demand_in_eager_mode(db, django_capture_on_
     idea = IdeaFactory()
     contact = ContactFactory(account=AccountFactory(arr=Decimal("42000.00")))
     with django_capture_on_commit_callbacks(execute=True):
-        vote_cast(idea=idea, contact=contact, user=None)
+        vote_cast(idea=idea, actor=UserFactory(role=Role.CUSTOMER, contact=contact))
     stored = IdeaDemand.objects.get(idea=idea)
     assert (stored.customer_votes, stored.vote_accounts, stored.arr_total) == (
         1,

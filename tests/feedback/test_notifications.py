@@ -22,9 +22,9 @@ def voted_idea(customer_a, customer_b, csm):
     for customer in (customer_a, customer_b):
         customer.contact.account.csm_owner = csm
         customer.contact.account.save()
-        services.vote_cast(idea=idea, contact=customer.contact, user=customer)
+        services.vote_cast(idea=idea, actor=customer)
     other_account = AccountFactory(name="Zeta Corp", csm_owner=csm)
-    services.vote_cast(idea=idea, contact=ContactFactory(account=other_account), added_by=csm)
+    services.vote_on_behalf(idea=idea, contact=ContactFactory(account=other_account), actor=csm)
     follower = UserFactory(role=Role.CUSTOMER)
     services.follow_set(idea=idea, user=follower)
     return idea, follower

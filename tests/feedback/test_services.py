@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def test_vote_cast_twice_stores_one_vote_and_counts_one(customer_a):
     idea = IdeaFactory()
-    assert services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a) is True
-    assert services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a) is False
+    assert services.vote_cast(idea=idea, actor=customer_a) is True
+    assert services.vote_cast(idea=idea, actor=customer_a) is False
     idea.refresh_from_db()
     assert idea.vote_count == 1
     assert Vote.objects.filter(idea=idea).count() == 1
@@ -30,7 +30,7 @@ def test_vote_cast_twice_stores_one_vote_and_counts_one(customer_a):
 
 def test_vote_cast_follows_the_voter_and_records_the_account(customer_a):
     idea = IdeaFactory()
-    services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+    services.vote_cast(idea=idea, actor=customer_a)
     vote = Vote.objects.get(idea=idea)
     assert vote.account_id == customer_a.contact.account_id
     assert not vote.on_behalf
@@ -39,10 +39,10 @@ def test_vote_cast_follows_the_voter_and_records_the_account(customer_a):
 
 def test_a_csm_vote_and_the_customers_own_vote_are_one_vote(customer_a, csm):
     idea = IdeaFactory()
-    added = services.vote_cast(
-        idea=idea, contact=customer_a.contact, added_by=csm, note="Asked on the QBR call"
+    added = services.vote_on_behalf(
+        idea=idea, contact=customer_a.contact, actor=csm, note="Asked on the QBR call"
     )
-    again = services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+    again = services.vote_cast(idea=idea, actor=customer_a)
     assert (added, again) == (True, False)
     vote = Vote.objects.get(idea=idea)
     assert vote.on_behalf
@@ -53,9 +53,9 @@ def test_a_csm_vote_and_the_customers_own_vote_are_one_vote(customer_a, csm):
 
 def test_vote_withdraw_takes_the_count_back_once(customer_a):
     idea = IdeaFactory()
-    services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
-    assert services.vote_withdraw(idea=idea, contact=customer_a.contact) is True
-    assert services.vote_withdraw(idea=idea, contact=customer_a.contact) is False
+    services.vote_cast(idea=idea, actor=customer_a)
+    assert services.vote_withdraw(idea=idea, actor=customer_a) is True
+    assert services.vote_withdraw(idea=idea, actor=customer_a) is False
     idea.refresh_from_db()
     assert idea.vote_count == 0
 
@@ -64,14 +64,14 @@ def test_vote_withdraw_takes_the_count_back_once(customer_a):
 def test_closed_ideas_take_no_votes(customer_a, status):
     idea = IdeaFactory(status=status)
     with pytest.raises(services.VoteClosed):
-        services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+        services.vote_cast(idea=idea, actor=customer_a)
     assert not Vote.objects.exists()
 
 
 def test_a_vote_raises_the_trending_score_as_the_formula_says(customer_a):
     idea = IdeaFactory(trend_score=trending.activity_term(timezone.now(), 1.0))
     before = idea.trend_score
-    services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+    services.vote_cast(idea=idea, actor=customer_a)
     idea.refresh_from_db()
     expected = trending.score_after(before, timezone.now(), trending.WEIGHT_VOTE)
     assert math.isclose(idea.trend_score, expected, abs_tol=1e-3)
@@ -142,9 +142,9 @@ def test_follow_set_is_idempotent_both_ways():
 
 def test_contact_of_another_account_votes_separately(customer_a):
     idea = IdeaFactory()
-    other = ContactFactory()
-    services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
-    services.vote_cast(idea=idea, contact=other)
+    other = UserFactory(role=Role.CUSTOMER, contact=ContactFactory())
+    services.vote_cast(idea=idea, actor=customer_a)
+    services.vote_cast(idea=idea, actor=other)
     idea.refresh_from_db()
     assert idea.vote_count == 2
 
@@ -153,7 +153,7 @@ def test_a_vote_on_an_idea_closed_since_it_was_read_is_refused(customer_a):
     idea = IdeaFactory()
     Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.SHIPPED)  # another request
     with pytest.raises(services.VoteClosed):
-        services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+        services.vote_cast(idea=idea, actor=customer_a)
     assert not Vote.objects.exists()
     assert Idea.objects.get(pk=idea.pk).vote_count == 0
 

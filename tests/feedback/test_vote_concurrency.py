@@ -118,10 +118,7 @@ def test_concurrent_vote_cast_from_many_connections_counts_each_person_once(tran
     idea = IdeaFactory(author=voters[0])
 
     results = _race(
-        [
-            lambda user=user: vote_cast(idea=idea, contact=user.contact, user=user)
-            for user in voters
-        ],
+        [lambda user=user: vote_cast(idea=idea, actor=user) for user in voters],
         SERVICE_THREADS,
     )
 
@@ -133,7 +130,7 @@ def test_concurrent_vote_cast_from_many_connections_counts_each_person_once(tran
     # One person, many connections at once: one vote, one True.
     repeat = IdeaFactory(author=voters[0])
     again = _race(
-        [lambda: vote_cast(idea=repeat, contact=voters[1].contact, user=voters[1])] * REPEATS,
+        [lambda: vote_cast(idea=repeat, actor=voters[1])] * REPEATS,
         SERVICE_THREADS,
     )
     assert again.count(True) == 1

@@ -131,7 +131,7 @@ def test_a_shipped_roadmap_item_reaches_the_customers_notifications(
     THEN one notification links to the item on the changelog."""
     ideas = [IdeaFactory(title="Export to CSV"), IdeaFactory(title="Export to Excel")]
     for idea in ideas:
-        feedback_services.vote_cast(idea=idea, contact=customer_a.contact, user=customer_a)
+        feedback_services.vote_cast(idea=idea, actor=customer_a)
     with django_capture_on_commit_callbacks(execute=True):
         item = roadmap_services.item_create(
             title="Spreadsheet exports", actor=pm, column=Column.IN_PROGRESS, is_public=True

@@ -324,10 +324,11 @@ def test_votes_queue_a_debounced_recompute(django_capture_on_commit_callbacks, p
     idea = IdeaFactory()
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.vote_cast(idea=idea, contact=ContactFactory(account=AccountFactory()))
+            customer = UserFactory(role=Role.CUSTOMER, contact__account=AccountFactory())
+            services.vote_cast(idea=idea, actor=customer)
     assert ProductRisk.objects.get(idea=idea).accounts_affected == 3
     with django_capture_on_commit_callbacks(execute=True):
-        services.vote_withdraw(idea=idea, contact=idea.votes.first().contact)
+        services.vote_withdraw(idea=idea, actor=idea.votes.first().user)
     assert ProductRisk.objects.get(idea=idea).accounts_affected == 2
 
 

@@ -154,9 +154,9 @@ def two_ideas(customer_a, customer_b, csm):
         customer.contact.account.save()
     first = IdeaFactory(title="Export to CSV")
     second = IdeaFactory(title="Export to Excel")
-    feedback_services.vote_cast(idea=first, contact=customer_a.contact, user=customer_a)
-    feedback_services.vote_cast(idea=second, contact=customer_a.contact, user=customer_a)
-    feedback_services.vote_cast(idea=second, contact=customer_b.contact, user=customer_b)
+    feedback_services.vote_cast(idea=first, actor=customer_a)
+    feedback_services.vote_cast(idea=second, actor=customer_a)
+    feedback_services.vote_cast(idea=second, actor=customer_b)
     follower = UserFactory(role=Role.CUSTOMER)
     feedback_services.follow_set(idea=first, user=follower)
     Alert.objects.all().delete()  # votes and follows raise nothing, but be sure
