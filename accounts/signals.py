@@ -8,26 +8,25 @@ enqueue their own tasks. Business logic never lives in a receiver.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 
 from django.db import transaction
 from django.dispatch import Signal
 
+from core.deferral import defer, deferring
+
 #: Sent with ``account_ids`` (a sorted list of ints) once the change is committed.
 account_data_changed = Signal()
 
-_batch: ContextVar[set[int] | None] = ContextVar("account_data_changed_batch", default=None)
+#: The deferral (``core.deferral``) that gathers announcements into one.
+ONE_ANNOUNCEMENT = "accounts.announce"
 
 
 def announce_account_data_changed(account_ids: Iterable[int]) -> None:
     ids = {int(pk) for pk in account_ids}
-    pending = _batch.get()
-    if pending is not None:
-        pending.update(ids)
-        return
-    _send_on_commit(ids)
+    if not defer(ONE_ANNOUNCEMENT, ids):
+        _send_on_commit(ids)
 
 
 def _send_on_commit(ids: set[int]) -> None:
@@ -37,15 +36,8 @@ def _send_on_commit(ids: set[int]) -> None:
     transaction.on_commit(lambda: account_data_changed.send(sender=None, account_ids=ordered))
 
 
-@contextmanager
-def one_announcement() -> Iterator[None]:
+def one_announcement() -> AbstractContextManager[None]:
     """Gather the announcements of several writes (a seed, a multi-file load) into one,
     so the apps above recompute once. Nothing is announced if the block raises; if the
     surrounding transaction rolls back, Django drops the pending send with it."""
-    pending: set[int] = set()
-    token = _batch.set(pending)
-    try:
-        yield
-    finally:
-        _batch.reset(token)
-    _send_on_commit(pending)
+    return deferring(ONE_ANNOUNCEMENT, flush=_send_on_commit)

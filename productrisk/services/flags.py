@@ -25,10 +25,8 @@ only a PM dismisses it. Ideas whose evidence never reached the rule get no flag.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -42,6 +40,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.deferral import defer, deferring
 from core.sql import update_rows, upsert
 from core.tasks import queue_task
 from feedback.models import Idea
@@ -388,11 +387,15 @@ def _queue_notifications(risk_ids: list[int]) -> None:
     queue_task("productrisk.tasks.notify_product_risks", risk_ids)
 
 
+#: The deferral (``core.deferral``) a bulk writer holds per-change recomputes in.
+HELD = "productrisk.recompute"
+
+
 def product_risk_recompute_soon() -> bool:
     """Queue one recompute in a minute, unless one is queued already (a burst of votes or
     an ingest is one run). The task clears the key when it starts, so changes made while
     it runs queue the next one. Returns whether this call queued it. Call after commit."""
-    if getattr(_deferred, "active", False):
+    if defer(HELD):
         return False
     if not cache.add(PENDING_KEY, 1, timeout=DEBOUNCE_SECONDS * 5):
         return False
@@ -400,26 +403,17 @@ def product_risk_recompute_soon() -> bool:
     return True
 
 
-_deferred = threading.local()
-
-
-@contextmanager
-def product_risk_recompute_deferred() -> Iterator[None]:
-    """Hold back the per-change recompute in this thread: a bulk writer (the demo seed)
-    makes hundreds of votes and runs one recompute at the end instead of one per vote."""
-    previous = getattr(_deferred, "active", False)
-    _deferred.active = True
-    try:
-        yield
-    finally:
-        _deferred.active = previous
+def product_risk_recompute_deferred() -> AbstractContextManager[None]:
+    """Hold back the per-change recompute: a bulk writer (the demo seed) makes hundreds
+    of votes and runs one recompute at the end instead of one per vote."""
+    return deferring(HELD)
 
 
 def product_risk_recompute_after_commit() -> None:
     """For services that change evidence (votes): debounce a recompute once committed.
     A change made while recomputes are held back queues none, even if its transaction
     commits after the holding block has ended."""
-    if getattr(_deferred, "active", False):
+    if defer(HELD):
         return
     transaction.on_commit(product_risk_recompute_soon)
 

@@ -76,7 +76,10 @@ class Case:
 CASES: dict[str, Case] = {
     "ideas-list": Case("get", lambda w: reverse("idea-list"), [401, 200, 200, 200, 200, 200]),
     "ideas-create": Case(
-        "post", lambda w: reverse("idea-list"), [401, 201, 201, 201, 201, 201], {"title": "New idea"}
+        "post",
+        lambda w: reverse("idea-list"),
+        [401, 201, 201, 201, 201, 201],
+        {"title": "New idea"},
     ),
     "idea-retrieve": Case("get", _idea("detail"), [401, 200, 200, 200, 200, 200]),
     # Customer A wrote it and it is open; PMs and admins edit any idea; nobody else.
