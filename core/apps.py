@@ -11,4 +11,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav_item
 
+        register_nav_item(NavItem(_("Recompute jobs"), "core:jobs", order=40, group="manage"))
         register_nav_item(NavItem(_("API docs"), "api-docs", order=70, group="manage"))

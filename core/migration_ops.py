@@ -17,18 +17,36 @@ def state_only(*operations: Operation) -> migrations.SeparateDatabaseAndState:
     return migrations.SeparateDatabaseAndState(state_operations=list(operations))
 
 
-def content_type_moved(model: str, *, from_app: str, to_app: str) -> migrations.RunPython:
-    """Relabel the content type of ``model`` (lower case) from ``from_app`` to ``to_app``;
-    the reverse operation relabels it back. A database that never had the old row (a
-    new installation) has nothing to relabel."""
+def content_type_moved(
+    model: str, *, from_app: str, to_app: str, to_model: str | None = None
+) -> migrations.RunPython:
+    """Relabel the content type of ``model`` (lower case) from ``from_app`` to ``to_app``
+    (and to ``to_model`` when the model was renamed too); the reverse operation relabels
+    it back. A database that never had the old row (a new installation) has nothing to
+    relabel."""
+    new_model = to_model or model
 
-    def relabel(source: str, target: str):
+    def relabel(source: tuple[str, str], target: tuple[str, str]):
         def run(apps, schema_editor) -> None:
             content_types = apps.get_model("contenttypes", "ContentType")
-            if content_types.objects.filter(app_label=target, model=model).exists():
+            if content_types.objects.filter(app_label=target[0], model=target[1]).exists():
                 return
-            content_types.objects.filter(app_label=source, model=model).update(app_label=target)
+            moved = content_types.objects.filter(app_label=source[0], model=source[1]).first()
+            if moved is None:
+                return
+            moved.app_label, moved.model = target
+            moved.save(update_fields=["app_label", "model"])
+            if source[1] != target[1]:
+                # The default permissions are named after the model: rename them, or
+                # the next migrate adds a second set beside the old one.
+                permissions = apps.get_model("auth", "Permission")
+                for permission in permissions.objects.filter(content_type=moved):
+                    action, _sep, rest = permission.codename.partition("_")
+                    if rest == source[1]:
+                        permission.codename = f"{action}_{target[1]}"
+                        permission.save(update_fields=["codename"])
 
         return run
 
-    return migrations.RunPython(relabel(from_app, to_app), relabel(to_app, from_app))
+    old, new = (from_app, model), (to_app, new_model)
+    return migrations.RunPython(relabel(old, new), relabel(new, old))

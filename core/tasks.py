@@ -1,38 +1,32 @@
-"""Queueing Celery tasks by name, so that services never import the tasks that call them.
-
-A task module imports its app's services at the top (a task is a thin wrapper around a
-service); a service that queues follow-up work names the task instead of importing it,
-so the two never import each other. The task is looked up in the Celery app's registry,
-which keeps ``task_always_eager`` (the embedded mode and the tests) working: the task
-then runs in this process, as if a worker had taken it.
-"""
+"""Celery entry points of the recompute jobs (``core.jobs``): thin wrappers, retried on
+the database hiccups worth another try."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
-from celery import Task, current_app
-from django.db import transaction
+from core import jobs
 
-
-def task_named(name: str) -> Task:
-    """The task registered as ``name`` (``"<app>.tasks.<function>"``). A web process
-    registers an app's tasks when its tasks module is first imported (workers import
-    them all at start), so this imports it by name when needed."""
-    if name not in current_app.tasks:
-        import_module(name.rpartition(".")[0])
-    return current_app.tasks[name]
+#: Database hiccups worth another try: a dropped connection, a deadlock, a failover.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
-def queue_task(name: str, *args: Any, countdown: float | None = None, **kwargs: Any) -> None:
-    """Queue the task registered as ``name`` now."""
-    task_named(name).apply_async(args=args, kwargs=kwargs, countdown=countdown)
+@shared_task
+def run_job(job_id: int) -> None:
+    """Claim a queued job and fan its chunks out; a redelivery finds it claimed."""
+    jobs.job_run(job_id=job_id)
 
 
-def queue_task_on_commit(
-    name: str, *args: Any, countdown: float | None = None, **kwargs: Any
-) -> None:
-    """Queue the task once the current transaction commits, so the worker finds the rows
-    it is given (ids, never model instances), and a rolled-back change queues nothing."""
-    transaction.on_commit(lambda: queue_task(name, *args, countdown=countdown, **kwargs))
+@shared_task(bind=True, max_retries=3)
+def run_job_chunk(self, chunk_id: int) -> None:
+    try:
+        jobs.job_chunk_run(chunk_id=chunk_id)
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
+        jobs.job_chunk_fail(chunk_id=chunk_id, error=exc)
+        raise
+    except Exception as exc:
+        jobs.job_chunk_fail(chunk_id=chunk_id, error=exc)
+        raise

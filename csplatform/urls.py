@@ -54,6 +54,9 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("jobs/", include("core.urls")),
+    # The health app's recompute list became every kind's jobs page.
+    path("health/runs/", public(RedirectView.as_view(pattern_name="core:jobs", permanent=True))),
     path("api/", include(api_patterns)),
     # The inbox lived under /accounts/alerts/: links in e-mails already sent still work.
     path(

@@ -6,8 +6,6 @@ from django.contrib import admin
 from healthscores.models import (
     HealthOverride,
     HealthSnapshot,
-    RecomputeChunk,
-    RecomputeRun,
     Scorecard,
     ScorecardVersion,
     Sentiment,
@@ -20,31 +18,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-class RecomputeChunkInline(admin.TabularInline):
-    model = RecomputeChunk
-    extra = 0
-    can_delete = False
-    readonly_fields = ["index", "first_id", "last_id", "status", "error"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(RecomputeRun)
-class RecomputeRunAdmin(ReadOnlyAdmin):
-    list_display = [
-        "pk",
-        "is_full",
-        "day",
-        "status",
-        "accounts_processed",
-        "requested_at",
-        "finished_at",
-    ]
-    list_filter = ["status", "is_full"]
-    inlines = [RecomputeChunkInline]
 
 
 @admin.register(HealthSnapshot)

@@ -7,13 +7,14 @@ class HealthscoresConfig(AppConfig):
     verbose_name = _("Health scores")
 
     def ready(self) -> None:
+        from core.jobs import register_job_kind
         from core.navigation import NavItem, register_nav_item
+        from healthscores.services import JOB_KIND
+
+        register_job_kind(JOB_KIND)
 
         register_nav_item(
             NavItem(_("Health scorecards"), "healthscores:scorecards", order=30, group="manage")
-        )
-        register_nav_item(
-            NavItem(_("Recompute jobs"), "healthscores:runs", order=40, group="manage")
         )
         from accounts.extensions import (
             AccountSection,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from healthscores.views import account, lists, runs, scorecards
+from healthscores.views import account, lists, scorecards
 
 app_name = "healthscores"
 
@@ -28,7 +28,5 @@ urlpatterns = [
         scorecards.scorecard_delete,
         name="scorecard_delete",
     ),
-    path("runs/", runs.runs, name="runs"),
-    path("runs/recompute/", runs.runs_recompute_all, name="runs_recompute_all"),
     path("divergence/", lists.divergence, name="divergence"),
 ]

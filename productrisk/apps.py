@@ -12,12 +12,15 @@ class ProductriskConfig(AppConfig):
     def ready(self) -> None:
         from accounts.extensions import AccountSection, register_account_section
         from accounts.signals import account_data_changed
+        from core.jobs import register_job_kind
         from core.navigation import NavItem, register_nav_item
         from core.roles import PRODUCT_ROLES, Role
         from feedback import extensions as feedback_extensions
         from productrisk import receivers, selectors
         from productrisk.services import flags
         from productrisk.views.flags import SECTION_TEMPLATE, account_section_context
+
+        register_job_kind(flags.JOB_KIND)
 
         register_nav_item(
             NavItem(_("Product risks"), "productrisk:risks", order=50, roles=PRODUCT_ROLES)

@@ -7,6 +7,10 @@ class TtfvConfig(AppConfig):
     verbose_name = _("Time to first value")
 
     def ready(self) -> None:
+        from core.jobs import register_job_kind
+        from ttfv.services import JOB_KIND
+
+        register_job_kind(JOB_KIND)
         from core.navigation import NavItem, register_nav_item
 
         register_nav_item(NavItem(_("Onboarding"), "ttfv:dashboard", order=20))

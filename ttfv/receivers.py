@@ -1,8 +1,8 @@
 """Subscriptions to what ``accounts`` announces; each one only queues our own work."""
 
-from core.tasks import queue_task
+from ttfv import services
 
 
 def recompute_after_data_change(sender, account_ids: list[int], **kwargs) -> None:
-    # Sent after the ingest committed: the task can be queued right away.
-    queue_task("ttfv.tasks.recompute_ttfv", account_ids=account_ids)
+    # Sent after the ingest committed: the job is recorded and queued right away.
+    services.onboarding_recompute_request(account_ids=account_ids)

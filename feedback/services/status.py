@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
-from core.tasks import queue_task_on_commit
+from core.queue import queue_task_on_commit
 from feedback import extensions, statuses
 from feedback.models import Idea, StatusChange
 from feedback.statuses import SETTABLE_STATUSES, IdeaStatus

@@ -1,7 +1,6 @@
 """Models of health scores, one module per concern."""
 
 from healthscores.models.inputs import HealthOverride, Sentiment
-from healthscores.models.runs import RecomputeChunk, RecomputeRun
 from healthscores.models.scorecards import Scorecard, ScorecardMeasure, ScorecardVersion
 from healthscores.models.snapshots import AccountHealth, Band, HealthSnapshot
 
@@ -10,8 +9,6 @@ __all__ = [
     "Band",
     "HealthOverride",
     "HealthSnapshot",
-    "RecomputeChunk",
-    "RecomputeRun",
     "Scorecard",
     "ScorecardMeasure",
     "ScorecardVersion",

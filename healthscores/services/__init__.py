@@ -2,19 +2,11 @@
 
 from healthscores.services.inputs import override_end, override_set, sentiment_set
 from healthscores.services.recompute import (
-    recompute_chunk,
-    recompute_chunk_fail,
+    JOB_KIND,
     recompute_create,
     recompute_now,
     recompute_request,
-    recompute_run,
     today_utc,
-)
-from healthscores.services.runs import (
-    FullRunRequest,
-    recompute_active,
-    recompute_all_request,
-    recompute_runs,
 )
 from healthscores.services.scorecards import (
     EditorData,
@@ -35,8 +27,8 @@ from healthscores.services.scorecards import (
 )
 
 __all__ = [
+    "JOB_KIND",
     "EditorData",
-    "FullRunRequest",
     "MeasureDraft",
     "ScorecardDraft",
     "ScorecardsOverview",
@@ -44,15 +36,9 @@ __all__ = [
     "known_events",
     "override_end",
     "override_set",
-    "recompute_active",
-    "recompute_all_request",
-    "recompute_chunk",
-    "recompute_chunk_fail",
     "recompute_create",
     "recompute_now",
     "recompute_request",
-    "recompute_run",
-    "recompute_runs",
     "scorecard_accounts",
     "scorecard_backfill",
     "scorecard_create",

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, User
 from accounts.selectors import usage_event_names
+from core.models import Job
 from healthscores import engine, preview
 from healthscores.measures import MEASURES
 from healthscores.models import (
     HealthSnapshot,
-    RecomputeRun,
     Scorecard,
     ScorecardMeasure,
     ScorecardVersion,
@@ -322,7 +322,7 @@ def scorecard_save(
     return scorecard
 
 
-def scorecard_backfill(*, scorecard: Scorecard, days: int) -> list[RecomputeRun]:
+def scorecard_backfill(*, scorecard: Scorecard, days: int) -> list[Job]:
     """Queue quiet recomputes of the ``days`` days before today for this scorecard's
     accounts (today was queued by the save, with alerts).
 

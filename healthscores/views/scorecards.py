@@ -174,7 +174,7 @@ def scorecard_backfill(request: HttpRequest, scorecard_id: int) -> HttpResponse:
             )
         else:
             messages.info(request, _("No account uses this scorecard: nothing to backfill."))
-        return redirect("healthscores:runs")
+        return redirect("core:jobs")
     data = _editor_data(scorecard_id)
     editor = _editor(data)
     return render(

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import Source, User
-from core.tasks import queue_task_on_commit
+from core.queue import queue_task_on_commit
 from ingest.models import ImportJob
 from ingest.services import pipeline
 

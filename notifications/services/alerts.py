@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.tasks import queue_task_on_commit
+from core.queue import queue_task_on_commit
 from notifications.models import Alert
 
 logger = logging.getLogger(__name__)

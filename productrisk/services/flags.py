@@ -32,17 +32,19 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core import jobs
 from core.deferral import defer, deferring
+from core.models import Job
+from core.queue import queue_task
 from core.sql import update_rows, upsert
-from core.tasks import queue_task
 from feedback.models import Idea
 from feedback.services.demand import demand_store
 from feedback.statuses import IdeaStatus
@@ -57,8 +59,6 @@ ACTIVE = [s.value for s in ProductRisk.ACTIVE_STATUSES]
 PLANNED_IDEA_STATUSES = (IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS)
 OPEN_IDEA_STATUSES = (IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW)
 RULE_PK = 1
-#: The cache key that debounces recomputes triggered by votes and ingests.
-PENDING_KEY = "risk-recompute-pending"
 #: Seconds between the first trigger and the recompute it queues.
 DEBOUNCE_SECONDS = 60
 #: Numbers copied from the rule's summary onto the flag row.
@@ -389,18 +389,35 @@ def _queue_notifications(risk_ids: list[int]) -> None:
 
 #: The deferral (``core.deferral``) a bulk writer holds per-change recomputes in.
 HELD = "productrisk.recompute"
+KIND = "productrisk"
+
+
+def compute_job(job: Job, scope: jobs.ChunkScope) -> int:
+    """A product-risk job's one chunk: the whole recompute, its figures kept on the job."""
+    result = product_risk_recompute(today=job.day, notify=job.raise_alerts)
+    job.result = result.as_dict()
+    return result.ideas_with_evidence
+
+
+JOB_KIND = jobs.JobKind(
+    key=KIND, label=gettext_lazy("Product risk"), compute=compute_job, by_account=False
+)
+
+
+def product_risk_recompute_request(*, countdown: float | None = None) -> Job:
+    """Queue a recompute once committed, or fold into the one already queued."""
+    return jobs.job_request(KIND, countdown=countdown)
 
 
 def product_risk_recompute_soon() -> bool:
-    """Queue one recompute in a minute, unless one is queued already (a burst of votes or
-    an ingest is one run). The task clears the key when it starts, so changes made while
-    it runs queue the next one. Returns whether this call queued it. Call after commit."""
+    """Queue one recompute in a minute, unless one is queued already: a burst of votes
+    or an ingest folds into one job (``core.jobs``), and changes made while it runs queue
+    the next one. Returns whether this call queued a new job. Call after commit."""
     if defer(HELD):
         return False
-    if not cache.add(PENDING_KEY, 1, timeout=DEBOUNCE_SECONDS * 5):
-        return False
-    queue_task("productrisk.tasks.recompute_product_risk", countdown=DEBOUNCE_SECONDS)
-    return True
+    pending = Job.objects.filter(kind=KIND, status=Job.Status.QUEUED).exists()
+    job = product_risk_recompute_request(countdown=DEBOUNCE_SECONDS)
+    return not pending and job.status == Job.Status.QUEUED
 
 
 def product_risk_recompute_deferred() -> AbstractContextManager[None]:

@@ -37,10 +37,11 @@ import pytest
 from django.db import connection, transaction
 
 from accounts.models import Account, User
+from core.models import Job
 from core.roles import Role
 from csplatform.celery import app as celery_app
 from healthscores import engine, services
-from healthscores.models import HealthSnapshot, RecomputeRun, Scorecard, ScorecardMeasure
+from healthscores.models import HealthSnapshot, Scorecard, ScorecardMeasure
 from tests.benchmarks.report import p95, report
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.needs_postgres, pytest.mark.timeout(3600)]
@@ -521,11 +522,11 @@ def broker():
     conf.update(saved)
 
 
-def wait_for(run: RecomputeRun, *, timeout: float, poll: float = 0.05) -> RecomputeRun:
+def wait_for(run: Job, *, timeout: float, poll: float = 0.05) -> Job:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         run.refresh_from_db()
-        if run.status not in (RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING):
+        if run.status not in (Job.Status.QUEUED, Job.Status.RUNNING):
             return run
         time.sleep(poll)
     raise AssertionError(f"Recompute #{run.pk} still {run.status} after {timeout} s")
@@ -550,7 +551,7 @@ def test_one_account_after_an_ingest(health_day):
         started = time.perf_counter()
         run = services.recompute_now(account_ids=[account_id], day=health_day)
         whole.append((time.perf_counter() - started) * 1000)
-        assert run.status == RecomputeRun.Status.SUCCEEDED
+        assert run.status == Job.Status.SUCCEEDED
         started = time.perf_counter()
         engine.recompute_scope(engine.Scope(ids=(account_id,)), health_day)
         chunk.append((time.perf_counter() - started) * 1000)
@@ -581,7 +582,7 @@ def test_full_recompute_with_two_workers(health_day, broker, tmp_path):
             services.recompute_request(day=health_day - timedelta(days=1), raise_alerts=False),
             timeout=600,
         )
-        assert run.status == RecomputeRun.Status.SUCCEEDED, run.error
+        assert run.status == Job.Status.SUCCEEDED, run.error
         print(f"\n[bench] warm-up full run (day before, no history): {run.duration}")
         copy_history(health_day - timedelta(days=1))
 
@@ -590,7 +591,7 @@ def test_full_recompute_with_two_workers(health_day, broker, tmp_path):
             started = time.perf_counter()
             run = wait_for(services.recompute_request(day=health_day), timeout=600, poll=0.1)
             walls.append(time.perf_counter() - started)
-            assert run.status == RecomputeRun.Status.SUCCEEDED, run.error
+            assert run.status == Job.Status.SUCCEEDED, run.error
             assert run.accounts_processed == ACCOUNTS
         print(f"\n[bench] full runs: {', '.join(f'{w:.1f} s' for w in walls)}")
 
@@ -605,7 +606,7 @@ def test_full_recompute_with_two_workers(health_day, broker, tmp_path):
                 poll=0.005,
             )
             latencies.append((time.perf_counter() - started) * 1000)
-            assert run.status == RecomputeRun.Status.SUCCEEDED, run.error
+            assert run.status == Job.Status.SUCCEEDED, run.error
     finally:
         peaks = stop_workers(workers)
     assert HealthSnapshot.objects.filter(day=health_day).count() == ACCOUNTS

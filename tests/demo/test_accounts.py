@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Account, Contact, User
+from core.models import Job
 from core.roles import Role
 from demo.cast import DORMANT, cast
 from demo.services.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
-from healthscores.models import RecomputeRun
 
 pytestmark = pytest.mark.django_db
 #: The pinned day (tests/clock.py): the demo's usage must not lie ahead of the clock.
@@ -66,11 +66,11 @@ def test_seeding_recomputes_health_once_for_every_seeded_account(
         seed_demo(accounts=5, seed=1, today=DAY)
     # One for the seed's data, though it ran three imports; the onboarding recompute the
     # same announcement woke then asks again for the accounts whose TTFV it set.
-    seeded, *after_ttfv = RecomputeRun.objects.order_by("pk")
+    seeded, *after_ttfv = Job.objects.filter(kind="health").order_by("pk")
     assert seeded.account_ids == sorted(Account.objects.values_list("pk", flat=True))
     assert len(after_ttfv) <= 1
     for run in (seeded, *after_ttfv):
-        assert run.status == RecomputeRun.Status.SUCCEEDED
+        assert run.status == Job.Status.SUCCEEDED
 
 
 @pytest.mark.any_day

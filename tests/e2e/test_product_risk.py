@@ -10,12 +10,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from core.roles import Role
 from productrisk.models import ProductRisk
-from productrisk.services.flags import PENDING_KEY
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.feedback.factories import IdeaFactory
 
@@ -29,8 +27,6 @@ def test_three_accounts_ask_and_the_pm_ships_the_gap(sign_in, live_server, brows
 
     from roadmap.models import RoadmapItem
 
-    # No recompute queued by an earlier test may swallow the one these votes queue.
-    cache.delete(PENDING_KEY)
     today = timezone.now().date()
     idea = IdeaFactory(title=IDEA)
     UserFactory(username="e2e-pm", role=Role.PM, first_name="Pat")

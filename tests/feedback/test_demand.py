@@ -178,12 +178,8 @@ def test_merging_moves_the_stored_demand(demand_world, pm, django_capture_on_com
 def test_a_vote_refreshes_the_stored_demand_in_eager_mode(db, django_capture_on_commit_callbacks):
     """Tasks run inline (development, tests): the debounced recompute runs right after
     the vote commits, so the table shows the vote's account at once."""
-    from django.core.cache import cache
-
     from feedback.services import vote_cast
-    from productrisk.services.flags import PENDING_KEY
 
-    cache.delete(PENDING_KEY)
     idea = IdeaFactory()
     contact = ContactFactory(account=AccountFactory(arr=Decimal("42000.00")))
     with django_capture_on_commit_callbacks(execute=True):
@@ -199,12 +195,8 @@ def test_a_vote_refreshes_the_stored_demand_in_eager_mode(db, django_capture_on_
 def test_a_ticket_link_refreshes_the_stored_demand_in_eager_mode(
     db, csm, django_capture_on_commit_callbacks
 ):
-    from django.core.cache import cache
-
     from feedback.services.tickets import idea_ticket_link
-    from productrisk.services.flags import PENDING_KEY
 
-    cache.delete(PENDING_KEY)
     idea = IdeaFactory()
     with django_capture_on_commit_callbacks(execute=True):
         idea_ticket_link(idea=idea, ticket=TicketFactory(), actor=csm)

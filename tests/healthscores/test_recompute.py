@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.signals import announce_account_data_changed
+from core import jobs
+from core.models import Job, JobChunk
 from healthscores import services
 from healthscores.measures import (
     FAMILIES,
@@ -24,14 +26,8 @@ from healthscores.measures import (
     register_family,
     register_measure,
 )
-from healthscores.models import (
-    AccountHealth,
-    HealthSnapshot,
-    RecomputeChunk,
-    RecomputeRun,
-    Scorecard,
-)
-from healthscores.tasks import recompute_health, recompute_health_all
+from healthscores.models import AccountHealth, HealthSnapshot, Scorecard
+from healthscores.tasks import recompute_health_all
 from ingest.services.imports import import_records
 from tests.accounts.factories import AccountFactory, ContactFactory, DailyUsageFactory, UserFactory
 from tests.healthscores.factories import SentimentFactory
@@ -45,11 +41,11 @@ def test_request_queues_the_task_only_after_commit(django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         run = services.recompute_request(account_ids=[a.pk for a in accounts])
     run.refresh_from_db()
-    assert run.status == RecomputeRun.Status.QUEUED
+    assert run.status == Job.Status.QUEUED
     assert len(callbacks) == 1
     callbacks[0]()
     run.refresh_from_db()
-    assert run.status == RecomputeRun.Status.SUCCEEDED
+    assert run.status == Job.Status.SUCCEEDED
     assert run.accounts_processed == 2
     assert run.started_at <= run.finished_at
 
@@ -59,15 +55,15 @@ def test_a_run_delivered_twice_runs_once(django_capture_on_commit_callbacks):
     AccountFactory()
     with django_capture_on_commit_callbacks(execute=False):
         run = services.recompute_request()
-    assert services.recompute_run(run_id=run.pk) is not None
-    finished = RecomputeRun.objects.get(pk=run.pk).finished_at
-    assert services.recompute_run(run_id=run.pk) is None
-    assert RecomputeRun.objects.get(pk=run.pk).finished_at == finished
+    assert jobs.job_run(job_id=run.pk) is not None
+    finished = Job.objects.get(pk=run.pk).finished_at
+    assert jobs.job_run(job_id=run.pk) is None
+    assert Job.objects.get(pk=run.pk).finished_at == finished
 
 
 @pytest.mark.django_db
 def test_a_vanished_run_is_ignored():
-    assert services.recompute_run(run_id=987654) is None
+    assert jobs.job_run(job_id=987654) is None
 
 
 @pytest.mark.django_db
@@ -75,7 +71,7 @@ def test_nightly_entry_recomputes_every_account(django_capture_on_commit_callbac
     AccountFactory.create_batch(3)
     with django_capture_on_commit_callbacks(execute=True):
         recompute_health_all.delay()
-    run = RecomputeRun.objects.get()
+    run = Job.objects.get()
     assert run.is_full
     assert run.accounts_processed == 3
 
@@ -89,9 +85,9 @@ def test_data_change_announced_by_accounts_wakes_a_health_recompute(
         announce_account_data_changed([accounts[1].pk, accounts[0].pk, accounts[0].pk])
     # The first run is the announcement's; the onboarding recompute it also woke may ask
     # for a second one for the accounts whose TTFV it set.
-    run = RecomputeRun.objects.order_by("pk").first()
+    run = Job.objects.order_by("pk").first()
     assert run.account_ids == sorted(a.pk for a in accounts)
-    assert run.status == RecomputeRun.Status.SUCCEEDED
+    assert run.status == Job.Status.SUCCEEDED
 
 
 @pytest.mark.django_db
@@ -99,7 +95,7 @@ def test_nothing_is_announced_for_no_accounts(django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         announce_account_data_changed([])
     assert callbacks == []
-    assert not RecomputeRun.objects.exists()
+    assert not Job.objects.exists()
 
 
 def _database_url() -> str:
@@ -179,10 +175,10 @@ def test_a_real_worker_computes_chunked_runs_exactly_like_inline_and_fresh_data_
 
         def finished():
             run.refresh_from_db()
-            return run.status in (RecomputeRun.Status.SUCCEEDED, RecomputeRun.Status.FAILED)
+            return run.status in (Job.Status.SUCCEEDED, Job.Status.FAILED)
 
         _wait_for(finished, worker)
-        assert run.status == RecomputeRun.Status.SUCCEEDED, log.read_text()[-3000:]
+        assert run.status == Job.Status.SUCCEEDED, log.read_text()[-3000:]
         assert (run.chunks_total, run.chunks_done, run.accounts_processed) == (3, 3, 5)
         assert _snapshot_rows() == inline
 
@@ -215,7 +211,7 @@ def test_a_real_worker_computes_chunked_runs_exactly_like_inline_and_fresh_data_
     finally:
         worker.terminate()
         worker.wait(timeout=20)
-    assert "recompute_health_chunk" in log.read_text()
+    assert "core.tasks.run_job_chunk" in log.read_text()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -228,7 +224,7 @@ def test_command_recomputes_inline_in_the_embedded_mode():
     out = StringIO()
     call_command("recompute_health", "--account", str(accounts[0].pk), stdout=out)
     assert ": 1 accounts in" in out.getvalue()
-    assert RecomputeRun.objects.get().account_ids == [accounts[0].pk]
+    assert Job.objects.get().account_ids == [accounts[0].pk]
 
 
 @pytest.mark.django_db
@@ -239,7 +235,7 @@ def test_one_announcement_gathers_several_into_one_recompute(django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True), one_announcement():
         announce_account_data_changed([first.pk])
         announce_account_data_changed([second.pk, first.pk])
-    assert RecomputeRun.objects.order_by("pk").first().account_ids == sorted([first.pk, second.pk])
+    assert Job.objects.order_by("pk").first().account_ids == sorted([first.pk, second.pk])
 
 
 @pytest.mark.django_db
@@ -257,7 +253,7 @@ def test_one_announcement_announces_nothing_when_its_block_fails(
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         failing_load()
-    assert not RecomputeRun.objects.exists()
+    assert not Job.objects.exists()
 
 
 @pytest.mark.django_db
@@ -276,7 +272,7 @@ def test_a_full_run_is_split_into_chunks_with_the_same_result_as_one_chunk(
     with django_capture_on_commit_callbacks(execute=True):
         run = services.recompute_request()
     run.refresh_from_db()
-    assert run.status == RecomputeRun.Status.SUCCEEDED
+    assert run.status == Job.Status.SUCCEEDED
     assert (run.chunks_total, run.chunks_done, run.accounts_processed) == (3, 3, 5)
     assert run.accounts_total == 5
     assert run.progress == 100
@@ -284,11 +280,12 @@ def test_a_full_run_is_split_into_chunks_with_the_same_result_as_one_chunk(
 
 
 @pytest.mark.django_db
-def test_the_task_takes_account_ids_and_a_day():
+def test_a_request_takes_account_ids_and_a_day(django_capture_on_commit_callbacks):
     account = AccountFactory()
     day = services.today_utc() - timedelta(days=2)
-    recompute_health.delay(account_ids=[account.pk], day=day.isoformat())
-    run = RecomputeRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.recompute_request(account_ids=[account.pk], day=day)
+    run = Job.objects.get()
     assert (run.account_ids, run.day, run.status) == ([account.pk], day, "succeeded")
     assert HealthSnapshot.objects.get().day == day
 
@@ -296,20 +293,20 @@ def test_the_task_takes_account_ids_and_a_day():
 @pytest.mark.django_db
 def test_a_second_full_run_stands_down_while_one_is_running(django_capture_on_commit_callbacks):
     AccountFactory()
-    running = RecomputeRun.objects.create(
+    running = Job.objects.create(
         is_full=True, status="running", started_at=timezone.now(), heartbeat_at=timezone.now()
     )
     with django_capture_on_commit_callbacks(execute=True):
         second = services.recompute_request()
     second.refresh_from_db()
-    assert second.status == RecomputeRun.Status.SKIPPED
+    assert second.status == Job.Status.SKIPPED
     assert f"#{running.pk}" in second.error
     assert not HealthSnapshot.objects.exists()
     # Runs for a few accounts are not held up by a full run.
     with django_capture_on_commit_callbacks(execute=True):
         partial = services.recompute_request(account_ids=[AccountFactory().pk])
     partial.refresh_from_db()
-    assert partial.status == RecomputeRun.Status.SUCCEEDED
+    assert partial.status == Job.Status.SUCCEEDED
 
 
 @pytest.mark.django_db
@@ -318,15 +315,15 @@ def test_a_full_run_abandoned_by_a_dead_worker_releases_the_lock(
 ):
     AccountFactory()
     silent_for = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
-    dead = RecomputeRun.objects.create(
+    dead = Job.objects.create(
         is_full=True, status="running", heartbeat_at=timezone.now() - silent_for
     )
     with django_capture_on_commit_callbacks(execute=True):
         run = services.recompute_request()
     run.refresh_from_db()
     dead.refresh_from_db()
-    assert run.status == RecomputeRun.Status.SUCCEEDED
-    assert dead.status == RecomputeRun.Status.FAILED
+    assert run.status == Job.Status.SUCCEEDED
+    assert dead.status == Job.Status.FAILED
     assert "Abandoned" in dead.error
 
 
@@ -335,9 +332,9 @@ def test_a_chunk_delivered_twice_is_computed_once(django_capture_on_commit_callb
     AccountFactory.create_batch(2)
     with django_capture_on_commit_callbacks(execute=False):
         run = services.recompute_request()
-    services.recompute_run(run_id=run.pk, inline=True)
-    chunk = RecomputeChunk.objects.get(run=run)
-    assert services.recompute_chunk(chunk_id=chunk.pk) is False
+    jobs.job_run(job_id=run.pk, inline=True)
+    chunk = JobChunk.objects.get(job=run)
+    assert jobs.job_chunk_run(chunk_id=chunk.pk) is False
     run.refresh_from_db()
     assert (run.chunks_done, run.accounts_processed) == (1, 2)
 
@@ -376,9 +373,9 @@ def test_a_failing_chunk_fails_the_run_with_its_error_and_writes_nothing(
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.recompute_request()
-    run = RecomputeRun.objects.get()
-    assert run.status == RecomputeRun.Status.FAILED
+    run = Job.objects.get()
+    assert run.status == Job.Status.FAILED
     assert "unreachable" in run.error
     assert run.finished_at is not None
-    assert RecomputeChunk.objects.get(run=run).status == RecomputeChunk.Status.FAILED
+    assert JobChunk.objects.get(job=run).status == JobChunk.Status.FAILED
     assert not HealthSnapshot.objects.exists()

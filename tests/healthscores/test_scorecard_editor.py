@@ -10,16 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core import jobs
+from core.models import Job
 from healthscores import services
 from healthscores.forms import measure_initial
 from healthscores.measures import MEASURES
-from healthscores.models import (
-    AccountHealth,
-    HealthSnapshot,
-    RecomputeRun,
-    Scorecard,
-    ScorecardVersion,
-)
+from healthscores.models import AccountHealth, HealthSnapshot, Scorecard, ScorecardVersion
 from tests.accounts.factories import (
     AccountFactory,
     DailyUsageFactory,
@@ -230,7 +226,7 @@ def test_save_bumps_the_version_records_it_and_queues_todays_recompute(
     assert version.saved_by == admin_user
     assert version.config["red_below"] == 35
     assert [m["kind"] for m in version.config["measures"]] == [m.kind for m in measures]
-    run = RecomputeRun.objects.get()
+    run = Job.objects.get()
     assert (run.is_full, run.day, run.raise_alerts) == (True, None, True)
     assert len(callbacks) == 1
 
@@ -425,9 +421,9 @@ def test_backfill_queues_one_quiet_run_per_day_before_today_for_the_scorecards_a
             reverse("healthscores:scorecard_backfill", args=[enterprise.pk]), {"days": "3"}
         )
     assert response.status_code == 302
-    assert response["Location"] == reverse("healthscores:runs")
+    assert response["Location"] == reverse("core:jobs")
     today = services.today_utc()
-    runs = list(RecomputeRun.objects.order_by("pk"))
+    runs = list(Job.objects.filter(kind="health").order_by("pk"))
     assert [run.day for run in runs] == [today - timedelta(days=n) for n in (3, 2, 1)]
     assert all(run.account_ids == [enterprise_account.pk] for run in runs)
     assert not any(run.raise_alerts or run.is_full for run in runs)
@@ -441,7 +437,7 @@ def test_backfill_days_must_be_1_to_90(client_for, admin_user, default, days):
     )
     assert response.status_code == 400
     assert "1 to 90" in response.content.decode() or "1 and 90" in response.content.decode()
-    assert not RecomputeRun.objects.exists()
+    assert not Job.objects.exists()
 
 
 def test_backfill_runs_rewrite_each_past_day(admin_user, default):
@@ -449,7 +445,7 @@ def test_backfill_runs_rewrite_each_past_day(admin_user, default):
     SurveyResponseFactory(account=account, score=2)
     runs = services.scorecard_backfill(scorecard=default, days=2)
     for run in runs:
-        services.recompute_run(run_id=run.pk, inline=True)
+        jobs.job_run(job_id=run.pk, inline=True)
     today = services.today_utc()
     assert sorted(HealthSnapshot.objects.filter(account=account).values_list("day", flat=True)) == [
         today - timedelta(days=2),
@@ -583,7 +579,7 @@ def test_only_admins_change_scorecards(actors, default, name, actor):
     else:
         _expect_refused(response, actor)
         assert Scorecard.objects.count() == 2
-        assert not RecomputeRun.objects.exists()
+        assert not Job.objects.exists()
 
 
 def test_scorecards_link_is_in_the_navigation_of_admins_only(actors, default):

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from accounts.models import Account, Contact, DailyActivity, DailyUsage, Source, Ticket, UsageEvent
-from healthscores.models import RecomputeRun
+from core.models import Job
 from ingest.models import ImportJob
 from ingest.rules import Lookups, check_usage
 from ingest.services.imports import import_file, import_records
@@ -85,11 +85,11 @@ def test_same_file_twice_changes_nothing_the_second_time(
     )
     with django_capture_on_commit_callbacks(execute=True):
         first = import_file(kind="usage", path=path)
-    before = (rollups(), UsageEvent.objects.count(), RecomputeRun.objects.count())
+    before = (rollups(), UsageEvent.objects.count(), Job.objects.count())
     with django_capture_on_commit_callbacks(execute=True):
         second = import_file(kind="usage", path=path)
     assert (first.rows_inserted, second.rows_inserted, second.rows_duplicate) == (2, 0, 2)
-    assert (rollups(), UsageEvent.objects.count(), RecomputeRun.objects.count()) == before
+    assert (rollups(), UsageEvent.objects.count(), Job.objects.count()) == before
 
 
 def test_one_bad_row_rejects_the_file_and_writes_nothing(tmp_path, acme):
@@ -138,7 +138,8 @@ def test_only_touched_accounts_are_announced(tmp_path, acme, django_capture_on_c
         import_file(kind="usage", path=usage_file(tmp_path, ["ACME,login,2026-11-20T10:00:00,1,"]))
     # Health is asked once by the ingest and may be asked again by the onboarding
     # recompute the same announcement woke; either way only for the touched account.
-    assert {tuple(run.account_ids) for run in RecomputeRun.objects.all()} == {(acme.pk,)}
+    health = Job.objects.filter(kind="health")
+    assert {tuple(run.account_ids) for run in health} == {(acme.pk,)}
 
 
 def test_only_the_first_hundred_errors_are_kept_but_all_are_counted(tmp_path, acme):

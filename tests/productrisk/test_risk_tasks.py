@@ -6,15 +6,15 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import OperationalError
 
 from accounts.signals import announce_account_data_changed
+from core.models import Job
 from csplatform.beat import DEFAULT_ENTRIES, build_schedule
 from csplatform.env import Env
 from productrisk.models import ProductRisk
-from productrisk.services.flags import PENDING_KEY, product_risk_recompute_soon
+from productrisk.services.flags import product_risk_recompute_soon
 from productrisk.tasks import recompute_product_risk
 from tests.accounts.factories import AccountFactory, ContactFactory
 from tests.feedback.factories import IdeaFactory, VoteFactory
@@ -36,30 +36,35 @@ def test_beat_recomputes_hourly_and_each_run_expires_before_the_next():
     assert schedule["options"]["expires"] < timedelta(hours=1).total_seconds()
 
 
-def test_task_retries_on_a_lost_database():
-    assert OperationalError in recompute_product_risk.autoretry_for
+def test_chunk_tasks_retry_on_a_lost_database():
+    from core.tasks import TRANSIENT_ERRORS
+
+    assert OperationalError in TRANSIENT_ERRORS
 
 
 @pytest.mark.django_db
-def test_task_recomputes_and_clears_the_debounce_key():
+def test_task_runs_a_recompute_job_and_keeps_its_figures(django_capture_on_commit_callbacks):
     idea = three_votes()
-    cache.set(PENDING_KEY, 1)
-    result = recompute_product_risk.delay(today="2026-11-30").get()
-    assert result["opened"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = recompute_product_risk.delay().get()
+    job = Job.objects.get(pk=job_id)
+    assert (job.kind, job.status) == ("productrisk", Job.Status.SUCCEEDED)
+    assert job.result["opened"] == 1
     assert ProductRisk.objects.filter(idea=idea).exists()
-    assert cache.get(PENDING_KEY) is None
 
 
 @pytest.mark.django_db
-def test_a_queued_recompute_is_not_queued_twice():
-    cache.set(PENDING_KEY, 1)
-    assert product_risk_recompute_soon() is False
-    cache.delete(PENDING_KEY)
+def test_a_burst_of_requests_is_one_queued_job(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert product_risk_recompute_soon() is True
+        assert product_risk_recompute_soon() is False
+        assert product_risk_recompute_soon() is False
+    assert Job.objects.filter(kind="productrisk").count() == 1
+    assert len(queued) == 1  # one task for the one job
 
 
 @pytest.mark.django_db
 def test_an_ingest_announcement_queues_a_recompute(django_capture_on_commit_callbacks):
-    cache.delete(PENDING_KEY)
     idea = three_votes()
     with django_capture_on_commit_callbacks(execute=True):
         announce_account_data_changed([idea.votes.first().account_id])
@@ -70,7 +75,7 @@ def test_an_ingest_announcement_queues_a_recompute(django_capture_on_commit_call
 def test_management_command_recomputes_and_says_what_it_did():
     three_votes()
     out = StringIO()
-    call_command("recompute_product_risk", "--day", "2026-11-30", stdout=out)
+    call_command("recompute_product_risk", stdout=out)
     assert "1 flags opened" in out.getvalue()
     assert ProductRisk.objects.count() == 1
     call_command("recompute_product_risk", stdout=out)

@@ -2,10 +2,12 @@
 
 from ttfv.services.onboarding import (
     CHUNK_SIZE,
+    JOB_KIND,
     Progress,
     milestone_check,
     milestone_uncheck,
     onboarding_recompute,
+    onboarding_recompute_request,
     onboarding_start_set,
     today_utc,
 )
@@ -17,10 +19,12 @@ from ttfv.services.templates import (
 
 __all__ = [
     "CHUNK_SIZE",
+    "JOB_KIND",
     "Progress",
     "milestone_check",
     "milestone_uncheck",
     "onboarding_recompute",
+    "onboarding_recompute_request",
     "onboarding_start_set",
     "template_create",
     "template_delete",

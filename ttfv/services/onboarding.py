@@ -2,26 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, User
+from core import jobs
+from core.models import Job
+from healthscores.services import recompute_request
 from ttfv import engine
 from ttfv.models import Milestone, MilestoneProgress, Onboarding
 
-#: Accounts per recompute step: bounds memory and lets the progress bar move.
+#: Accounts per recompute chunk: bounds memory and lets the progress bar move.
 CHUNK_SIZE = 5000
+KIND = "ttfv"
 
-Progress = Callable[[int, int], None]
+Progress = jobs.Progress
+today_utc = jobs.today_utc
 
 
-def today_utc() -> date:
-    return datetime.now(UTC).date()
+def compute_chunk(job: Job, scope: jobs.ChunkScope) -> int:
+    """Recompute one chunk's onboardings for the job's day; returns how many. Accounts
+    whose status or first value moved get a health recompute, since TTFV is a health
+    measure: it folds into the health recompute already queued for them, if any."""
+    if scope.ids is not None:
+        accounts = Q(pk__in=scope.ids)
+    else:
+        accounts = Q(pk__gte=scope.first_id, pk__lte=scope.last_id)
+    result = engine.recompute_scope(
+        accounts,
+        today=job.day or today_utc(),
+        templates=engine.load_templates(),
+        alerts=job.raise_alerts,
+    )
+    if result["changed"]:
+        recompute_request(account_ids=result["changed"])
+    return result["accounts"]
+
+
+JOB_KIND = jobs.JobKind(
+    key=KIND,
+    label=gettext_lazy("Onboarding"),
+    compute=compute_chunk,
+    all_ids=lambda: list(Account.objects.order_by("pk").values_list("pk", flat=True)),
+    chunk_size=lambda: CHUNK_SIZE,
+)
 
 
 def onboarding_recompute(
@@ -31,33 +61,18 @@ def onboarding_recompute(
     progress: Progress | None = None,
     alerts: bool = True,
 ) -> int:
-    """Recompute onboardings (default: every account) chunk by chunk; returns how many.
-
-    Each chunk is its own transaction, idempotent: a rerun gives the same rows. Accounts
-    whose status or first value moved get a health recompute, since TTFV is a measure.
-    """
-    from healthscores.services import recompute_request
-
-    today = today or today_utc()
-    ids = sorted({int(pk) for pk in account_ids}) if account_ids is not None else None
-    all_ids = (
-        ids
-        if ids is not None
-        else list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    """Recompute onboardings (default: every account) in this process, chunk by chunk;
+    returns how many. Each chunk is its own transaction, idempotent: a rerun gives the
+    same rows."""
+    job = jobs.job_now(
+        KIND, account_ids=account_ids, day=today, raise_alerts=alerts, progress=progress
     )
-    chunks = [all_ids[i : i + CHUNK_SIZE] for i in range(0, len(all_ids), CHUNK_SIZE)]
-    templates = engine.load_templates()
-    done = 0
-    for index, chunk in enumerate(chunks, start=1):
-        scope = Q(pk__gte=chunk[0], pk__lte=chunk[-1]) if ids is None else Q(pk__in=chunk)
-        with transaction.atomic():
-            result = engine.recompute_scope(scope, today=today, templates=templates, alerts=alerts)
-            if result["changed"]:
-                recompute_request(account_ids=result["changed"])
-        done += result["accounts"]
-        if progress:
-            progress(index, len(chunks))
-    return done
+    return job.accounts_processed
+
+
+def onboarding_recompute_request(*, account_ids: Iterable[int] | None = None) -> Job:
+    """Queue an onboarding recompute once committed, or fold it into the one queued."""
+    return jobs.job_request(KIND, account_ids=account_ids)
 
 
 def _account_onboarding(account: Account) -> Onboarding:

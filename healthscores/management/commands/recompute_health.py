@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.models import Job
 from healthscores import services
-from healthscores.models import RecomputeRun
 
 
 def _day(value: str) -> date:
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 progress=self._progress(label),
             )
             self._finish_line()
-            if run.status != RecomputeRun.Status.SUCCEEDED:
+            if run.status != Job.Status.SUCCEEDED:
                 raise CommandError(
                     f"Recompute #{run.pk} {run.get_status_display().lower()}: {run.error}"
                 )

@@ -7,8 +7,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.tasks import queue_task
-from productrisk.services.flags import product_risk_recompute
+from core import jobs
+from core.models import Job
+from productrisk.services.flags import KIND
 
 
 def _day(value: str) -> date:
@@ -36,20 +37,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, day, queue, **options):
         if queue:
-            queue_task(
-                "productrisk.tasks.recompute_product_risk",
-                today=day.isoformat() if day else None,
-            )
-            self.stdout.write("Queued the product-risk recompute.")
+            job = jobs.job_request(KIND, day=day)
+            self.stdout.write(f"Product-risk recompute #{job.pk} queued for the Celery workers.")
             return
         started = time.perf_counter()
-        result = product_risk_recompute(today=day)
+        job = jobs.job_now(KIND, day=day)
+        if job.status != Job.Status.SUCCEEDED:
+            raise CommandError(f"Product-risk recompute #{job.pk} {job.status}: {job.error}")
+        result = job.result
         self.stdout.write(
             self.style.SUCCESS(
-                f"Product risk recomputed in {time.perf_counter() - started:.1f} s: "
-                f"{result.ideas_with_evidence} ideas with evidence, {result.opened} flags "
-                f"opened, {result.reopened} re-opened, {result.updated} updated, evidence "
-                f"+{result.evidence_inserted} ~{result.evidence_updated} "
-                f"-{result.evidence_deleted}, {result.to_notify} to notify."
+                f"Product risk recomputed (#{job.pk}) in {time.perf_counter() - started:.1f} s: "
+                f"{result['ideas_with_evidence']} ideas with evidence, {result['opened']} flags "
+                f"opened, {result['reopened']} re-opened, {result['updated']} updated, evidence "
+                f"+{result['evidence_inserted']} ~{result['evidence_updated']} "
+                f"-{result['evidence_deleted']}, {result['to_notify']} to notify."
             )
         )

@@ -10,14 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.models import Job
 from healthscores import services
-from healthscores.models import RecomputeRun
 from tests.accounts.factories import AccountFactory
 from tests.actors import ACTORS
 
 
 def _runs_url() -> str:
-    return reverse("healthscores:runs")
+    return reverse("core:jobs")
 
 
 @pytest.mark.django_db
@@ -35,11 +35,11 @@ def test_lists_scope_day_status_counts_and_errors(client_for, admin_user):
     services.recompute_now()
     services.recompute_now(account_ids=[accounts[0].pk, accounts[1].pk])
     past = services.today_utc() - timedelta(days=4)
-    RecomputeRun.objects.create(
+    Job.objects.create(
         account_ids=[accounts[2].pk],
         day=past,
         raise_alerts=False,
-        status=RecomputeRun.Status.FAILED,
+        status=Job.Status.FAILED,
         error="Chunk 0: OperationalError: the database went away",
     )
     response = client_for(admin_user).get(_runs_url())
@@ -58,15 +58,13 @@ def test_lists_scope_day_status_counts_and_errors(client_for, admin_user):
 @pytest.mark.django_db
 def test_polls_every_2_seconds_while_a_run_is_queued_or_running(client_for, admin_user):
     client = client_for(admin_user)
-    run = RecomputeRun.objects.create(
-        is_full=True, status=RecomputeRun.Status.RUNNING, chunks_total=4, chunks_done=1
-    )
+    run = Job.objects.create(is_full=True, status=Job.Status.RUNNING, chunks_total=4, chunks_done=1)
     html = client.get(_runs_url()).content.decode()
     assert 'hx-trigger="every 2s"' in html
     assert 'value="25"' in html  # the progress bar of the running run
 
     # The poll itself gets the live part only; once nothing runs it stops polling.
-    RecomputeRun.objects.filter(pk=run.pk).update(status=RecomputeRun.Status.SUCCEEDED)
+    Job.objects.filter(pk=run.pk).update(status=Job.Status.SUCCEEDED)
     partial = client.get(_runs_url(), HTTP_HX_REQUEST="true").content.decode()
     assert partial.lstrip().startswith('<div id="runs-live"')
     assert "hx-trigger" not in partial
@@ -77,9 +75,9 @@ def test_polls_every_2_seconds_while_a_run_is_queued_or_running(client_for, admi
 def test_times_are_shown_in_the_viewers_zone(client_for, admin_user):
     admin_user.time_zone = "America/New_York"
     admin_user.save(update_fields=["time_zone"])
-    run = RecomputeRun.objects.create(status=RecomputeRun.Status.SUCCEEDED)
+    run = Job.objects.create(status=Job.Status.SUCCEEDED)
     started = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
-    RecomputeRun.objects.filter(pk=run.pk).update(
+    Job.objects.filter(pk=run.pk).update(
         requested_at=started, started_at=started, finished_at=started + timedelta(seconds=90)
     )
     html = client_for(admin_user).get(_runs_url()).content.decode()
@@ -90,9 +88,7 @@ def test_times_are_shown_in_the_viewers_zone(client_for, admin_user):
 
 @pytest.mark.django_db
 def test_paginates_newest_first(client_for, admin_user):
-    RecomputeRun.objects.bulk_create(
-        RecomputeRun(status=RecomputeRun.Status.SUCCEEDED) for _ in range(30)
-    )
+    Job.objects.bulk_create(Job(status=Job.Status.SUCCEEDED) for _ in range(30))
     client = client_for(admin_user)
     first = client.get(_runs_url()).context["page"]
     assert len(first) == 25
@@ -108,28 +104,32 @@ def test_recompute_all_queues_a_full_run(
 ):
     AccountFactory.create_batch(2)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(admin_user).post(reverse("healthscores:runs_recompute_all"))
+        response = client_for(admin_user).post(
+            reverse("core:jobs_recompute_all"), {"kind": "health"}
+        )
     assert response["Location"] == _runs_url()
-    run = RecomputeRun.objects.get()
+    run = Job.objects.get()
     assert run.is_full
-    assert run.status == RecomputeRun.Status.SUCCEEDED
+    assert run.status == Job.Status.SUCCEEDED
     assert run.accounts_processed == 2
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("status", [RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING])
+@pytest.mark.parametrize("status", [Job.Status.QUEUED, Job.Status.RUNNING])
 def test_recompute_all_does_not_queue_a_second_full_run(client_for, admin_user, status):
-    running = RecomputeRun.objects.create(is_full=True, status=status)
-    response = client_for(admin_user).post(reverse("healthscores:runs_recompute_all"), follow=True)
-    assert f"Recompute #{running.pk} of every account is already" in response.content.decode()
-    assert RecomputeRun.objects.count() == 1
+    running = Job.objects.create(is_full=True, status=status)
+    response = client_for(admin_user).post(
+        reverse("core:jobs_recompute_all"), {"kind": "health"}, follow=True
+    )
+    assert f"Recompute #{running.pk} (Health) is already" in response.content.decode()
+    assert Job.objects.count() == 1
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("actor", ACTORS)
 def test_only_admins_see_and_start_recomputes(actors, actor):
     page = actors[actor].get(_runs_url())
-    start = actors[actor].post(reverse("healthscores:runs_recompute_all"))
+    start = actors[actor].post(reverse("core:jobs_recompute_all"), {"kind": "health"})
     if actor == "admin":
         assert (page.status_code, start.status_code) == (200, 302)
         return
@@ -139,7 +139,7 @@ def test_only_admins_see_and_start_recomputes(actors, actor):
             assert response["Location"].startswith(reverse("login") + "?next=")
         else:
             assert response.status_code == 403
-    assert not RecomputeRun.objects.exists()
+    assert not Job.objects.exists()
 
 
 @pytest.mark.django_db
@@ -157,5 +157,5 @@ def test_runs_page_runs_a_constant_number_of_queries(client_for, admin_user):
     accounts = AccountFactory.create_batch(3)
     for _ in range(20):
         services.recompute_now(account_ids=[a.pk for a in accounts])
-    RecomputeRun.objects.create(is_full=True, status=RecomputeRun.Status.RUNNING)
+    Job.objects.create(is_full=True, status=Job.Status.RUNNING)
     assert count() == few <= 6

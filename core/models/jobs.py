@@ -1,5 +1,9 @@
-"""Recompute job rows: every recompute is visible (what ran, for whom, how long, errors),
-and the rows are also the locks and claims that make retried tasks harmless."""
+"""Recompute jobs of every kind (health, onboarding, product risk) and their chunks.
+
+Every recompute is visible the same way (what ran, for whom, how long, its progress and
+errors), and the rows are also the locks and claims that make retried tasks harmless:
+see ``core.jobs`` for the life of a job.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class RecomputeRun(models.Model):
+class Job(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
-        #: A full run found another full run in progress and stood down.
+        #: A full run found another full run of its kind in progress and stood down.
         SKIPPED = "skipped", _("Skipped")
 
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    #: What it recomputes: a key of the job kinds registered with ``core.jobs``.
+    kind = models.CharField(_("kind"), max_length=32, default="health")
     #: Empty means every account.
     account_ids = models.JSONField(_("account IDs"), default=list, blank=True)
     is_full = models.BooleanField(_("all accounts"), default=False)
+    #: The day it computes; empty means the day it runs (UTC).
     day = models.DateField(_("day"), null=True, blank=True)
     #: Backfills rewrite history quietly: no alerts for past days.
     raise_alerts = models.BooleanField(_("raise alerts"), default=True)
@@ -30,31 +39,41 @@ class RecomputeRun(models.Model):
     accounts_processed = models.PositiveIntegerField(_("accounts processed"), default=0)
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+    #: What the kind reports of a finished run (counts, timings), for logs and pages.
+    result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    #: Moved by every finished chunk; a running full run whose heartbeat is older than a
+    #: Moved by every finished chunk; a running full job whose heartbeat is older than a
     #: task's time limit was abandoned by a dead worker and no longer holds the lock.
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("health recompute")
-        verbose_name_plural = _("health recomputes")
+        verbose_name = _("recompute job")
+        verbose_name_plural = _("recompute jobs")
         ordering = ["-requested_at", "-pk"]
         constraints = [
-            # The lock that stops two full runs at once, kept by the database itself:
-            # claiming a second one violates this index and the claim stands down.
+            # The lock that stops two full runs of one kind at once, kept by the database
+            # itself: claiming a second one violates this index and the claim stands down.
             models.UniqueConstraint(
-                fields=["is_full"],
+                fields=["kind"],
                 condition=Q(is_full=True, status="running"),
-                name="one_full_recompute_running",
+                name="one_full_job_running",
+            ),
+        ]
+        indexes = [
+            # Coalescing a request into the queued job of its kind; the pages' "active".
+            models.Index(
+                fields=["kind", "requested_at"],
+                condition=Q(status="queued"),
+                name="job_queued_idx",
             ),
         ]
 
     def __str__(self) -> str:
         scope = _("all accounts") if self.is_full else f"{len(self.account_ids)}"
-        return f"#{self.pk} {scope} ({self.get_status_display()})"
+        return f"#{self.pk} {self.kind} {scope} ({self.get_status_display()})"
 
     @property
     def duration(self):
@@ -72,10 +91,11 @@ class RecomputeRun(models.Model):
         return int(100 * self.chunks_done / self.chunks_total)
 
 
-class RecomputeChunk(models.Model):
-    """One slice of a full run: the accounts with IDs from ``first_id`` to ``last_id``.
+class JobChunk(models.Model):
+    """One slice of a job: the accounts with IDs from ``first_id`` to ``last_id`` (a job
+    of a kind that is not per account has one chunk, 0 to 0).
 
-    A chunk is claimed in the same transaction that writes its snapshots, so a task
+    A chunk is claimed in the same transaction that writes its results, so a task
     delivered twice finds it done, and a task that failed half-way rolls its claim back
     with its writes and can be retried.
     """
@@ -85,7 +105,7 @@ class RecomputeChunk(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="chunks")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField(_("index"))
     first_id = models.BigIntegerField(_("first account ID"))
     last_id = models.BigIntegerField(_("last account ID"))
@@ -97,10 +117,10 @@ class RecomputeChunk(models.Model):
     class Meta:
         verbose_name = _("recompute chunk")
         verbose_name_plural = _("recompute chunks")
-        ordering = ["run", "index"]
+        ordering = ["job", "index"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "index"], name="recompute_chunk_once"),
+            models.UniqueConstraint(fields=["job", "index"], name="recompute_chunk_once"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.run_id}.{self.index} ({self.status})"
+        return f"#{self.job_id}.{self.index} ({self.status})"
