@@ -50,9 +50,11 @@ any-day: $(VENV)/.installed-dev  ## Run the date-sensitive tests under five pinn
 	  CSPLATFORM_TEST_NOW=$$day $(BIN)/python -m pytest -m any_day -n $(TEST_WORKERS) --dist worksteal -q --reuse-db; \
 	done
 
-lint: $(VENV)/.installed-dev  ## ruff check and ruff format --check
+lint: $(VENV)/.installed-dev  ## ruff, the import contracts, and mypy against its baseline
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy | $(BIN)/mypy-baseline filter --baseline-path .ci/mypy-baseline.txt --hide-stats
 
 format: $(VENV)/.installed-dev  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

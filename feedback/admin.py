@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from feedback.models import Category, Idea, StatusLabel, Tag
-from feedback.statuses import labels_clear
+from feedback.selectors.statuses import labels_clear
 
 
 @admin.register(Category)

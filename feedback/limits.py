@@ -6,13 +6,12 @@ from django.conf import settings
 from django.utils.translation import ngettext
 
 from core.limits import RateLimited, ensure_under, retry_message
+from feedback.models import Comment, Idea
 
 __all__ = ["RateLimited", "ensure_can_comment", "ensure_can_post_idea", "retry_message"]
 
 
 def ensure_can_post_idea(user) -> None:
-    from feedback.models import Idea
-
     limit = settings.FEEDBACK_IDEAS_PER_HOUR
     ensure_under(
         Idea,
@@ -28,8 +27,6 @@ def ensure_can_post_idea(user) -> None:
 
 
 def ensure_can_comment(user) -> None:
-    from feedback.models import Comment
-
     limit = settings.FEEDBACK_COMMENTS_PER_HOUR
     ensure_under(
         Comment,

@@ -13,27 +13,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Account, User
 from feedback.models import Follow
 from notifications.models import Alert
-from notifications.services.alerts import AlertDraft, alerts_raise
+from notifications.services import AlertDraft, accounts_listing, alerts_raise
 
 KIND_IDEA = "feedback.idea"
 KIND_IDEA_ACCOUNTS = "feedback.idea_accounts"
-#: Accounts named in one CSM notification; the rest are summed up as "and N more".
-ACCOUNTS_LISTED = 20
-
-
-def accounts_listing(accounts: Sequence[tuple[int, str]]) -> str:
-    """ "Your accounts: A, B and 3 more" for a CSM's notification, from (id, name) pairs."""
-    names = [name for _pk, name in accounts[:ACCOUNTS_LISTED]]
-    listing = ", ".join(names)
-    if len(accounts) > len(names):
-        listing += " " + _("and %(count)d more") % {"count": len(accounts) - len(names)}
-    return _("Your accounts: %(names)s") % {"names": listing}
 
 
 def people_behind(idea_ids: Sequence[int]) -> set[int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
@@ -21,8 +22,6 @@ STOP_WORDS = frozenset({
 
 
 def search_vector():
-    from django.contrib.postgres.search import SearchVector
-
     return SearchVector("title", "description", config="english")
 
 
@@ -42,8 +41,6 @@ def ideas_matching(queryset: QuerySet, text: str, *, any_word: bool = False) -> 
     if not terms:
         return queryset.none()
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
         joiner = " | " if any_word else " & "
         raw = joiner.join([*terms[:-1], f"{terms[-1]}:*"])
         query = SearchQuery(raw, search_type="raw", config="english")

@@ -1,5 +1,7 @@
 """The life of an idea, kept apart from the models so that pure modules (the trending
-math, risk rules) and the roadmap can name statuses without importing a model."""
+math, the policies) can name statuses without importing a model. The labels admins give
+them are read by ``feedback.selectors.statuses``; other apps take ``IdeaStatus`` from
+``feedback.models``."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,28 +24,3 @@ VOTABLE_STATUSES = frozenset(
 )
 #: A PM sets these from triage; MERGED is reached only through a merge.
 SETTABLE_STATUSES = tuple(s for s in IdeaStatus if s != IdeaStatus.MERGED)
-
-
-_CACHE_KEY = "feedback:status-labels"
-
-
-def labels() -> dict[str, str]:
-    """Each status's label: an admin's wording where set, else the built-in one.
-
-    Cached, since every board row shows a status; the admin clears it on save.
-    """
-    from django.core.cache import cache
-
-    custom = cache.get(_CACHE_KEY)
-    if custom is None:
-        from feedback.models import StatusLabel
-
-        custom = dict(StatusLabel.objects.values_list("status", "label"))
-        cache.set(_CACHE_KEY, custom, 300)
-    return {status.value: custom.get(status.value) or str(status.label) for status in IdeaStatus}
-
-
-def labels_clear() -> None:
-    from django.core.cache import cache
-
-    cache.delete(_CACHE_KEY)

@@ -7,25 +7,27 @@ class HealthscoresConfig(AppConfig):
     verbose_name = _("Health scores")
 
     def ready(self) -> None:
-        from core.jobs import register_job_kind
-        from core.navigation import NavItem, register_nav_item
-        from healthscores.services import JOB_KIND
-
-        register_job_kind(JOB_KIND)
-
-        register_nav_item(
-            NavItem(_("Health scorecards"), "healthscores:scorecards", order=30, group="manage")
-        )
         from accounts.extensions import (
             AccountSection,
             register_account_section,
             register_portfolio_extension,
         )
         from accounts.signals import account_data_changed
+        from core.jobs import register_job_kind
+        from core.navigation import NavItem, register_nav_item
         from healthscores import receivers
+        from healthscores.measures import register_family
+        from healthscores.raw_values import BUILTIN_FAMILIES
+        from healthscores.services import JOB_KIND
         from healthscores.views import account as account_views
         from healthscores.views import portfolio
 
+        register_job_kind(JOB_KIND)
+        for family in BUILTIN_FAMILIES:
+            register_family(family)
+        register_nav_item(
+            NavItem(_("Health scorecards"), "healthscores:scorecards", order=30, group="manage")
+        )
         account_data_changed.connect(
             receivers.recompute_after_data_change, dispatch_uid="healthscores.recompute"
         )

@@ -90,10 +90,8 @@ def registry_order(keys: Iterable[str]) -> list[str]:
 
 
 def _builtin() -> None:
-    from healthscores import raw_values
-
-    for family in raw_values.BUILTIN_FAMILIES:
-        register_family(family)
+    """The built-in measures. Their families of raw values (``raw_values``, which reads
+    the models) are registered by the app's ``ready``, once the models are loaded."""
     register_evidence("usage", Evidence("usage-heading", _("usage")))
     register_evidence("tickets", Evidence("tickets-heading", _("tickets")))
     register_evidence("surveys", Evidence("surveys-heading", _("survey answers")))

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from productrisk.models import ProductRisk, RiskRule
 from productrisk.services.flags import risk_rule_update
@@ -18,8 +20,6 @@ class RiskRuleAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        from django.core.exceptions import ValidationError
-
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
             risk_rule_update(request.user, **fields)
@@ -34,9 +34,6 @@ class RiskRuleAdmin(admin.ModelAdmin):
             data = base_clean(this)
             high, medium = data.get("high_score"), data.get("medium_score")
             if high is not None and medium is not None and high <= medium:
-                from django.core.exceptions import ValidationError
-                from django.utils.translation import gettext as _
-
                 raise ValidationError(
                     {"high_score": _("The score for high must be above the score for medium.")}
                 )

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import PRODUCT_ROLES
+
 
 class Column(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -26,8 +28,6 @@ class RoadmapItemQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> RoadmapItemQuerySet:
         """Product managers and admins see drafts too; everyone else the public items."""
-        from core.roles import PRODUCT_ROLES
-
         if user.is_authenticated and user.role in PRODUCT_ROLES:
             return self
         return self.public()

@@ -11,16 +11,16 @@ from __future__ import annotations
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
-from healthscores.measures import (
+from healthscores.extensions import (
     LOWER,
     Evidence,
     Family,
     MeasureType,
+    RawContext,
     register_evidence,
     register_family,
     register_measure,
 )
-from healthscores.raw_values import RawContext
 from ttfv.models import Onboarding
 from ttfv.rules import time_used
 

@@ -24,6 +24,7 @@ from accounts.models import Account, Contact, User
 from accounts.signals import announce_account_data_changed, one_announcement
 from core.roles import Role
 from demo.cast import JOURNEY_AGES, USAGE_DAYS, Part, cast
+from demo.services.activity import seed_activity
 
 DEMO_PASSWORD = "csplatform-demo"
 #: Every demo account's external ID starts with it.
@@ -332,8 +333,6 @@ def seed_demo(
 
     with one_announcement():  # the seed's three imports and its accounts: one recompute
         if activity:
-            from demo.services.activity import seed_activity
-
             seed_activity(
                 accounts=seeded,
                 parts=dict(zip([a.pk for a in seeded], parts, strict=True)),

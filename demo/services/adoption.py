@@ -26,8 +26,7 @@ from django.utils.text import slugify
 
 from accounts.models import Contact, Source
 from demo.services.board import TITLES
-from feedback.models import StatusChange
-from feedback.statuses import IdeaStatus
+from feedback.models import IdeaStatus, StatusChange
 from ingest.services.imports import import_records
 from productrisk.models import ProductRisk, ProductRiskAccount
 

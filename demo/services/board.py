@@ -44,19 +44,18 @@ from accounts.models import Account, Contact, Ticket, User
 from core.roles import Role
 from demo.cast import DORMANT, Part
 from demo.services.accounts import cast_of
-from feedback import services, trending
-from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Tag, Vote
-from feedback.statuses import IdeaStatus
+from feedback import services
+from feedback.models import Category, Comment, Idea, IdeaStatus, IdeaTicket, StatusChange, Tag, Vote
 from notifications.models import Alert
-from productrisk import rules
-from productrisk.models import ProductRisk
-from productrisk.services.flags import (
+from productrisk.models import ProductRisk, RiskRule
+from productrisk.services import (
     product_risk_recompute,
     product_risk_recompute_deferred,
+    product_risks_notify,
     risk_acknowledge,
     risk_rule,
+    rule_fires,
 )
-from productrisk.services.notifications import product_risks_notify
 
 S = IdeaStatus
 
@@ -403,7 +402,7 @@ class _Book:
 
     accounts: list[Account]
     parts: dict[int, Part]
-    rule: rules.Rule
+    rule: RiskRule
     today: date
 
     def eligible(self, spec: DemoIdea) -> list[Account]:
@@ -428,11 +427,10 @@ class _Book:
         """At most two accounts, one fewer than the rule counts, whose ARR together stays
         below its threshold: an idea they ask for is demand, not a flag."""
         eligible = self.eligible(spec)
-        threshold = self.rule.arr_threshold
+        threshold = float(self.rule.arr_threshold)
         small = [a for a in eligible if threshold <= 0 or float(a.arr) * 2 < threshold]
-        return rng.sample(
-            small or eligible, min(len(small or eligible), 2, max(1, self.rule.min_accounts - 1))
-        )
+        pool = small or eligible
+        return rng.sample(pool, min(len(pool), 2, max(1, self.rule.min_accounts - 1)))
 
 
 class _Clock:
@@ -484,9 +482,9 @@ def seed_feedback_demo(*, seed: int = 42, now: datetime | None = None) -> Feedba
     return summary
 
 
-def _opening_times(rule: rules.Rule) -> dict[int, datetime]:
+def _opening_times(rule: RiskRule) -> dict[int, datetime]:
     """When each demo idea's demand first met the rule: the vote that brought in the
-    account (or the ARR) that made :func:`productrisk.rules.fires` true."""
+    account (or the ARR) that made the rule fire."""
     votes = (
         Vote.objects.filter(idea__title__in=TITLES)
         .order_by("idea_id", "created_at", "pk")
@@ -499,7 +497,7 @@ def _opening_times(rule: rules.Rule) -> dict[int, datetime]:
             continue
         accounts = asking.setdefault(idea_id, {})
         accounts[account_id] = float(arr or 0)
-        if rules.fires(rule, accounts_affected=len(accounts), arr_affected=sum(accounts.values())):
+        if rule_fires(rule, accounts_affected=len(accounts), arr_affected=sum(accounts.values())):
             opened[idea_id] = at
     return opened
 
@@ -509,7 +507,7 @@ def _date_flags(*, pm: User | None, now: datetime) -> None:
     """Date each flag when its demand met the rule, acknowledge one as a PM did a few days
     later, and write the notifications PMs and CSMs got then: read, but for those of the
     flags still open, and marked e-mailed, since they are history, not news."""
-    opened = _opening_times(rules.Rule.of(risk_rule()))
+    opened = _opening_times(risk_rule())
     flags = list(ProductRisk.objects.filter(idea__title__in=TITLES).select_related("idea"))
     for flag in flags:
         flag.opened_at = opened.get(flag.idea_id, flag.opened_at)
@@ -564,6 +562,161 @@ def _author(rng, rank: int, asking: list[Account], members, demo_customer, staff
     return authors[rank % len(authors)] if authors else rng.choice(staff)
 
 
+@dataclass
+class _Seeding:
+    """What every idea of one seed draws on: the people, the book, the clock."""
+
+    rng: random.Random
+    now: datetime
+    pm: User
+    csms: list[User]
+    members: dict[int, User]
+    demo_customer: User | None
+    book: _Book
+    by_account: dict[int, list[Contact]]
+    clock: _Clock
+    categories: dict[str, Category]
+    tags: dict[str, Tag]
+
+    def life(self, spec: DemoIdea, closed: int) -> tuple[datetime, datetime, list[datetime]]:
+        """When the idea was posted, when it stopped taking votes, and when each status
+        step happened. Closed ideas shipped or were declined about twelve days apart over
+        the last three months (the changelog's dates), all within the health demo's
+        history, so the impact report has health on both sides of each ship date; the
+        others are open to votes until now."""
+        rng, now = self.rng, self.now
+        steps = PATHS.get(spec.status, [])
+        if spec.status in {S.SHIPPED, S.DECLINED}:
+            closes = now - timedelta(
+                days=CLOSE_FIRST + CLOSE_EVERY * closed + rng.randint(0, CLOSE_JITTER), hours=3
+            )
+            created = closes - timedelta(days=rng.randint(60, 200))
+            return (
+                created,
+                closes,
+                [*sorted(_between(rng, created, closes) for _ in steps[1:]), closes],
+            )
+        created = now - timedelta(days=rng.randint(3, 260), hours=rng.randint(0, 23))
+        return created, now, sorted(_between(rng, created, now - timedelta(days=2)) for _ in steps)
+
+    def post(self, rank: int, spec: DemoIdea, asking: list[Account], created: datetime) -> Idea:
+        author = _author(
+            self.rng, rank, asking, self.members, self.demo_customer, [self.pm, *self.csms]
+        )
+        idea = services.idea_create(
+            author=author,
+            title=spec.title,
+            description=spec.description,
+            category=self.categories[spec.category],
+            tags=[self.tags[name] for name in spec.tags],
+        )
+        # Dated at once, not with the other rows at the end: an author of several ideas
+        # would otherwise meet the hourly posting limit.
+        Idea.objects.filter(pk=idea.pk).update(created_at=created)
+        return idea
+
+    def voters(
+        self, rank: int, spec: DemoIdea, idea: Idea, asking: list[Account], target: int
+    ) -> list[Contact]:
+        """Who votes: a weighted sample of the asking accounts' people (board members
+        three times as likely); for a gap, the accounts at risk too, and always as many
+        accounts as the rule counts."""
+        rng, author = self.rng, idea.author
+        voters = [
+            c for a in asking for c in self.by_account.get(a.pk, []) if c.pk != author.contact_id
+        ]
+        weights = [3.0 if c.pk in self.members else 1.0 for c in voters]
+        chosen = _weighted_sample(rng, voters, weights, target - (idea.vote_count or 0))
+        if spec.gap:
+            at_risk_asking = [a for a in self.book.at_risk() if a in asking]
+            wanted = rng.sample(at_risk_asking, min(4, len(at_risk_asking)))
+            behind = {c.account_id for c in chosen}
+            if author.contact_id:
+                behind.add(author.contact.account_id)
+            for account in wanted + asking:
+                if account not in wanted and len(behind) >= self.book.rule.min_accounts:
+                    break
+                first = self.by_account[account.pk][0]
+                if first not in chosen and first.pk != author.contact_id:
+                    chosen.append(first)
+                behind.add(account.pk)
+        customer = self.demo_customer
+        if customer is not None and customer.contact.account in asking and rank in {0, 1, 3, 5}:
+            chosen.append(customer.contact)
+        return chosen
+
+    def vote(self, idea: Idea, chosen: list[Contact], created: datetime, closes: datetime) -> list:
+        """Cast the votes, then date them over the idea's life; returns the activity."""
+        for contact in chosen:
+            user = self.members.get(contact.pk)
+            if user is not None:
+                services.vote_cast(idea=idea, actor=user)
+            else:
+                services.vote_on_behalf(
+                    idea=idea,
+                    contact=contact,
+                    actor=contact.account.csm_owner or self.csms[0],
+                    note=self.rng.choice(CSM_NOTES),
+                )
+        activity = []
+        for vote_pk, contact_id in Vote.objects.filter(idea=idea).values_list("pk", "contact"):
+            # The author's own vote comes with the idea; the others follow over its life.
+            own = contact_id == idea.author.contact_id
+            at = created if own else _between(self.rng, created, closes)
+            self.clock.set(Vote, vote_pk, at)
+            activity.append((at, "vote"))
+        return activity
+
+    def comment(
+        self, rank: int, spec: DemoIdea, idea: Idea, chosen: list[Contact], span: tuple
+    ) -> list:
+        """Comments on the livelier ideas: customers, the PM answering, internal notes."""
+        rng, (created, closes) = self.rng, span
+        activity = []
+        if rank < 16:
+            speakers = [self.members[c.pk] for c in chosen if c.pk in self.members][:4]
+            for user in speakers[: rng.randint(1, 3)]:
+                posted = services.comment_add(
+                    idea=idea, author=user, body=rng.choice(CUSTOMER_COMMENTS)
+                )
+                activity.append((self._date(posted, created, closes), "comment"))
+            if PATHS.get(spec.status) or rank < 4:
+                reply = services.comment_add(idea=idea, author=self.pm, body=rng.choice(PM_REPLIES))
+                activity.append((self._date(reply, created, closes), "comment"))
+        if spec.gap or rank % 5 == 1:
+            note = services.comment_add(
+                idea=idea,
+                author=rng.choice(self.csms),
+                body=rng.choice(INTERNAL_NOTES),
+                internal=True,
+            )
+            self._date(note, created, self.now)
+        return activity
+
+    def _date(self, comment: Comment, start: datetime, end: datetime) -> datetime:
+        at = _between(self.rng, start, end)
+        self.clock.set(Comment, comment.pk, at)
+        return at
+
+    def history(self, spec: DemoIdea, idea: Idea, step_times: list[datetime]) -> list[_Ship]:
+        """The status history, quietly: past events, not news. Shipping waits for the
+        flags (see seed_feedback_demo), so it is returned instead."""
+        ships = []
+        for step, at in zip(PATHS.get(spec.status, []), step_times, strict=True):
+            if step == S.SHIPPED:
+                ships.append(_Ship(idea, spec.message, at))
+                continue
+            change = services.idea_status_change(
+                idea=idea,
+                status=step,
+                actor=self.pm,
+                message=spec.message if step == spec.status else STEP_MESSAGES.get(step, ""),
+                notify=False,
+            )
+            self.clock.set(StatusChange, change.pk, at)
+        return ships
+
+
 @transaction.atomic
 def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[_Ship]]:
     rng = random.Random(seed)
@@ -574,35 +727,37 @@ def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[
     if not contacts or pm is None or not csms:
         return FeedbackDemoSummary(0, 0, 0, 0, 0), []
 
-    categories = {
-        name: Category.objects.update_or_create(
-            slug=slugify(name), defaults={"name": name, "position": position}
-        )[0]
-        for position, name in enumerate(CATEGORIES)
-    }
-    tag_names = sorted({tag for idea in IDEAS for tag in idea.tags})
-    tags = {
-        name: Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
-        for name in tag_names
-    }
-    members = _board_members(rng, contacts)
-    demo_customer = (
-        User.objects.filter(username="customer", role=Role.CUSTOMER)
-        .select_related("contact")
-        .first()
-    )
-    clock = _Clock()
     by_account: dict[int, list[Contact]] = {}
     for contact in contacts:
         by_account.setdefault(contact.account_id, []).append(contact)
-    book = _Book(
-        accounts=sorted({c.account for c in contacts}, key=lambda a: a.pk),
-        parts=cast_of(seed),
-        rule=rules.Rule.of(risk_rule()),
-        today=now.date(),
+    seeding = _Seeding(
+        rng=rng,
+        now=now,
+        pm=pm,
+        csms=csms,
+        categories={
+            name: Category.objects.update_or_create(
+                slug=slugify(name), defaults={"name": name, "position": position}
+            )[0]
+            for position, name in enumerate(CATEGORIES)
+        },
+        tags={
+            name: Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+            for name in sorted({tag for idea in IDEAS for tag in idea.tags})
+        },
+        members=_board_members(rng, contacts),
+        demo_customer=User.objects.filter(username="customer", role=Role.CUSTOMER)
+        .select_related("contact")
+        .first(),
+        book=_Book(
+            accounts=sorted({c.account for c in contacts}, key=lambda a: a.pk),
+            parts=cast_of(seed),
+            rule=risk_rule(),
+            today=now.date(),
+        ),
+        by_account=by_account,
+        clock=_Clock(),
     )
-    at_risk = book.at_risk()
-
     # Votes per idea by popularity rank: a Zipf law, the top idea voted by a third of
     # the contacts, the tail by two or three people.
     top = max(3, len(contacts) // 3)
@@ -610,133 +765,26 @@ def _seed_board(*, seed: int, now: datetime) -> tuple[FeedbackDemoSummary, list[
     closed = 0
     ships: list[_Ship] = []
     for rank, spec in enumerate(IDEAS):
-        # Shipped ideas are old enough to have a history; a few new ones are trending.
-        # Closed ideas shipped or were declined about twelve days apart over the last three
-        # months (the changelog's dates), all within the health demo's history, so the
-        # impact report has health on both sides of each ship date; the others are open
-        # to votes until now.
-        steps = PATHS.get(spec.status, [])
-        if spec.status in {S.SHIPPED, S.DECLINED}:
-            closes = now - timedelta(
-                days=CLOSE_FIRST + CLOSE_EVERY * closed + rng.randint(0, CLOSE_JITTER), hours=3
-            )
-            created = closes - timedelta(days=rng.randint(60, 200))
-            closed += 1
-            step_times = [*sorted(_between(rng, created, closes) for _ in steps[1:]), closes]
-        else:
-            created = now - timedelta(days=rng.randint(3, 260), hours=rng.randint(0, 23))
-            closes = now
-            step_times = sorted(_between(rng, created, now - timedelta(days=2)) for _ in steps)
-        asking = book.eligible(spec) if spec.gap else book.few(rng, spec)
-        author = _author(rng, rank, asking, members, demo_customer, [pm, *csms])
-        idea = services.idea_create(
-            author=author,
-            title=spec.title,
-            description=spec.description,
-            category=categories[spec.category],
-            tags=[tags[name] for name in spec.tags],
-        )
-        # Dated at once, not with the other rows at the end: an author of several ideas
-        # would otherwise meet the hourly posting limit.
-        Idea.objects.filter(pk=idea.pk).update(created_at=created)
-        activity = [(created, trending.WEIGHT_IDEA)]
-
-        voters = [c for a in asking for c in by_account.get(a.pk, []) if c.pk != author.contact_id]
-        weights = [3.0 if c.pk in members else 1.0 for c in voters]
-        chosen = _weighted_sample(rng, voters, weights, targets[rank] - (idea.vote_count or 0))
-        if spec.gap:
-            # A gap blocks value: accounts at risk ask for it too (unless it ships), and
-            # it always has as many asking accounts as the rule counts.
-            at_risk_asking = [a for a in at_risk if a in asking]
-            wanted = rng.sample(at_risk_asking, min(4, len(at_risk_asking)))
-            behind = {c.account_id for c in chosen} | {
-                author.contact.account_id if author.contact_id else None
-            }
-            for account in wanted + asking:
-                if account not in wanted and len(behind - {None}) >= book.rule.min_accounts:
-                    break
-                first = by_account[account.pk][0]
-                if first not in chosen and first.pk != author.contact_id:
-                    chosen.append(first)
-                behind.add(account.pk)
-        customer_asks = demo_customer is not None and demo_customer.contact.account in asking
-        if customer_asks and rank in {0, 1, 3, 5}:
-            chosen.append(demo_customer.contact)
-        for contact in chosen:
-            user = members.get(contact.pk)
-            if user is not None:
-                services.vote_cast(idea=idea, actor=user)
-            else:
-                services.vote_on_behalf(
-                    idea=idea,
-                    contact=contact,
-                    actor=contact.account.csm_owner or csms[0],
-                    note=rng.choice(CSM_NOTES),
-                )
-        for vote_pk, contact_id in Vote.objects.filter(idea=idea).values_list("pk", "contact"):
-            # The author's own vote comes with the idea; the others follow over its life.
-            at = created if contact_id == author.contact_id else _between(rng, created, closes)
-            clock.set(Vote, vote_pk, at)
-            activity.append((at, trending.WEIGHT_VOTE))
-
-        # Comments on the livelier ideas: customers, the PM answering, internal notes.
-        if rank < 16:
-            speakers = [members[c.pk] for c in chosen if c.pk in members][:4]
-            for user in speakers[: rng.randint(1, 3)]:
-                comment = services.comment_add(
-                    idea=idea, author=user, body=rng.choice(CUSTOMER_COMMENTS)
-                )
-                at = _between(rng, created, closes)
-                clock.set(Comment, comment.pk, at)
-                activity.append((at, trending.WEIGHT_COMMENT))
-            if steps or rank < 4:
-                reply = services.comment_add(idea=idea, author=pm, body=rng.choice(PM_REPLIES))
-                at = _between(rng, created, closes)
-                clock.set(Comment, reply.pk, at)
-                activity.append((at, trending.WEIGHT_COMMENT))
-        if spec.gap or rank % 5 == 1:
-            csm = rng.choice(csms)
-            note = services.comment_add(
-                idea=idea, author=csm, body=rng.choice(INTERNAL_NOTES), internal=True
-            )
-            clock.set(Comment, note.pk, _between(rng, created, now))
-
-        # Status history, quietly: these are past events, not news. Shipping waits for
-        # the flags (see seed_feedback_demo).
-        for step, at in zip(steps, step_times, strict=True):
-            last = step == spec.status
-            if step == S.SHIPPED:
-                ships.append(_Ship(idea, spec.message, at))
-                continue
-            change = services.idea_status_change(
-                idea=idea,
-                status=step,
-                actor=pm,
-                message=spec.message if last else STEP_MESSAGES.get(step, ""),
-                notify=False,
-            )
-            clock.set(StatusChange, change.pk, at)
-
+        created, closes, step_times = seeding.life(spec, closed)
+        closed += spec.status in {S.SHIPPED, S.DECLINED}
+        asking = seeding.book.eligible(spec) if spec.gap else seeding.book.few(rng, spec)
+        idea = seeding.post(rank, spec, asking, created)
+        chosen = seeding.voters(rank, spec, idea, asking, targets[rank])
+        activity = [(created, "idea"), *seeding.vote(idea, chosen, created, closes)]
+        activity += seeding.comment(rank, spec, idea, chosen, (created, closes))
+        ships += seeding.history(spec, idea, step_times)
         _link_tickets(idea, spec, csms[0])
-        Idea.objects.filter(pk=idea.pk).update(trend_score=_trend(activity))
+        Idea.objects.filter(pk=idea.pk).update(trend_score=services.trend_score_of(activity))
 
-    clock.apply()
+    seeding.clock.apply()
     demo_votes = Vote.objects.filter(idea__title__in=TITLES)
     return FeedbackDemoSummary(
         ideas=len(IDEAS),
         votes=demo_votes.count(),
         votes_by_csms=demo_votes.filter(added_by__isnull=False).count(),
         comments=Comment.objects.filter(idea__title__in=TITLES).count(),
-        members=len(members),
+        members=len(seeding.members),
     ), ships
-
-
-def _trend(activity: list[tuple[datetime, float]]) -> float:
-    """The trending score the idea would have had, had its activity happened live."""
-    score = None
-    for at, weight in sorted(activity):
-        score = trending.score_after(score, at, weight)
-    return score or 0.0
 
 
 def _link_tickets(idea: Idea, spec: DemoIdea, csm: User) -> None:

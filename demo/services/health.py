@@ -17,8 +17,7 @@ from django.db import transaction
 from accounts.models import Account, AccountQuerySet
 from demo.cast import DECLINING, DORMANT, ENGAGED, Part
 from demo.services.accounts import cast_of
-from healthscores import engine, services
-from healthscores.engine import default_scorecard_ensure
+from healthscores import services
 from healthscores.models import HealthOverride, Scorecard, Sentiment
 
 KEY_EVENTS = [
@@ -95,7 +94,7 @@ def seed_health_demo(
     today = services.today_utc()
     # Configured through the editor's own services, so the demo's scorecards have the
     # version history a real one would.
-    _configure(default_scorecard_ensure(), key_events=tuple(KEY_EVENTS))
+    _configure(services.default_scorecard_ensure(), key_events=tuple(KEY_EVENTS))
     enterprise = Scorecard.objects.filter(segment="Enterprise").first()
     _configure(
         enterprise or services.scorecard_create(segment="Enterprise", user=None),
@@ -151,7 +150,7 @@ def seed_health_demo(
         )
         overrides = 1
     if history:
-        _recompute_history(accounts, days=days, today=today)
+        services.recompute_history(account_ids=[a.pk for a in accounts], days=days, today=today)
     else:
         services.recompute_now(account_ids=[a.pk for a in accounts], day=today, raise_alerts=False)
     return HealthDemoSummary(
@@ -165,20 +164,4 @@ def seed_health_history(
 ) -> None:
     """Recompute the last ``days`` days of health from the data as it is now."""
     accounts = list((accounts or Account.objects.all()).order_by("pk"))
-    _recompute_history(accounts, days=days, today=services.today_utc())
-
-
-def _recompute_history(accounts: list[Account], *, days: int, today: date) -> None:
-    # From the first day again: it now has them too. Past days go straight through the
-    # engine, which is what each chunk of a recompute run does, without a run and chunk
-    # rows per day and with the scorecards read once: the backfill is most of the seed's
-    # time, and these days raise no alerts.
-    ids = [account.pk for account in accounts]
-    scope = engine.Scope(ids=tuple(ids))
-    scorecards = engine.load_scorecards()
-    for back in range(days - 1, 0, -1):
-        engine.recompute_scope(
-            scope, today - timedelta(days=back), raise_alerts=False, scorecards=scorecards
-        )
-    # Today's run raises the alerts for drops since yesterday, as the nightly run would.
-    services.recompute_now(account_ids=ids, day=today)
+    services.recompute_history(account_ids=[a.pk for a in accounts], days=days)

@@ -16,7 +16,6 @@ from django.db import transaction
 
 from demo.services.accounts import cast_of, demo_accounts
 from ttfv import services
-from ttfv.engine import default_template_ensure
 from ttfv.models import Milestone, MilestoneProgress, Onboarding
 
 MILESTONES = [
@@ -37,7 +36,7 @@ class OnboardingDemoSummary:
 def seed_onboarding_demo(*, seed: int = 42) -> OnboardingDemoSummary:
     rng = random.Random(seed)
     today = services.today_utc()
-    template = default_template_ensure()
+    template = services.default_template_ensure()
     template.milestones.all().delete()
     milestones = [
         Milestone.objects.create(

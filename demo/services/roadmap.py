@@ -23,8 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.markdown import render_markdown
 from core.roles import Role
-from feedback.models import Idea, StatusChange
-from feedback.statuses import IdeaStatus
+from feedback.models import Idea, IdeaStatus, StatusChange
 from roadmap.models import Column, RoadmapItem
 
 

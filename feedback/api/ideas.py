@@ -33,7 +33,7 @@ from accounts.models import Contact
 from core.access import allow
 from core.api import DetailSerializer
 from core.roles import ALL_ROLES
-from feedback import policies, services, statuses
+from feedback import policies, services
 from feedback.api.errors import IdeaErrorsMixin
 from feedback.api.serializers import (
     BOARD_STATUSES,
@@ -55,6 +55,7 @@ from feedback.api.serializers import (
 from feedback.models import Category, Idea, Tag
 from feedback.search import ideas_matching
 from feedback.selectors import api as selectors
+from feedback.selectors import statuses
 from feedback.selectors.board import BOARD_SORTS
 
 # --- Errors every write can meet -------------------------------------------------------

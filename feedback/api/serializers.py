@@ -13,8 +13,9 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Contact
-from feedback import policies, statuses
+from feedback import policies
 from feedback.models import Category, Comment, Idea, StatusChange, Tag
+from feedback.selectors import statuses
 from feedback.statuses import IdeaStatus
 
 

@@ -12,7 +12,7 @@ from accounts.models import Account, Contact
 from feedback import policies
 from feedback.models import Category, Tag
 from feedback.selectors.board import BOARD_SORTS, BOARD_STATUSES
-from feedback.statuses import labels
+from feedback.selectors.statuses import labels
 
 TITLE_MIN, TITLE_MAX = policies.TITLE_MIN, policies.TITLE_MAX
 DESCRIPTION_MAX = policies.DESCRIPTION_MAX

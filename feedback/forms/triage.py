@@ -9,8 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from feedback import statuses
 from feedback.models import Category
+from feedback.selectors import statuses
 from feedback.selectors.demand import DEFAULT_SORT, SORTS_BY_KEY
 from feedback.statuses import SETTABLE_STATUSES, IdeaStatus
 

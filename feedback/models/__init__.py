@@ -1,3 +1,5 @@
+"""Models of the board: ideas, votes, comments, follows, statuses and stored demand."""
+
 from feedback.models.demand import IdeaDemand
 from feedback.models.ideas import (
     Category,
@@ -11,14 +13,17 @@ from feedback.models.ideas import (
     Tag,
     Vote,
 )
+from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
 
 __all__ = [
+    "VOTABLE_STATUSES",
     "Category",
     "Comment",
     "Follow",
     "Idea",
     "IdeaDemand",
     "IdeaQuerySet",
+    "IdeaStatus",
     "IdeaTicket",
     "StatusChange",
     "StatusLabel",

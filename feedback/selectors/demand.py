@@ -45,6 +45,8 @@ from accounts.models import Account
 from feedback import extensions
 from feedback.extensions import DemandAsOf
 from feedback.models import Idea, IdeaTicket, Vote
+from feedback.search import ideas_matching
+from feedback.statuses import IdeaStatus
 
 ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -213,9 +215,6 @@ def triage_ideas(
     Merged ideas are left out unless asked for by status: they live on as redirects,
     and their demand now belongs to the idea they went into.
     """
-    from feedback.search import ideas_matching
-    from feedback.statuses import IdeaStatus
-
     ideas = Idea.objects.all()
     ideas = ideas.filter(status=status) if status else ideas.exclude(status=IdeaStatus.MERGED)
     if category_id is not None:

@@ -4,7 +4,7 @@ keyword-only; views, the API and tasks call these and nothing lower."""
 from feedback.services.comments import comment_add
 from feedback.services.errors import IdeaMerged, VoteClosed
 from feedback.services.follows import follow_set
-from feedback.services.ideas import idea_create, idea_update
+from feedback.services.ideas import idea_create, idea_update, trend_score_of
 from feedback.services.status import idea_status_change, notify_after_commit
 from feedback.services.votes import vote_cast, vote_on_behalf, vote_withdraw
 
@@ -17,6 +17,7 @@ __all__ = [
     "idea_status_change",
     "idea_update",
     "notify_after_commit",
+    "trend_score_of",
     "vote_cast",
     "vote_on_behalf",
     "vote_withdraw",

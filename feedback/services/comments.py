@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
-from feedback import limits, policies, statuses, trending
+from feedback import limits, policies, trending
 from feedback.models import Comment, Idea
+from feedback.selectors import statuses
 from feedback.services.errors import IdeaMerged
 from feedback.services.follows import follow_set
 from feedback.statuses import IdeaStatus

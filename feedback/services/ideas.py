@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -73,3 +74,21 @@ def idea_update(
     if tags is not None:
         idea.tags.set(tags)
     return idea
+
+
+#: The weight of each kind of activity in an idea's trending score.
+TREND_WEIGHTS = {
+    "idea": trending.WEIGHT_IDEA,
+    "vote": trending.WEIGHT_VOTE,
+    "comment": trending.WEIGHT_COMMENT,
+}
+
+
+def trend_score_of(activity: Iterable[tuple[datetime, str]]) -> float:
+    """The trending score an idea would have, had its activity (when, and "idea",
+    "vote" or "comment") happened live: for rows written with past dates (imports of an
+    old board, the demo)."""
+    score = None
+    for at, kind in sorted(activity):
+        score = trending.score_after(score, at, TREND_WEIGHTS[kind])
+    return score or 0.0

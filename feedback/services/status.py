@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
 from core.queue import queue_task_on_commit
-from feedback import extensions, statuses
+from feedback import extensions
 from feedback.models import Idea, StatusChange
+from feedback.selectors import statuses
 from feedback.statuses import SETTABLE_STATUSES, IdeaStatus
 
 

@@ -24,7 +24,8 @@ from feedback import limits, policies, services
 from feedback.forms import BoardQueryForm, CommentForm, IdeaForm, InternalCommentForm
 from feedback.models import Idea
 from feedback.selectors import board as selectors
-from feedback.statuses import VOTABLE_STATUSES, IdeaStatus, labels
+from feedback.selectors.statuses import labels
+from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
 from feedback.views.on_behalf import on_behalf_context
 
 PAGE_SIZE = 25

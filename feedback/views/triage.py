@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 from core.access import allow
 from core.redirects import safe_next
 from core.roles import Role
-from feedback import extensions, services, statuses
+from feedback import extensions, services
 from feedback.forms.triage import IdeaStatusForm, TriageQueryForm
 from feedback.models import Category, Idea
+from feedback.selectors import statuses
 from feedback.selectors.demand import (
     DEMAND_SORTS,
     demand_as_of,

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods
 from core.access import allow
 from core.redirects import safe_next
 from core.roles import Role
-from feedback import services, statuses
+from feedback import services
 from feedback.forms.triage import MergeForm, SearchForm
 from feedback.models import Idea
 from feedback.search import ideas_matching
+from feedback.selectors import statuses
 from feedback.services.merge import merge_preview, merge_refusal
 
 #: Candidates listed for one search; a PM refines the words rather than paging.

@@ -268,32 +268,9 @@ class MeasureForm(forms.Form):
             if row.errors or raw is None or score is None:
                 continue
             if points:
-                previous_raw, previous_score = points[-1]
-                if raw < previous_raw:
-                    row.errors.append(
-                        _("Raw values must go up: %(raw)s comes after %(previous)s.")
-                        % {"raw": number_text(raw), "previous": number_text(previous_raw)}
-                    )
-                elif direction == ScorecardMeasure.Direction.HIGHER_IS_BETTER and (
-                    score < previous_score
-                ):
-                    row.errors.append(
-                        _(
-                            "Higher is better: the score must not fall as the raw value "
-                            "rises (%(score)s after %(previous)s)."
-                        )
-                        % {"score": number_text(score), "previous": number_text(previous_score)}
-                    )
-                elif direction == ScorecardMeasure.Direction.LOWER_IS_BETTER and (
-                    score > previous_score
-                ):
-                    row.errors.append(
-                        _(
-                            "Lower is better: the score must not rise as the raw value "
-                            "rises (%(score)s after %(previous)s)."
-                        )
-                        % {"score": number_text(score), "previous": number_text(previous_score)}
-                    )
+                problem = _order_problem(direction, (raw, score), points[-1])
+                if problem:
+                    row.errors.append(problem)
             if not row.errors:
                 points.append((raw, score))
         if any(row.errors for row in self.rows):
@@ -309,6 +286,36 @@ class MeasureForm(forms.Form):
             direction=self.cleaned_data["direction"],
             points=self.points,
         )
+
+
+def _order_problem(
+    direction: str | None, point: tuple[float, float], previous: tuple[float, float]
+) -> str:
+    """What is wrong with a threshold coming after ``previous``, or ""."""
+    (raw, score), (previous_raw, previous_score) = point, previous
+    if raw < previous_raw:
+        return _("Raw values must go up: %(raw)s comes after %(previous)s.") % {
+            "raw": number_text(raw),
+            "previous": number_text(previous_raw),
+        }
+    scores = {"score": number_text(score), "previous": number_text(previous_score)}
+    if direction == ScorecardMeasure.Direction.HIGHER_IS_BETTER and score < previous_score:
+        return (
+            _(
+                "Higher is better: the score must not fall as the raw value "
+                "rises (%(score)s after %(previous)s)."
+            )
+            % scores
+        )
+    if direction == ScorecardMeasure.Direction.LOWER_IS_BETTER and score > previous_score:
+        return (
+            _(
+                "Lower is better: the score must not rise as the raw value "
+                "rises (%(score)s after %(previous)s)."
+            )
+            % scores
+        )
+    return ""
 
 
 def _number(text: str) -> float | None:

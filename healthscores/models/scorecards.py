@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from healthscores.measures import MEASURES
+
 
 class Scorecard(models.Model):
     name = models.CharField(_("name"), max_length=100)
@@ -133,8 +135,6 @@ class ScorecardMeasure(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        from healthscores.measures import MEASURES
-
         if self.kind not in MEASURES:
             raise ValidationError({"kind": _("Unknown measure %(kind)s.") % {"kind": self.kind}})
         try:

@@ -1,9 +1,11 @@
 """Writes of health scores, one module per concern; import the functions from here."""
 
+from healthscores.engine import default_scorecard_ensure
 from healthscores.services.inputs import override_end, override_set, sentiment_set
 from healthscores.services.recompute import (
     JOB_KIND,
     recompute_create,
+    recompute_history,
     recompute_now,
     recompute_request,
     today_utc,
@@ -32,11 +34,13 @@ __all__ = [
     "MeasureDraft",
     "ScorecardDraft",
     "ScorecardsOverview",
+    "default_scorecard_ensure",
     "draft_of",
     "known_events",
     "override_end",
     "override_set",
     "recompute_create",
+    "recompute_history",
     "recompute_now",
     "recompute_request",
     "scorecard_accounts",

@@ -2,6 +2,7 @@
 
 from notifications.services.alerts import (
     AlertDraft,
+    accounts_listing,
     alert_acknowledge,
     alert_emails_send,
     alerts_acknowledge_all,
@@ -10,6 +11,7 @@ from notifications.services.alerts import (
 
 __all__ = [
     "AlertDraft",
+    "accounts_listing",
     "alert_acknowledge",
     "alert_emails_send",
     "alerts_acknowledge_all",

@@ -8,7 +8,7 @@ retried tasks never duplicate an alert or its e-mail.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -134,3 +134,16 @@ def alerts_acknowledge_all(*, user) -> int:
     the inbox has grown.
     """
     return Alert.objects.for_user(user).unacknowledged().update(acknowledged_at=timezone.now())
+
+
+#: Accounts named in one notification; the rest are summed up as "and N more".
+ACCOUNTS_LISTED = 20
+
+
+def accounts_listing(accounts: Sequence[tuple[int, str]]) -> str:
+    """ "Your accounts: A, B and 3 more" for a CSM's notification, from (id, name) pairs."""
+    names = [name for _pk, name in accounts[:ACCOUNTS_LISTED]]
+    listing = ", ".join(names)
+    if len(accounts) > len(names):
+        listing += " " + _("and %(count)d more") % {"count": len(accounts) - len(names)}
+    return _("Your accounts: %(names)s") % {"names": listing}

@@ -246,7 +246,8 @@ def _scored() -> QuerySet[HealthSnapshot]:
 
 
 def _day_totals(ranges: list[tuple[date, date]]) -> list[dict[str, Any]]:
-    key = "feedback:impact-totals:" + hashlib.sha1(repr(ranges).encode()).hexdigest()
+    digest = hashlib.sha1(repr(ranges).encode(), usedforsecurity=False).hexdigest()
+    key = "feedback:impact-totals:" + digest
     rows = cache.get(key)
     if rows is None:
         where = Q()

@@ -12,6 +12,7 @@ from productrisk.services.flags import (
     risk_reopen,
     risk_rule,
     risk_rule_update,
+    rule_fires,
 )
 from productrisk.services.notifications import product_risks_notify
 
@@ -28,4 +29,5 @@ __all__ = [
     "risk_reopen",
     "risk_rule",
     "risk_rule_update",
+    "rule_fires",
 ]

@@ -24,8 +24,7 @@ from django.db import connection
 
 from accounts.models import Account, Ticket
 from core.sql import as_bools, is_postgres, read_frame, table_name
-from feedback.models import Idea, IdeaTicket, Vote
-from feedback.statuses import IdeaStatus
+from feedback.models import Idea, IdeaStatus, IdeaTicket, Vote
 from healthscores.models import AccountHealth
 from productrisk.models import ProductRisk, ProductRiskAccount
 from productrisk.rules import EVIDENCE_COLUMNS

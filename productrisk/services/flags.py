@@ -45,9 +45,8 @@ from core.deferral import defer, deferring
 from core.models import Job
 from core.queue import queue_task
 from core.sql import update_rows, upsert
-from feedback.models import Idea
+from feedback.models import Idea, IdeaStatus
 from feedback.services.demand import demand_store
-from feedback.statuses import IdeaStatus
 from productrisk import rules
 from productrisk.models import ProductRisk, RiskRule
 from productrisk.services import evidence as risk_evidence
@@ -82,6 +81,15 @@ def risk_rule() -> RiskRule:
     """The one rule row, created with the documented defaults on first use."""
     rule, _created = RiskRule.objects.get_or_create(pk=RULE_PK)
     return rule
+
+
+def rule_fires(rule: RiskRule, *, accounts_affected: int, arr_affected: float) -> bool:
+    """Whether ``rule`` opens a flag for this much demand (see ``productrisk.rules``)."""
+    return bool(
+        rules.fires(
+            rules.Rule.of(rule), accounts_affected=accounts_affected, arr_affected=arr_affected
+        )
+    )
 
 
 RULE_FIELDS = (

@@ -23,9 +23,8 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.roles import Role
-from feedback.notifications import accounts_listing
 from notifications.models import Alert
-from notifications.services.alerts import AlertDraft, alerts_raise
+from notifications.services import AlertDraft, accounts_listing, alerts_raise
 from productrisk import rules
 from productrisk.models import ProductRisk, ProductRiskAccount
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import template
 
+from healthscores.models import Band
+
 register = template.Library()
 
 SEVERITY = {"high": "badge-red", "medium": "badge-yellow", "low": "badge-grey"}
@@ -44,6 +46,4 @@ def signed(value: float | None) -> str:
 @register.filter
 def band_label(band: str) -> str:
     """The health band's translated name ("" when the account had no score)."""
-    from healthscores.models import Band
-
     return str(dict(Band.choices).get(band, band))

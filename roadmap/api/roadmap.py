@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from core.access import RolePermission, public
 from core.api import ServiceErrorsMixin
 from core.roles import PRODUCT_ROLES
-from feedback import statuses
 from feedback.models import Idea
+from feedback.selectors import statuses
 from roadmap import selectors, services
 from roadmap.models import Column, RoadmapItem, validate_quarter
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from feedback.models import Idea
-from feedback.statuses import IdeaStatus
+from feedback.models import Idea, IdeaStatus
 from roadmap.models import Column, RoadmapItem
 
 #: The public roadmap's "shipped" column shows what shipped in this many recent days…
@@ -107,8 +107,6 @@ def editor_board(*, user) -> list[BoardColumn]:
 
 
 def editor_item(*, user, pk: int) -> RoadmapItem:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(RoadmapItem.objects.visible_to(user), pk=pk)
 
 

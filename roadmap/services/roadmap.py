@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
-from feedback.models import Idea
+from feedback.models import Idea, IdeaStatus
 from feedback.services import idea_status_change, notify_after_commit
-from feedback.statuses import IdeaStatus
 from roadmap.models import Column, RoadmapItem
 
 #: The idea statuses a column moves linked ideas on from (forward only).

@@ -14,7 +14,8 @@ from django.utils import timezone
 from core.roles import Role
 from feedback import services
 from feedback.models import Comment, Follow, Idea, StatusLabel, Vote
-from feedback.statuses import IdeaStatus, labels_clear
+from feedback.selectors.statuses import labels_clear
+from feedback.statuses import IdeaStatus
 from tests.accounts.factories import AccountFactory, ContactFactory, UserFactory
 from tests.feedback.factories import (
     CategoryFactory,

@@ -1,5 +1,6 @@
 """Writes of onboarding: recomputes, check-offs, starts and milestone templates."""
 
+from ttfv.engine import default_template_ensure
 from ttfv.services.onboarding import (
     CHUNK_SIZE,
     JOB_KIND,
@@ -21,6 +22,7 @@ __all__ = [
     "CHUNK_SIZE",
     "JOB_KIND",
     "Progress",
+    "default_template_ensure",
     "milestone_check",
     "milestone_uncheck",
     "onboarding_recompute",
