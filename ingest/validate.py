@@ -121,15 +121,16 @@ def number(frame, problems, column, *, default=None, minimum=0, integer=False, m
     return values
 
 
-def choice(frame, problems, column, *, choices: Mapping[str, str], default: str):
-    """Case-insensitive; ``choices`` maps accepted spellings to stored values."""
+def choice(frame, problems, column, *, choices: Mapping[str, object], default: object):
+    """Case-insensitive; ``choices`` maps accepted spellings to stored values (text, or
+    booleans for a yes/no column). The error lists the spellings a file may use."""
     raw = (
         frame[column].str.strip().str.lower()
         if column in frame
         else pd.Series("", index=frame.index)
     )
     values = raw.map(choices)
-    allowed = ", ".join(sorted(set(choices.values())))
+    allowed = ", ".join(sorted(choices))
     problems.add(
         (raw != "") & values.isna(),
         column,
