@@ -12,16 +12,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from rest_framework.permissions import BasePermission
 
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
 logger = logging.getLogger(__name__)
 
 V = TypeVar("V", bound=Callable[..., Any] | type)
+
+
+class RoleHolder(Protocol):
+    """A signed-in user as the access layer reads one (``core`` cannot name the user
+    model): what a view behind ``@allow`` may rely on."""
+
+    role: str
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,7 @@ def policy_of(view_func: Callable[..., Any]) -> Policy | None:
         getattr(view_func, "view_class", None),  # class-based views
         getattr(view_func, "cls", None),  # DRF views and viewsets
     ):
-        policy = getattr(holder, "access_policy", None)
+        policy: Policy | None = getattr(holder, "access_policy", None)
         if policy is not None:
             return policy
     return None
@@ -83,7 +95,13 @@ class AccessPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         if is_api_view(view_func):
             return None  # RolePermission answers with a JSON 401/403 instead of a page.
         match = request.resolver_match
@@ -109,8 +127,9 @@ def _sign_in_first(request: HttpRequest) -> HttpResponse:
     sign-in page into the button; it gets ``HX-Redirect`` instead, so the whole page goes
     to sign in and comes back to the page the click was made on.
     """
-    if getattr(request, "htmx", False):
-        back = request.htmx.current_url_abs_path or request.get_full_path()
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    if htmx:
+        back = htmx.current_url_abs_path or request.get_full_path()
         response = HttpResponse(status=204)
         response["HX-Redirect"] = redirect_to_login(back)["Location"]
         return response
@@ -120,6 +139,6 @@ def _sign_in_first(request: HttpRequest) -> HttpResponse:
 class RolePermission(BasePermission):
     """DRF's default permission: the view's ``access_policy``, denied when absent."""
 
-    def has_permission(self, request, view) -> bool:
-        policy = getattr(view, "access_policy", None)
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        policy: Policy | None = getattr(view, "access_policy", None)
         return policy is not None and policy.permits(request.user)

@@ -1,20 +1,34 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from core.models import Job, JobChunk
 
+if TYPE_CHECKING:
+    # The admin's classes are generic to the type checker only: Django cannot subscript
+    # them at run time.
+    _JobChunkInlineBase = admin.TabularInline[JobChunk, Job]
+    _JobAdminBase = admin.ModelAdmin[Job]
+else:
+    _JobChunkInlineBase = admin.TabularInline
+    _JobAdminBase = admin.ModelAdmin
 
-class JobChunkInline(admin.TabularInline):
+
+class JobChunkInline(_JobChunkInlineBase):
     model = JobChunk
     extra = 0
     can_delete = False
     readonly_fields = ["index", "first_id", "last_id", "status", "error"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Job | None = None) -> bool:
         return False
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(_JobAdminBase):
     """Read-only: jobs are written by ``core.jobs`` alone."""
 
     list_display = [
@@ -30,8 +44,8 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "is_full"]
     inlines = [JobChunkInline]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Job | None = None) -> bool:
         return False

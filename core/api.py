@@ -8,6 +8,8 @@ RateLimited; every API view answers them the same way: a 400 with the errors by 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -18,8 +20,17 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import limits
 
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
-class DetailSerializer(serializers.Serializer):
+    # To the type checker the mixin is an API view, whose handle_exception it extends;
+    # at run time it is a plain mixin, put before the view class.
+    _APIViewBase = APIView
+else:
+    _APIViewBase = object
+
+
+class DetailSerializer(serializers.Serializer[Any]):
     """The body of every error answer: ``{"detail": "…"}``, for the schema."""
 
     detail = serializers.CharField()
@@ -30,7 +41,7 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus a ``detail`` body for the few errors it leaves empty."""
     response = drf_exception_handler(exc, context)
     if response is not None and response.data in (None, "", {}):
@@ -51,7 +62,7 @@ def validation_response(exc: DjangoValidationError) -> Response:
     """A model or service ValidationError as DRF words its own: errors by field name,
     and a ``detail`` for what belongs to no field (a closed idea, a merged one)."""
     if hasattr(exc, "error_dict"):
-        errors = dict(exc.message_dict)
+        errors: dict[str, str | list[str]] = dict(exc.message_dict)
         non_field = errors.pop(NON_FIELD_ERRORS, None)
         if non_field:
             errors["detail"] = " ".join(non_field)
@@ -59,12 +70,12 @@ def validation_response(exc: DjangoValidationError) -> Response:
     return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
 
 
-class ServiceErrorsMixin:
+class ServiceErrorsMixin(_APIViewBase):
     """For API views whose actions call services that raise Django's own exceptions."""
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, limits.RateLimited):
             return rate_limited_response(exc)
         if isinstance(exc, DjangoValidationError):
             return validation_response(exc)
-        return super().handle_exception(exc)  # type: ignore[misc]
+        return super().handle_exception(exc)

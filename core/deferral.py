@@ -13,19 +13,22 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, TypeVar
 
-_open: ContextVar[dict[str, set] | None] = ContextVar("core_deferral", default=None)
+H = TypeVar("H", bound=Hashable)
+
+_open: ContextVar[dict[str, set[Any]] | None] = ContextVar("core_deferral", default=None)
 
 
 @contextmanager
-def deferring(name: str, *, flush: Callable[[set], None] | None = None) -> Iterator[None]:
+def deferring(name: str, *, flush: Callable[[set[H]], None] | None = None) -> Iterator[None]:
     """Gather what ``defer(name, ...)`` is given inside the block; hand it to ``flush``
     once the block ends without an exception."""
     blocks = _open.get() or {}
     if name in blocks:  # nested: the outer block gathers and flushes
         yield
         return
-    gathered: set = set()
+    gathered: set[H] = set()
     token = _open.set({**blocks, name: gathered})
     try:
         yield

@@ -24,10 +24,10 @@ The pages (the recompute jobs list) and the management commands read the same ro
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import group
 from django.conf import settings
@@ -39,6 +39,10 @@ from django.utils.functional import Promise
 
 from core.models import Job, JobChunk
 from core.queue import queue_task_on_commit, task_named
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 logger = logging.getLogger(__name__)
 
@@ -338,7 +342,9 @@ class JSONArrayLength(Func):
     function = "JSON_ARRAY_LENGTH"
     output_field = IntegerField()
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Sequence[Any]]:
         return self.as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra_context)
 
 

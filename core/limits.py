@@ -8,10 +8,14 @@ both pass: a limit is a brake on floods, not an exact quota.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 WINDOW = timedelta(hours=1)
 
@@ -26,7 +30,7 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def ensure_under(model: type[Model], *, user, limit: int, message: str) -> None:
+def ensure_under(model: type[Model], *, user: AbstractBaseUser, limit: int, message: str) -> None:
     """Raise RateLimited when ``user`` wrote ``limit`` rows of ``model`` in the window."""
     since = timezone.now() - WINDOW
     recent = list(

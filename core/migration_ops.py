@@ -8,8 +8,15 @@ relations that point at it still do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.db import migrations
 from django.db.migrations.operations.base import Operation
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
 
 def state_only(*operations: Operation) -> migrations.SeparateDatabaseAndState:
@@ -26,8 +33,10 @@ def content_type_moved(
     relabel."""
     new_model = to_model or model
 
-    def relabel(source: tuple[str, str], target: tuple[str, str]):
-        def run(apps, schema_editor) -> None:
+    def relabel(
+        source: tuple[str, str], target: tuple[str, str]
+    ) -> Callable[[StateApps, BaseDatabaseSchemaEditor], None]:
+        def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
             content_types = apps.get_model("contenttypes", "ContentType")
             if content_types.objects.filter(app_label=target[0], model=target[1]).exists():
                 return

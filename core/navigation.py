@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, TypedDict
 
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import Promise, SimpleLazyObject
 
-from core.access import policy_of
+from core.access import Policy, policy_of
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,17 @@ class NavItem:
     roles: frozenset[str] = frozenset()
 
 
+class NavEntry(TypedDict):
+    """One link as the header template draws it."""
+
+    label: str | Promise
+    url: str
+    active: bool
+    #: The item's count, computed when first drawn (a lazy int).
+    count: SimpleLazyObject | None
+    group: str
+
+
 _items: dict[str, NavItem] = {}
 
 
@@ -44,7 +56,7 @@ def registered_items() -> list[NavItem]:
 
 
 @lru_cache(maxsize=64)
-def _resolved(url_name: str):
+def _resolved(url_name: str) -> tuple[str | None, Policy | None]:
     try:
         path = reverse(url_name)
     except NoReverseMatch:
@@ -52,15 +64,15 @@ def _resolved(url_name: str):
     return path, policy_of(resolve(path).func)
 
 
-def nav_items(user, current_path: str) -> list[dict]:
-    items = []
+def nav_items(user: Any, current_path: str) -> list[NavEntry]:
+    items: list[NavEntry] = []
     for item in registered_items():
         path, policy = _resolved(item.url_name)
         if path is None or policy is None or not policy.permits(user):
             continue
         if item.roles and user.role not in item.roles:
             continue
-        entry = {
+        entry: NavEntry = {
             "label": item.label,
             "url": path,
             "active": False,
@@ -79,7 +91,7 @@ def nav_items(user, current_path: str) -> list[dict]:
     return items
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context processor: the header's links and its "Manage" menu."""
     items = nav_items(request.user, request.path)
     manage = [item for item in items if item["group"] == "manage"]

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import DateField, DateTimeField, Model
 
 #: Up to this many rows go in one plain INSERT; more go through COPY.
@@ -116,12 +118,12 @@ def table_name(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def python_rows(frame: pd.DataFrame) -> list[tuple]:
+def python_rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
     """Python values, None for missing: what both drivers take row by row."""
     return list(frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None))
 
 
-def read_frame(sql: str, params: Sequence, columns: list[str]) -> pd.DataFrame:
+def read_frame(sql: str, params: Sequence[Any], columns: list[str]) -> pd.DataFrame:
     """The rows of ``sql`` as a DataFrame with ``columns`` (text left as str, '' for NULL).
 
     On PostgreSQL the query runs inside COPY … TO STDOUT, its CSV parsed by pandas in C.
@@ -160,7 +162,7 @@ def _csv(frame: pd.DataFrame) -> bytes:
     return out.to_csv(index=False, header=False, na_rep="").encode()
 
 
-def copy_csv(cursor, table: str, columns: list[str], frame: pd.DataFrame) -> None:
+def copy_csv(cursor: CursorWrapper, table: str, columns: list[str], frame: pd.DataFrame) -> None:
     """Append ``frame[columns]`` to ``table`` (quoted) with COPY … FORMAT CSV (PostgreSQL)."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
@@ -175,7 +177,11 @@ def copy_csv(cursor, table: str, columns: list[str], frame: pd.DataFrame) -> Non
 
 
 def copy_binary(
-    cursor, table: str, columns: Sequence[str], types: Sequence[str], rows: Iterable[tuple]
+    cursor: CursorWrapper,
+    table: str,
+    columns: Sequence[str],
+    types: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
 ) -> None:
     """Append ``rows`` to ``table`` with COPY … FORMAT BINARY (PostgreSQL): no text to
     format in Python and none to parse in the server. ``types`` are PostgreSQL's binary

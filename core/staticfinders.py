@@ -7,10 +7,13 @@ no page ever needs a CDN.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, Literal, overload
 
 import plotly
 from django.contrib.staticfiles.finders import BaseFinder
+from django.core.checks import CheckMessage
 from django.core.files.storage import FileSystemStorage
 
 PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
@@ -23,18 +26,24 @@ class _PrefixedStorage(FileSystemStorage):
 
 
 class PlotlyFinder(BaseFinder):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.storage = _PrefixedStorage(location=str(PLOTLY_DIR))
 
-    def check(self, **kwargs):
+    def check(self, **kwargs: Any) -> list[CheckMessage]:
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs):
+    @overload
+    def find(self, path: str, find_all: Literal[False] = False) -> str | None: ...
+    @overload
+    def find(self, path: str, find_all: Literal[True]) -> list[str]: ...
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str] | None:
         if path != STATIC_PATH:
             return [] if find_all else None
         match = str(PLOTLY_DIR / SOURCE_NAME)
         return [match] if find_all else match
 
-    def list(self, ignore_patterns):
+    def list(
+        self, ignore_patterns: Iterable[str] | None
+    ) -> Iterator[tuple[str, FileSystemStorage]]:
         yield SOURCE_NAME, self.storage

@@ -3,7 +3,7 @@ the database hiccups worth another try."""
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 from core import jobs
@@ -19,7 +19,7 @@ def run_job(job_id: int) -> None:
 
 
 @shared_task(bind=True, max_retries=3)
-def run_job_chunk(self, chunk_id: int) -> None:
+def run_job_chunk(self: Task, chunk_id: int) -> None:
     try:
         jobs.job_chunk_run(chunk_id=chunk_id)
     except TRANSIENT_ERRORS as exc:

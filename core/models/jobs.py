@@ -7,6 +7,8 @@ see ``core.jobs`` for the life of a job.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -76,7 +78,7 @@ class Job(models.Model):
         return f"#{self.pk} {self.kind} {scope} ({self.get_status_display()})"
 
     @property
-    def duration(self):
+    def duration(self) -> timedelta | None:
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None

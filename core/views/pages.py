@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,10 +11,10 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.access import allow, public
+from core.access import RoleHolder, allow, public
 from core.roles import ALL_ROLES, STAFF_ROLES, Role
 
-HOME_BY_ROLE = {
+HOME_BY_ROLE: dict[str, str] = {
     Role.ADMIN: "accounts:getting_started",
     Role.CSM: "accounts:portfolio",
     Role.PM: "feedback:triage",
@@ -22,7 +24,9 @@ HOME_BY_ROLE = {
 
 @allow(ALL_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(HOME_BY_ROLE[request.user.role])
+    # ``@allow`` lets in signed-in users only, and every one of them has a role.
+    user = cast(RoleHolder, request.user)
+    return redirect(HOME_BY_ROLE[user.role])
 
 
 @public

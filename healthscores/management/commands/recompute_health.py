@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -66,10 +67,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Recompute #{run.pk} {run.get_status_display().lower()}: {run.error}"
                 )
+            # A job that succeeded has started and finished, so it has a duration.
+            duration = cast(timedelta, run.duration)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Recompute #{run.pk} for {current}: {run.accounts_processed} accounts "
-                    f"in {run.duration.total_seconds():.1f} s."
+                    f"in {duration.total_seconds():.1f} s."
                 )
             )
 
