@@ -72,7 +72,9 @@ def _first_day(account: Account, start: date) -> int:
     return min(DAYS, max(0, (account.started_on - start).days))
 
 
-def _usage(rng, account: Account, emails: list[str], part: Part, start: date) -> pd.DataFrame:
+def _usage(
+    rng: np.random.Generator, account: Account, emails: list[str], part: Part, start: date
+) -> pd.DataFrame:
     days = np.arange(DAYS)
     dates = pd.to_datetime([start + timedelta(days=int(d)) for d in days])
     weekday = np.where(dates.day_of_week < 5, 1.0, 0.25)
@@ -107,7 +109,9 @@ def _usage(rng, account: Account, emails: list[str], part: Part, start: date) ->
     )
 
 
-def _tickets(rng, account: Account, usage: str, start: date, today: date) -> list[dict]:
+def _tickets(
+    rng: np.random.Generator, account: Account, usage: str, start: date, today: date
+) -> list[dict]:
     rows = []
     urgent_share = 0.25 if usage != ENGAGED else 0.05
     first = _first_day(account, start)
@@ -147,7 +151,9 @@ def _tickets(rng, account: Account, usage: str, start: date, today: date) -> lis
     return rows
 
 
-def _surveys(rng, account: Account, emails: list[str], usage: str, start: date) -> list[dict]:
+def _surveys(
+    rng: np.random.Generator, account: Account, emails: list[str], usage: str, start: date
+) -> list[dict]:
     low, high = PROFILES[usage][2]
     first = _first_day(account, start)
     if first >= DAYS:

@@ -546,7 +546,14 @@ def _ship(ships: list[_Ship], *, pm: User | None) -> None:
     clock.apply()
 
 
-def _author(rng, rank: int, asking: list[Account], members, demo_customer, staff) -> User:
+def _author(
+    rng: random.Random,
+    rank: int,
+    asking: list[Account],
+    members: dict[int, User],
+    demo_customer: User | None,
+    staff: list[User],
+) -> User:
     """Who posted the idea: a board member of an asking account (their own vote comes with
     it), the demo customer for one idea, or now and then the PM or a CSM."""
     asking_ids = {account.pk for account in asking}

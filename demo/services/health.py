@@ -11,6 +11,7 @@ import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -66,7 +67,7 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
-def _configure(scorecard: Scorecard, **changes) -> None:
+def _configure(scorecard: Scorecard, **changes: Any) -> None:
     """Save a new version of ``scorecard`` with ``changes``, unless it has them already."""
     draft = services.draft_of(scorecard, scorecard.measures.all())
     wanted = dataclasses.replace(draft, **changes)

@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.markdown import render_markdown
 from feedback import limits, policies, trending
 from feedback.models import Comment, Idea
@@ -16,7 +17,7 @@ from feedback.statuses import IdeaStatus
 
 
 @transaction.atomic
-def comment_add(*, idea: Idea, author, body: str, internal: bool = False) -> Comment:
+def comment_add(*, idea: Idea, author: User, body: str, internal: bool = False) -> Comment:
     """Add a public comment, or an internal one (vendor staff only).
 
     Public comments count toward the idea's comment counter and its trending score; an

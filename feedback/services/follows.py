@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from accounts.models import User
 from feedback.models import Follow, Idea
 from feedback.services.errors import IdeaMerged
 from feedback.statuses import IdeaStatus
 
 
-def follow_set(*, idea: Idea, user, following: bool = True) -> bool:
+def follow_set(*, idea: Idea, user: User, following: bool = True) -> bool:
     """Follow or unfollow; repeating either is harmless. Returns whether they follow.
     A merged idea takes no followers: its news are its target's."""
     if idea.status == IdeaStatus.MERGED:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.markdown import render_markdown
 from feedback import limits, policies, trending
 from feedback.models import Category, Idea, Tag
@@ -20,7 +21,7 @@ from feedback.statuses import IdeaStatus
 @transaction.atomic
 def idea_create(
     *,
-    author,
+    author: User,
     title: str,
     description: str = "",
     category: Category | None = None,
@@ -53,7 +54,7 @@ def idea_create(
 def idea_update(
     *,
     idea: Idea,
-    actor,
+    actor: User,
     title: str,
     description: str,
     category: Category | None,

@@ -10,13 +10,15 @@ zero while the target's are recounted from rows: after a merge every counter is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from feedback import extensions, notifications, trending
 from feedback.models import Comment, Follow, Idea, IdeaTicket, StatusChange, Vote
 from feedback.selectors.demand import scalar_subquery
@@ -101,7 +103,7 @@ def merge_refusal(*, source: Idea, target: Idea) -> str | None:
 
 
 @transaction.atomic
-def idea_merge(*, source: Idea, target: Idea, actor) -> Idea:
+def idea_merge(*, source: Idea, target: Idea, actor: User) -> Idea:
     """Merge ``source`` into ``target`` and return the target, refreshed.
 
     Raises ``ValidationError`` when the merge is refused (itself, an already merged
@@ -202,7 +204,7 @@ def _move_rows(*, source: Idea, target: Idea) -> None:
     extensions.ideas_merged(source=source, target=target)
 
 
-def _row_count(queryset) -> Subquery:
+def _row_count(queryset: QuerySet[Any]) -> Subquery:
     """COUNT(*) of ``queryset`` as a correlated subquery (always one row, 0 when empty)."""
     return scalar_subquery(queryset, Count("pk"), IntegerField())
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.markdown import render_markdown
 from core.queue import queue_task_on_commit
 from feedback import extensions
@@ -24,7 +25,7 @@ def notify_after_commit(
 
 @transaction.atomic
 def idea_status_change(
-    *, idea: Idea, status: str, actor, message: str = "", notify: bool = True
+    *, idea: Idea, status: str, actor: User | None, message: str = "", notify: bool = True
 ) -> StatusChange | None:
     """Move an idea to ``status`` with an optional public message to its people.
 

@@ -6,14 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Ticket
+from accounts.models import Ticket, User
 from feedback import extensions
 from feedback.models import Idea, IdeaTicket
 from feedback.statuses import IdeaStatus
 
 
 @transaction.atomic
-def idea_ticket_link(*, idea: Idea, ticket: Ticket, actor) -> bool:
+def idea_ticket_link(*, idea: Idea, ticket: Ticket, actor: User) -> bool:
     """Link the ticket to the idea; True if the link is new, False if it existed.
 
     Repeated and concurrent calls store one link: the unique (idea, ticket) index
@@ -35,7 +35,7 @@ def idea_ticket_link(*, idea: Idea, ticket: Ticket, actor) -> bool:
     return True
 
 
-def idea_ticket_unlink(*, idea: Idea, ticket: Ticket, actor=None) -> bool:
+def idea_ticket_unlink(*, idea: Idea, ticket: Ticket, actor: User | None = None) -> bool:
     """Remove the link; True if there was one. Repeating it is harmless."""
     deleted, _rows = IdeaTicket.objects.filter(idea=idea, ticket=ticket).delete()
     if deleted:

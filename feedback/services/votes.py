@@ -8,13 +8,15 @@ the API alike.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Contact
+from accounts.models import Contact, User
 from feedback import extensions, policies, trending
 from feedback.models import Idea, Vote
 from feedback.services.errors import IdeaMerged, VoteClosed
@@ -36,7 +38,7 @@ def _ensure_votable(idea: Idea) -> None:
 def vote_cast(
     *,
     idea: Idea,
-    actor,
+    actor: User,
     contact_id: int | str | None = None,
     note: str = "",
     follow: bool = True,
@@ -54,10 +56,12 @@ def vote_cast(
         raise PermissionDenied(_("Only your team can vote on behalf of someone else."))
     if note.strip():
         raise ValidationError({"note": [_("Only your team adds notes to votes.")]})
-    return _vote(idea=idea, contact=actor.contact, user=actor, follow=follow)
+    # may_vote_for_themself made sure the customer has a contact.
+    contact = cast(Contact, actor.contact)
+    return _vote(idea=idea, contact=contact, user=actor, follow=follow)
 
 
-def vote_on_behalf(*, idea: Idea, contact: Contact | None, actor, note: str = "") -> bool:
+def vote_on_behalf(*, idea: Idea, contact: Contact | None, actor: User, note: str = "") -> bool:
     """A vote the vendor's team adds for ``contact``, with a note on where it was heard.
     True if it is new; a contact who had voted keeps their one vote (False). Raises
     PermissionDenied for anyone but the team, ValidationError without a contact."""
@@ -70,7 +74,13 @@ def vote_on_behalf(*, idea: Idea, contact: Contact | None, actor, note: str = ""
 
 @transaction.atomic
 def _vote(
-    *, idea: Idea, contact: Contact, user=None, added_by=None, note: str = "", follow: bool
+    *,
+    idea: Idea,
+    contact: Contact,
+    user: User | None = None,
+    added_by: User | None = None,
+    note: str = "",
+    follow: bool,
 ) -> bool:
     """Record the contact's vote. Repeated and concurrent calls for one person store one
     vote: the unique (idea, contact) index decides, and the loser of a race sees False.
@@ -105,7 +115,7 @@ def _vote(
 
 
 @transaction.atomic
-def vote_withdraw(*, idea: Idea, actor, contact: Contact | None = None) -> bool:
+def vote_withdraw(*, idea: Idea, actor: User, contact: Contact | None = None) -> bool:
     """Take a vote back; True if there was one. Repeating it is harmless.
 
     A customer withdraws their own vote. The team withdraws a vote they added, naming

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +55,7 @@ def sentiment_set(*, account: Account, value: str, comment: str, set_by: User) -
     return sentiment
 
 
-def _active_overrides(account: Account, day: date):
+def _active_overrides(account: Account, day: date) -> QuerySet[HealthOverride]:
     """Overrides of the account in force on ``day`` or later (not yet ended or expired)."""
     return HealthOverride.objects.filter(account=account, expires_on__gte=day).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=day)

@@ -89,7 +89,9 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         path.unlink(missing_ok=True)
 
 
-def import_file(*, kind: str, path: Path, partial: bool = False, user: User | None = None):
+def import_file(
+    *, kind: str, path: Path, partial: bool = False, user: User | None = None
+) -> ImportJob:
     """The CLI door: import a file in this process, reading it in place."""
     job = import_job_create(
         kind=kind,
@@ -103,7 +105,14 @@ def import_file(*, kind: str, path: Path, partial: bool = False, user: User | No
         return pipeline.run_csv(job, stream)
 
 
-def import_records(*, kind: str, records: list[dict], source: str, user=None, partial=False):
+def import_records(
+    *,
+    kind: str,
+    records: list[dict],
+    source: str,
+    user: User | None = None,
+    partial: bool = False,
+) -> ImportJob:
     """The REST and tracking doors: a batch of JSON objects, imported now."""
     job = import_job_create(kind=kind, source=source, partial=partial, user=user)
     return pipeline.run_records(job, records)

@@ -12,6 +12,8 @@ the history it lands on.
 
 from __future__ import annotations
 
+from django.db.backends.utils import CursorWrapper
+
 from accounts.models import DailyActivity, DailyEventContact, DailyUsage
 
 USAGE = DailyUsage._meta.db_table
@@ -19,7 +21,7 @@ ACTIVITY = DailyActivity._meta.db_table
 CONTACTS = DailyEventContact._meta.db_table
 
 
-def create_new_events_table(cursor, vendor: str) -> None:
+def create_new_events_table(cursor: CursorWrapper, vendor: str) -> None:
     if vendor == "postgresql":
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS csp_new (account_id bigint, day date, "
@@ -33,7 +35,7 @@ def create_new_events_table(cursor, vendor: str) -> None:
     cursor.execute("DELETE FROM csp_new")
 
 
-def _insert_new_contacts(cursor, vendor: str) -> None:
+def _insert_new_contacts(cursor: CursorWrapper, vendor: str) -> None:
     """Add the new (account, day, event, contact) tuples; keep those that were new in
     csp_new_contacts."""
     select = (
@@ -62,7 +64,7 @@ def _insert_new_contacts(cursor, vendor: str) -> None:
         )
 
 
-def apply_new_events(cursor, vendor: str) -> set[int]:
+def apply_new_events(cursor: CursorWrapper, vendor: str) -> set[int]:
     """Fold csp_new into the rollups; return the accounts whose data changed."""
     if vendor == "postgresql":
         # A temporary table has no statistics until analysed; without them the planner

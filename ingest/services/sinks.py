@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.db import IntegrityError, connection
+from django.db.backends.utils import CursorWrapper
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, SurveyResponse, Ticket, UsageEvent
@@ -116,7 +117,7 @@ class UsageSink:
             inserted=inserted, duplicate=self.staged - inserted, account_ids=account_ids
         )
 
-    def _lock_accounts(self, cursor) -> None:
+    def _lock_accounts(self, cursor: CursorWrapper) -> None:
         """Hold every account the load references until commit, or fail if one is gone.
 
         The events and rollups have no FK constraints (migration 0008): their deferred
@@ -139,7 +140,7 @@ class UsageSink:
                 % {"count": referenced - locked}
             )
 
-    def _add_people(self, cursor) -> None:
+    def _add_people(self, cursor: CursorWrapper) -> None:
         """Create a contact for each (account, e-mail) the load names that has none, and
         map every named pair to its contact in the small table PEOPLE.
 
@@ -171,7 +172,7 @@ class UsageSink:
         if self.vendor == "postgresql":
             cursor.execute(f"ANALYZE {PEOPLE}")
 
-    def _insert_events(self, cursor) -> int:
+    def _insert_events(self, cursor: CursorWrapper) -> int:
         """Insert the staged events that are new by (source, source_id); put the ones
         inserted in csp_new for the rollups; return how many."""
         table = UsageEvent._meta.db_table

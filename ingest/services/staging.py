@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from django.db.backends.utils import CursorWrapper
 
 from core.sql import copy_binary
 
@@ -25,7 +26,7 @@ BINARY_TYPES = ("int8", "text", "text", "int8", "float8", "text", "text")
 POSTGRES_EPOCH_US = 946_684_800_000_000  # 2000-01-01 in microseconds since 1970-01-01
 
 
-def create(cursor, vendor: str) -> None:
+def create(cursor: CursorWrapper, vendor: str) -> None:
     """An empty staging table, private to this session."""
     if vendor == "postgresql":
         # Temporary and dropped at commit: no WAL, no index, invisible to others.
@@ -74,7 +75,7 @@ def sqlite_rows(rows: pd.DataFrame) -> list[tuple]:
     )
 
 
-def write(cursor, vendor: str, rows: pd.DataFrame) -> None:
+def write(cursor: CursorWrapper, vendor: str, rows: pd.DataFrame) -> None:
     """Append checked usage rows (``rules.check_usage`` output) to the staging table."""
     if vendor == "postgresql":
         copy_binary(cursor, TABLE, COLUMNS, BINARY_TYPES, zip(*postgres_columns(rows), strict=True))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.queue import queue_task_on_commit
 from notifications.models import Alert
 
@@ -127,7 +128,7 @@ def alert_acknowledge(*, alert: Alert) -> Alert:
     return alert
 
 
-def alerts_acknowledge_all(*, user) -> int:
+def alerts_acknowledge_all(*, user: User) -> int:
     """Mark all of ``user``'s unread alerts read at once; returns how many.
 
     One UPDATE over the partial index of open alerts, so it stays cheap however long

@@ -28,7 +28,7 @@ import logging
 import time
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from core import jobs
 from core.deferral import defer, deferring
 from core.models import Job
@@ -103,7 +104,7 @@ RULE_FIELDS = (
 
 
 @transaction.atomic
-def risk_rule_update(actor, **fields) -> RiskRule:
+def risk_rule_update(actor: User | None, **fields: object) -> RiskRule:
     """Change the rule; raises ValidationError (by field) on bad values, including a high
     score not above the medium one. The next recompute applies it."""
     unknown = set(fields) - set(RULE_FIELDS)
@@ -167,7 +168,7 @@ def _locked_rule() -> RiskRule:
     return RiskRule.objects.select_for_update().get(pk=RULE_PK)
 
 
-def _sync_statuses(*, now, idea_ids: list[int] | None = None) -> int:
+def _sync_statuses(*, now: datetime, idea_ids: list[int] | None = None) -> int:
     """Make the flags follow their ideas' statuses (set-based, idempotent)."""
     flags = ProductRisk.objects.all()
     if idea_ids is not None:
@@ -217,7 +218,7 @@ def _as_frame_numbers(summary: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _create_flags(summary: pd.DataFrame, idea_ids: np.ndarray, *, now) -> list[int]:
+def _create_flags(summary: pd.DataFrame, idea_ids: np.ndarray, *, now: datetime) -> list[int]:
     """Insert one flag per idea in ``idea_ids`` (none exists: the rule lock holds) in one
     bulk statement; a first run over a large base opens thousands at once."""
     if len(idea_ids) == 0:
@@ -253,7 +254,7 @@ def _changed(left: pd.DataFrame, right: pd.DataFrame, columns: list[str]) -> pd.
 
 
 def _update_flags(
-    flags: pd.DataFrame, summary: pd.DataFrame, rule: rules.Rule, *, now
+    flags: pd.DataFrame, summary: pd.DataFrame, rule: rules.Rule, *, now: datetime
 ) -> tuple[int, list[int], pd.DataFrame]:
     """New numbers on the live flags; re-open dismissed ones that grew. Returns how many
     changed, the re-opened ids, and the live flags with their new numbers."""
@@ -459,7 +460,7 @@ def _refuse(risk: ProductRisk, action: str) -> ValidationError:
 
 
 @transaction.atomic
-def risk_acknowledge(risk: ProductRisk, actor) -> ProductRisk:
+def risk_acknowledge(risk: ProductRisk, actor: User | None) -> ProductRisk:
     """A PM has seen the flag: open → acknowledged. Repeating it is harmless."""
     risk = _locked(risk)
     if risk.status == Status.ACKNOWLEDGED:
@@ -473,7 +474,7 @@ def risk_acknowledge(risk: ProductRisk, actor) -> ProductRisk:
 
 
 @transaction.atomic
-def risk_dismiss(risk: ProductRisk, actor, reason: str) -> ProductRisk:
+def risk_dismiss(risk: ProductRisk, actor: User | None, reason: str) -> ProductRisk:
     """Not a risk, for a stated reason. The evidence now is remembered: the flag comes
     back only if more accounts or more ARR stand behind the idea."""
     reason = (reason or "").strip()
@@ -502,7 +503,7 @@ def risk_dismiss(risk: ProductRisk, actor, reason: str) -> ProductRisk:
 
 
 @transaction.atomic
-def risk_reopen(risk: ProductRisk, actor) -> ProductRisk:
+def risk_reopen(risk: ProductRisk, actor: User | None) -> ProductRisk:
     """Back to open: undo a dismissal or an acknowledgement. A flag on a planned idea goes
     back to planned; a resolved flag stays resolved (its idea shipped)."""
     risk = _locked(risk)

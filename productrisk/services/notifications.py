@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -47,7 +48,7 @@ def risk_url(risk: ProductRisk) -> str:
         return reverse("feedback:idea", args=[risk.idea_id])
 
 
-def _money(value) -> str:
+def _money(value: Decimal | float) -> str:
     return f"{round(float(value)):,}"
 
 

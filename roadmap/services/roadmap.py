@@ -10,12 +10,14 @@ out of "shipped" changes the item, not what customers were already told.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.markdown import render_markdown
 from feedback.models import Idea, IdeaStatus
 from feedback.services import idea_status_change, notify_after_commit
@@ -47,7 +49,7 @@ def changelog_url(item: RoadmapItem) -> str:
 def item_create(
     *,
     title: str,
-    actor,
+    actor: User | None,
     description: str = "",
     column: str = Column.PLANNED,
     target_quarter: str = "",
@@ -79,7 +81,7 @@ def item_create(
 def item_update(
     *,
     item: RoadmapItem,
-    actor,
+    actor: User | None,
     column: str | None = None,
     is_public: bool | None = None,
     ideas: Iterable[Idea] | None = None,
@@ -136,7 +138,7 @@ def item_delete(*, item: RoadmapItem) -> None:
 
 @transaction.atomic
 def item_move(
-    *, item: RoadmapItem, column: str, position: int | None = None, actor=None
+    *, item: RoadmapItem, column: str, position: int | None = None, actor: User | None = None
 ) -> RoadmapItem:
     """Put ``item`` at ``position`` (clamped; ``None`` = last) of ``column``.
 
@@ -167,7 +169,7 @@ def item_move(
 
 
 @transaction.atomic
-def item_publish(*, item: RoadmapItem, public: bool, actor=None) -> RoadmapItem:
+def item_publish(*, item: RoadmapItem, public: bool, actor: User | None = None) -> RoadmapItem:
     """Show or hide an item on the public pages. Publishing tells the ideas' people
     what the item means for them, as if it had just arrived in its column."""
     _lock_board()
@@ -185,7 +187,9 @@ def item_publish(*, item: RoadmapItem, public: bool, actor=None) -> RoadmapItem:
 
 
 @transaction.atomic
-def item_link_ideas(*, item: RoadmapItem, ideas: Iterable[Idea], actor=None) -> list[Idea]:
+def item_link_ideas(
+    *, item: RoadmapItem, ideas: Iterable[Idea], actor: User | None = None
+) -> list[Idea]:
     """Link ideas to the item; returns the newly linked ones. A merged idea is linked
     as its target (the merge moved its votes and followers there)."""
     _lock_board()
@@ -209,7 +213,7 @@ def item_unlink_ideas(*, item: RoadmapItem, ideas: Iterable[Idea]) -> None:
 # --- Internals -------------------------------------------------------------------------
 
 
-def _today():
+def _today() -> date:
     """Ship dates are UTC calendar days, like every date the platform stores."""
     return timezone.now().date()
 
@@ -249,7 +253,7 @@ def _renumber(rows: list[RoadmapItem]) -> None:
         RoadmapItem.objects.bulk_update(changed, ["position"])
 
 
-def _sync_ideas(*, item: RoadmapItem, ideas: list[Idea], actor) -> None:
+def _sync_ideas(*, item: RoadmapItem, ideas: list[Idea], actor: User | None) -> None:
     """Bring ``ideas`` up to the item's column, if the item is public."""
     if not item.is_public or not ideas:
         return
@@ -267,7 +271,7 @@ def _sync_ideas(*, item: RoadmapItem, ideas: list[Idea], actor) -> None:
             idea_status_change(idea=idea, status=target, actor=actor, message=message)
 
 
-def _ship(*, item: RoadmapItem, ideas: list[Idea], actor) -> None:
+def _ship(*, item: RoadmapItem, ideas: list[Idea], actor: User | None) -> None:
     """Ship the open ideas among ``ideas`` and tell their people once, for the item.
 
     One event per item: its key names the item, so a person behind two of its ideas
