@@ -121,7 +121,7 @@ def number(frame, problems, column, *, default=None, minimum=0, integer=False, m
     return values
 
 
-def choice(frame, problems, column, *, choices: Mapping[str, object], default: object):
+def choice(frame, problems, column, *, choices: Mapping[str, str | bool], default: str | bool):
     """Case-insensitive; ``choices`` maps accepted spellings to stored values (text, or
     booleans for a yes/no column). The error lists the spellings a file may use."""
     raw = (
