@@ -136,7 +136,9 @@ def choice(frame, problems, column, *, choices: Mapping[str, str | bool], defaul
         column,
         _quoting(raw, after=" " + _("is not one of: %s") % allowed),
     )
-    return values.fillna(default)
+    # An all-blank column maps to float NaN; widen to object so a boolean default fits.
+    values = values.astype(object)
+    return values.where(values.notna(), default)
 
 
 def account_ids(frame, problems, lookup: Mapping[str, int], column="account_external_id"):
