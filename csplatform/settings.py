@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.UserTimezoneMiddleware",
     "core.access.AccessPolicyMiddleware",
+    "core.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "csplatform.urls"
@@ -204,6 +205,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.access.RolePermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.PlainTextJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
