@@ -8,7 +8,6 @@ RateLimited; every API view answers them the same way: a 400 with the errors by 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -16,11 +15,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core import limits, text
+from core import limits
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -36,27 +34,6 @@ class DetailSerializer(serializers.Serializer[Any]):
     """The body of every error answer: ``{"detail": "…"}``, for the schema."""
 
     detail = serializers.CharField()
-
-
-class PlainTextJSONParser(JSONParser):
-    """JSON bodies whose strings hold no control character (``core.text``), refused
-    with a 400 naming each field, before a NUL can reach PostgreSQL as a 500.
-
-    Tracking batches use their own parser: one bad message must not refuse its batch.
-    """
-
-    def parse(
-        self,
-        stream: Any,
-        media_type: str | None = None,
-        parser_context: Mapping[str, Any] | None = None,
-    ) -> Any:
-        data = super().parse(stream, media_type, parser_context)
-        bad = list(text.forbidden_paths(data))
-        if bad:
-            message = _("Must not contain control characters.")
-            raise serializers.ValidationError({path: [message] for path in bad})
-        return data
 
 
 class Pagination(PageNumberPagination):

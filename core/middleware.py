@@ -34,7 +34,7 @@ class RefuseNulMiddleware:
 
     No field of ours can hold one and PostgreSQL refuses it with an error, so a search
     for ``%00`` would otherwise be a 500. JSON bodies are checked by their parser
-    (``core.api.PlainTextJSONParser``), uploaded files by the import that reads them.
+    (``core.parsers.PlainTextJSONParser``), uploaded files by the import that reads them.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -206,7 +206,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.access.RolePermission"],
     "DEFAULT_PARSER_CLASSES": [
-        "core.api.PlainTextJSONParser",
+        "core.parsers.PlainTextJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
