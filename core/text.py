@@ -61,6 +61,13 @@ single_line = PlainText(single_line=True)
 multi_line = PlainText(single_line=False)
 
 
+def one_line(value: str) -> str:
+    """``value`` made safe for a one-line place such as an e-mail subject: controls and
+    line breaks become spaces, runs of space one. For text we did not accept from a
+    person just now (stored before this rule, or built from names), never a refusal."""
+    return " ".join(SINGLE_LINE_FORBIDDEN.sub(" ", value).split())
+
+
 def forbidden_paths(data: Any, path: str = "") -> Iterator[str]:
     """The dotted paths (``tags.0``, ``properties.plan``) of the strings in a parsed
     JSON value, or of its keys, that hold a character no text field may hold.

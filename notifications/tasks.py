@@ -8,6 +8,7 @@ from notifications import services
 
 @shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
 def send_alert_emails() -> int:
-    """E-mail the alerts not e-mailed yet. Each is claimed before sending, so a retry or
-    two workers at once never send one twice."""
+    """E-mail the alerts still waiting. Each is locked while it is sent and marked sent
+    only once the server accepted it, so a retry or two workers never send one twice
+    and a killed worker loses none."""
     return services.alert_emails_send()

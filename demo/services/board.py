@@ -521,7 +521,11 @@ def _date_flags(*, pm: User | None, now: datetime) -> None:
     product_risks_notify(risk_ids=[flag.pk for flag in flags])
     for flag in flags:
         told = Alert.objects.filter(dedupe_key__startswith=f"risk:{flag.pk}:")
-        told.update(created_at=flag.opened_at, emailed_at=flag.opened_at)
+        told.update(
+            created_at=flag.opened_at,
+            emailed_at=flag.opened_at,
+            email_state=Alert.EmailState.SENT,
+        )
         if flag.status != ProductRisk.Status.OPEN or flag.idea.title == ACKNOWLEDGED_GAP:
             told.update(acknowledged_at=min(flag.opened_at + timedelta(days=1), now))
 

@@ -27,6 +27,12 @@ class Alert(models.Model):
         WARNING = "warning", _("Warning")
         CRITICAL = "critical", _("Critical")
 
+    class EmailState(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        NO_ADDRESS = "no_address", _("Not sent: the recipient has no e-mail address")
+        FAILED = "failed", _("Not sent: the mail server refused it")
+
     #: What raised it, e.g. ``health.band_drop``; apps register a label for their kinds.
     kind = models.CharField(_("kind"), max_length=40)
     severity = models.CharField(
@@ -54,7 +60,14 @@ class Alert(models.Model):
     #: no-op, enforced by the unique constraint rather than by a read-then-write race.
     dedupe_key = models.CharField(_("dedupe key"), max_length=200)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    #: Set only once the mail server accepted the e-mail: never a claim or an attempt.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_state = models.CharField(
+        _("e-mail"), max_length=12, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    #: The last refusal, for the admin: why this alert's e-mail has not gone out.
+    email_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
@@ -76,6 +89,12 @@ class Alert(models.Model):
                 fields=["recipient", "-created_at"],
                 condition=Q(acknowledged_at__isnull=True),
                 name="alert_inbox_open_idx",
+            ),
+            # The mailer's queue: small however many alerts were ever sent.
+            models.Index(
+                fields=["id"],
+                condition=Q(email_state="pending"),
+                name="alert_email_pending_idx",
             ),
         ]
 

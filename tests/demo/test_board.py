@@ -210,6 +210,7 @@ def test_seeding_emails_nobody_and_dates_what_people_were_told(
         assert told.count() == 1, flag.idea.title
         alert = told.get()
         assert alert.created_at == alert.emailed_at == flag.opened_at
+        assert alert.email_state == Alert.EmailState.SENT
         assert (alert.acknowledged_at is None) == (flag.status == ProductRisk.Status.OPEN)
     assert Alert.objects.filter(kind="feedback.product_risk_accounts").exists()
     flagged = ProductRisk.objects.filter(status__in=ProductRisk.ACTIVE_STATUSES)

@@ -33,7 +33,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +41,7 @@ from core.roles import Role
 from feedback.models import Vote
 from feedback.services import vote_cast
 from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.concurrency import race as _race
 from tests.feedback.factories import IdeaFactory
 
 pytestmark = [pytest.mark.needs_postgres, pytest.mark.timeout(120)]
@@ -94,23 +94,6 @@ def _session_cookie(user: User) -> str:
 
 
 # --- Service level -------------------------------------------------------------------
-
-
-def _race(calls: list[Callable[[], object]], threads: int) -> list[object]:
-    """Run ``calls`` from ``threads`` threads released together; each thread uses (and
-    then closes) its own database connection."""
-    barrier = threading.Barrier(min(threads, len(calls)))
-
-    def worker(chunk: list[Callable[[], object]]) -> list[object]:
-        try:
-            barrier.wait(timeout=30)
-            return [call() for call in chunk]
-        finally:
-            connection.close()
-
-    chunks = [calls[i::threads] for i in range(min(threads, len(calls)))]
-    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-        return [result for chunk in pool.map(worker, chunks) for result in chunk]
 
 
 def test_concurrent_vote_cast_from_many_connections_counts_each_person_once(transactional_db):
