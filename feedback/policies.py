@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core import text
 from core.roles import PRODUCT_ROLES, STAFF_ROLES, Role
 from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
 
@@ -26,6 +28,22 @@ NOTE_MAX = 1_000
 def normalise_title(title: str) -> str:
     """A title as stored: surrounding space gone, runs of spaces and line breaks one space."""
     return " ".join(title.split())
+
+
+def clean_title(title: str) -> str:
+    """A title as given, checked and normalised, or a ValidationError saying why.
+
+    A title travels into e-mail subjects and notifications, so a line break or another
+    control character is refused rather than silently joined: what was pasted is
+    probably not what the person meant to post.
+    """
+    text.single_line(title.strip())
+    title = normalise_title(title)
+    if len(title) < TITLE_MIN:
+        raise ValidationError(
+            _("A title needs at least %(min)d characters.") % {"min": TITLE_MIN}, code="min_length"
+        )
+    return title
 
 
 def is_staff(user: Any) -> bool:

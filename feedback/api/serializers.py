@@ -8,7 +8,6 @@ response cannot grow a staff field by accident: the customer classes never name 
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -196,12 +195,7 @@ class IdeaWriteSerializer(serializers.Serializer):
     )
 
     def validate_title(self, value: str) -> str:
-        title = policies.normalise_title(value)
-        if len(title) < policies.TITLE_MIN:
-            raise serializers.ValidationError(
-                _("A title needs at least %(min)d characters.") % {"min": policies.TITLE_MIN}
-            )
-        return title
+        return policies.clean_title(value)
 
 
 # --- Votes and follows -----------------------------------------------------------------

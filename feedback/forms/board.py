@@ -98,12 +98,7 @@ class IdeaForm(forms.Form):
     )
 
     def clean_title(self) -> str:
-        title = policies.normalise_title(self.cleaned_data["title"])
-        if len(title) < TITLE_MIN:
-            raise forms.ValidationError(
-                _("A title needs at least %(min)d characters.") % {"min": TITLE_MIN}
-            )
-        return title
+        return policies.clean_title(self.cleaned_data["title"])
 
 
 class CommentForm(forms.Form):

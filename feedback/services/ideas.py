@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ def idea_create(
     """
     limits.ensure_can_post_idea(author)
     idea = Idea.objects.create(
-        title=policies.normalise_title(title),
+        title=_clean_title(title),
         description=description,
         description_html=render_markdown(description),
         category=category,
@@ -67,7 +67,7 @@ def idea_update(
         raise IdeaMerged(idea_id=idea.pk, target_id=idea.merged_into_id)
     if not policies.may_edit(actor, idea):
         raise PermissionDenied(_("You can edit your own idea while it is open."))
-    idea.title = policies.normalise_title(title)
+    idea.title = _clean_title(title)
     idea.description = description
     idea.description_html = render_markdown(description)
     idea.category = category
@@ -75,6 +75,14 @@ def idea_update(
     if tags is not None:
         idea.tags.set(tags)
     return idea
+
+
+def _clean_title(title: str) -> str:
+    """``policies.clean_title``, its error filed under the title field."""
+    try:
+        return policies.clean_title(title)
+    except ValidationError as exc:
+        raise ValidationError({"title": exc.error_list}) from None
 
 
 #: The weight of each kind of activity in an idea's trending score.

@@ -300,6 +300,9 @@ def test_customer_posts_an_idea_and_votes_for_it_and_follows_it(client_for, cust
         ({"title": "x" * 161}, "title"),
         ({"title": "Fine title", "category": "nope"}, "category"),
         ({"title": "Fine title", "tags": ["nope"]}, "tags"),
+        # A title becomes an e-mail subject: CR/LF once stopped every alert e-mail.
+        ({"title": "Fine title\r\nBcc: all@example.com"}, "title"),
+        ({"title": "Fine\ttitle"}, "title"),
     ],
 )
 def test_invalid_idea_is_a_400_naming_the_field(client_for, customer_a, payload, field):

@@ -103,3 +103,22 @@ def test_authors_appear_by_one_rule_on_the_page_and_in_the_api(client_for, custo
     assert rows[mine.pk]["author_name"] == policies.display_name(customer_a, viewer=customer_a)
     assert rows[theirs.pk]["author_name"] == "Pat"
     assert policies.display_name(None, viewer=customer_b) == "Former user"
+
+
+@pytest.mark.parametrize(
+    "title", ["Export\nto Excel", "Export\r\nBcc: x@y.z", "Tab\tin title", "Nul\x00here"]
+)
+def test_a_title_with_a_control_character_is_refused_not_joined(title):
+    with pytest.raises(ValidationError) as caught:
+        policies.clean_title(title)
+    assert caught.value.code == "control_characters"
+
+
+def test_a_title_is_trimmed_and_its_spaces_joined():
+    assert policies.clean_title("  Export   to  Excel ") == "Export to Excel"
+
+
+def test_a_short_title_is_refused_after_joining_spaces():
+    with pytest.raises(ValidationError) as caught:
+        policies.clean_title("a   b")
+    assert caught.value.code == "min_length"

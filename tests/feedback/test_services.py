@@ -97,10 +97,10 @@ def test_a_staff_idea_follows_but_does_not_vote(pm):
 
 def test_idea_limit_per_hour(settings, customer_a):
     settings.FEEDBACK_IDEAS_PER_HOUR = 2
-    services.idea_create(author=customer_a, title="One")
-    services.idea_create(author=customer_a, title="Two")
+    services.idea_create(author=customer_a, title="Idea one")
+    services.idea_create(author=customer_a, title="Idea two")
     with pytest.raises(RateLimited) as caught:
-        services.idea_create(author=customer_a, title="Three")
+        services.idea_create(author=customer_a, title="Idea three")
     assert "2 ideas per hour" in caught.value.message
     assert 0 < caught.value.retry_after <= 3600
     assert Idea.objects.count() == 2
