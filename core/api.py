@@ -1,16 +1,17 @@
 """Shared REST framework pieces: pagination, an error handler that always answers JSON,
 and the translation of the services' own errors into API answers.
 
-Services raise Django's ValidationError and PermissionDenied and ``core.limits``'s
-RateLimited; every API view answers them the same way: a 400 with the errors by field, a
-403, a 429 with Retry-After. Views hold no rule of their own, only this translation.
+Services raise Django's ValidationError, PermissionDenied and ObjectDoesNotExist and
+``core.limits``'s RateLimited; every API view answers them the same way: a 400 with the
+errors by field, a 403, a 404, a 429 with Retry-After. Views hold no rule of their own,
+only this translation.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
@@ -78,4 +79,8 @@ class ServiceErrorsMixin(_APIViewBase):
             return rate_limited_response(exc)
         if isinstance(exc, DjangoValidationError):
             return validation_response(exc)
+        if isinstance(exc, ObjectDoesNotExist):
+            # The row was there when the view looked it up and gone when the service,
+            # holding its lock, read it again: deleted by a concurrent request.
+            return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         return super().handle_exception(exc)

@@ -4,6 +4,10 @@ with the updated board and a plain form post with a redirect to it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -12,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import allow
+from core.http import HtmxHttpRequest
 from core.roles import PRODUCT_ROLES
 from roadmap import selectors, services
 from roadmap.forms import RoadmapItemForm
-from roadmap.models import Column
+from roadmap.models import Column, RoadmapItem
 
 EDITORS = PRODUCT_ROLES
 COLUMNS = list(Column.values)
@@ -40,6 +45,24 @@ def _done(request: HttpRequest, message: str, *, focus: tuple[int, str] | None =
     return redirect("roadmap:editor")
 
 
+def _gone_answered(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An item deleted by another editor between this page's lookup and the service's
+    locked read is a message on the board, not an error page."""
+
+    @wraps(view)
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except RoadmapItem.DoesNotExist:
+            message = _("That item was deleted by someone else meanwhile.")
+            if request.htmx:
+                return _board(request, status=message)
+            messages.error(request, message)
+            return redirect("roadmap:editor")
+
+    return wrapper
+
+
 @allow(EDITORS)
 def editor(request: HttpRequest) -> HttpResponse:
     """The board; with ``?link_idea=<pk>`` (from a product-risk flag) also a panel to put
@@ -59,6 +82,7 @@ def editor(request: HttpRequest) -> HttpResponse:
 
 @allow(EDITORS)
 @require_POST
+@_gone_answered
 def link_idea(request: HttpRequest) -> HttpResponse:
     """Put one idea on an existing item (the flag page's "Link to a roadmap item")."""
     item_pk = request.POST.get("item", "")
@@ -94,6 +118,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
 
 
 @allow(EDITORS)
+@_gone_answered
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.editor_item(user=request.user, pk=pk)
     if request.method == "POST":
@@ -122,6 +147,7 @@ def idea_search(request: HttpRequest) -> HttpResponse:
 
 @allow(EDITORS)
 @require_POST
+@_gone_answered
 def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move with a button (``direction``) or by drag and drop (``column`` + ``position``)."""
     item = selectors.editor_item(user=request.user, pk=pk)
@@ -150,6 +176,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(EDITORS)
 @require_POST
+@_gone_answered
 def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.editor_item(user=request.user, pk=pk)
     public = request.POST.get("public") == "1"
@@ -162,6 +189,7 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @allow(EDITORS)
+@_gone_answered
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.editor_item(user=request.user, pk=pk)
     if request.method == "POST":
