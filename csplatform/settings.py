@@ -268,6 +268,8 @@ CELERY_BEAT_SCHEDULE = build_schedule(DEFAULT_ENTRIES, env)
 #: Posts per person per rolling hour; beyond them the page and the API answer 429.
 FEEDBACK_IDEAS_PER_HOUR = env.int("FEEDBACK_IDEAS_PER_HOUR", 5, minimum=1)
 FEEDBACK_COMMENTS_PER_HOUR = env.int("FEEDBACK_COMMENTS_PER_HOUR", 30, minimum=1)
+FEEDBACK_EDITS_PER_HOUR = env.int("FEEDBACK_EDITS_PER_HOUR", 60, minimum=1)
+FEEDBACK_FOLLOWS_PER_HOUR = env.int("FEEDBACK_FOLLOWS_PER_HOUR", 100, minimum=1)
 
 LOGGING = {
     "version": 1,

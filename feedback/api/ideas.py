@@ -146,24 +146,28 @@ def _idea_url(idea_id: int) -> str:
     ),
     update=extend_schema(
         summary="Edit an idea",
-        description="Its author while it is open; product managers and admins always.",
+        description="Its author while it is open; product managers and admins always. "
+        "At most `FEEDBACK_EDITS_PER_HOUR` edits per person per hour.",
         request=IdeaWriteSerializer,
         responses={
             200: IdeaDetailDocSerializer,
             400: BAD_REQUEST,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            429: RATE_LIMITED,
         },
     ),
     partial_update=extend_schema(
         summary="Edit part of an idea",
-        description="Its author while it is open; product managers and admins always.",
+        description="Its author while it is open; product managers and admins always. "
+        "At most `FEEDBACK_EDITS_PER_HOUR` edits per person per hour.",
         request=IdeaWriteSerializer,
         responses={
             200: IdeaDetailDocSerializer,
             400: BAD_REQUEST,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            429: RATE_LIMITED,
         },
     ),
 )
@@ -318,13 +322,23 @@ class IdeaViewSet(IdeaErrorsMixin, viewsets.GenericViewSet):
         description="Hear about its status changes and shipping. Voting and posting "
         "follow by default.",
         request=None,
-        responses={200: FollowResultSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={
+            200: FollowResultSerializer,
+            400: BAD_REQUEST,
+            404: NOT_FOUND,
+            429: RATE_LIMITED,
+        },
     )
     @extend_schema(
         methods=["DELETE"],
         summary="Unfollow an idea",
         request=None,
-        responses={200: FollowResultSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={
+            200: FollowResultSerializer,
+            400: BAD_REQUEST,
+            404: NOT_FOUND,
+            429: RATE_LIMITED,
+        },
     )
     @action(detail=True, methods=["post", "delete"], filter_backends=[], pagination_class=None)
     def follow(self, request: Request, pk: str) -> Response:

@@ -12,7 +12,7 @@ from feedback import limits, policies, trending
 from feedback.models import Comment, Idea
 from feedback.selectors import statuses
 from feedback.services.errors import IdeaMerged
-from feedback.services.follows import follow_set
+from feedback.services.follows import follow_with
 from feedback.statuses import IdeaStatus
 
 
@@ -55,5 +55,5 @@ def comment_add(*, idea: Idea, author: User, body: str, internal: bool = False) 
             comment_count=F("comment_count") + 1,
             trend_score=trending.trend_update(timezone.now(), trending.WEIGHT_COMMENT),
         )
-        follow_set(idea=idea, user=author)
+        follow_with(idea=idea, user=author)
     return comment

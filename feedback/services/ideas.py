@@ -13,7 +13,7 @@ from core.markdown import render_markdown
 from feedback import limits, policies, trending
 from feedback.models import Category, Idea, Tag
 from feedback.services.errors import IdeaMerged
-from feedback.services.follows import follow_set
+from feedback.services.follows import follow_with
 from feedback.services.votes import vote_cast
 from feedback.statuses import IdeaStatus
 
@@ -43,7 +43,7 @@ def idea_create(
     )
     if tags:
         idea.tags.set(tags)
-    follow_set(idea=idea, user=author)
+    follow_with(idea=idea, user=author)
     if policies.may_vote_for_themself(author):
         vote_cast(idea=idea, actor=author)
         idea.refresh_from_db(fields=["vote_count", "trend_score"])
@@ -60,13 +60,15 @@ def idea_update(
     category: Category | None,
     tags: Iterable[Tag] | None = None,
 ) -> Idea:
-    """Edit an idea (``tags=None`` keeps its tags). Raises IdeaMerged for a merged idea
-    and PermissionDenied unless ``actor`` may edit it (``policies.may_edit``)."""
+    """Edit an idea (``tags=None`` keeps its tags). Raises IdeaMerged for a merged idea,
+    PermissionDenied unless ``actor`` may edit it (``policies.may_edit``) and
+    ``limits.RateLimited`` past the hourly limit on edits."""
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
     if idea.status == IdeaStatus.MERGED:
         raise IdeaMerged(idea_id=idea.pk, target_id=idea.merged_into_id)
     if not policies.may_edit(actor, idea):
         raise PermissionDenied(_("You can edit your own idea while it is open."))
+    limits.ensure_can_edit(actor)
     idea.title = _clean_title(title)
     idea.description = description
     idea.description_html = render_markdown(description)

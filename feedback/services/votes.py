@@ -20,7 +20,7 @@ from accounts.models import Contact, User
 from feedback import extensions, policies, trending
 from feedback.models import Idea, Vote
 from feedback.services.errors import IdeaMerged, VoteClosed
-from feedback.services.follows import follow_set
+from feedback.services.follows import follow_with
 from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
 
 
@@ -110,7 +110,7 @@ def _vote(
         _ensure_votable(idea)  # raises, rolling the vote back with the transaction
     extensions.demand_changed()
     if follow and user is not None:
-        follow_set(idea=idea, user=user)
+        follow_with(idea=idea, user=user)
     return True
 
 

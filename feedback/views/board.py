@@ -197,7 +197,16 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = IdeaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.idea_update(idea=idea, actor=request.user, **form.cleaned_data)
+        try:
+            services.idea_update(idea=idea, actor=request.user, **form.cleaned_data)
+        except limits.RateLimited as exc:
+            response = render(
+                request,
+                "feedback/idea_form.html",
+                _form_page(request, form, idea, rate_limited=limits.retry_message(exc)),
+                status=429,
+            )
+            return _rate_limited(response, exc)
         messages.success(request, _("Idea updated."))
         return redirect("feedback:idea", idea.pk)
     status = 400 if request.method == "POST" else 200

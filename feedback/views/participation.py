@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import allow
+from core.http import HtmxHttpRequest
 from core.redirects import safe_next
 from core.roles import ALL_ROLES, Role
 from feedback import limits, services
@@ -75,13 +76,31 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(ALL_ROLES)
 @require_POST
-def follow(request: HttpRequest, pk: int) -> HttpResponse:
+def follow(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Follow or unfollow an idea: its news arrive in the notifications and by e-mail."""
     idea = selectors.idea_for_user(user=request.user, pk=pk)
     following = Follow.objects.filter(idea=idea, user=request.user).exists
-    now = services.follow_set(
-        idea=idea, user=request.user, following=_wanted(request, "follow", "unfollow", following)
-    )
+    try:
+        now = services.follow_set(
+            idea=idea,
+            user=request.user,
+            following=_wanted(request, "follow", "unfollow", following),
+        )
+    except limits.RateLimited as exc:
+        if request.htmx:
+            # Swapped in like a success (htmx swaps no 4xx): the button as it was,
+            # with the reason beside it.
+            context = {
+                "idea": idea,
+                "following": following(),
+                "rate_limited": limits.retry_message(exc),
+            }
+            response = render(request, "feedback/_follow_button.html", context)
+        else:
+            messages.error(request, limits.retry_message(exc))
+            response = _back(request, idea)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     if request.htmx:
         return render(request, "feedback/_follow_button.html", {"idea": idea, "following": now})
     if now:
