@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, User
 from accounts.signals import announce_account_data_changed
+from core.retry import atomic_with_retry
 from core.roles import Role
 from ingest.columns import SPECS, HeaderCheck, check_header
 from ingest.models import MAX_STORED_ERRORS, ImportJob
@@ -69,52 +70,65 @@ class _Run:
 
 def run(
     job: ImportJob,
-    frames: Iterable[pd.DataFrame],
+    frames: Iterable[pd.DataFrame] | Callable[[], Iterable[pd.DataFrame]],
     *,
     header: HeaderCheck | None = None,
     on_progress: Callable[[pd.DataFrame], None] | None = None,
 ) -> ImportJob:
-    """Validate and land every frame of text columns for ``job``; return the job, saved."""
-    state = _Run(job)
+    """Validate and land every frame of text columns for ``job``; return the job, saved.
+
+    ``frames`` may be a function that reads them afresh: then a load the database
+    aborted as the loser of a deadlock or a serialization failure is run again from
+    the start (``core.retry``), instead of failing.
+    """
     job.status = ImportJob.Status.RUNNING
     job.started_at = job.started_at or timezone.now()
     if header is not None:
         job.warnings = _header_warnings(header)
+    runs: list[_Run] = []
     result = SinkResult()
+
+    def attempt() -> SinkResult:
+        state = _Run(job)
+        runs.append(state)
+        sink = UsageSink(job.source) if job.kind == ImportJob.Kind.USAGE else EntitySink(job.kind)
+        for frame in frames() if callable(frames) else frames:
+            state.seen += len(frame)
+            checked = RULES[job.kind](frame, state.lookups(frame))
+            state.record(checked.errors)
+            sink.add(checked.rows)
+            if on_progress:
+                on_progress(frame)
+        if state.seen == 0:
+            raise FileProblem(_("The file has a header but no data rows."))
+        if state.rejected and not job.partial:
+            transaction.set_rollback(True)
+            job.status = ImportJob.Status.REJECTED
+            job.message = _(
+                "%(count)d rows have errors, so nothing was imported. Fix them, or "
+                "import the valid rows only."
+            ) % {"count": state.rejected}
+            return SinkResult()
+        landed = sink.finish()
+        announce_account_data_changed(landed.account_ids)
+        job.status = ImportJob.Status.SUCCEEDED
+        return landed
+
     try:
-        with transaction.atomic():
-            sink = (
-                UsageSink(job.source) if job.kind == ImportJob.Kind.USAGE else EntitySink(job.kind)
-            )
-            for frame in frames:
-                state.seen += len(frame)
-                checked = RULES[job.kind](frame, state.lookups(frame))
-                state.record(checked.errors)
-                sink.add(checked.rows)
-                if on_progress:
-                    on_progress(frame)
-            if state.seen == 0:
-                raise FileProblem(_("The file has a header but no data rows."))
-            if state.rejected and not job.partial:
-                transaction.set_rollback(True)
-                job.status = ImportJob.Status.REJECTED
-                job.message = _(
-                    "%(count)d rows have errors, so nothing was imported. Fix them, or "
-                    "import the valid rows only."
-                ) % {"count": state.rejected}
-            else:
-                result = sink.finish()
-                announce_account_data_changed(result.account_ids)
-                job.status = ImportJob.Status.SUCCEEDED
+        if callable(frames):
+            result = atomic_with_retry(attempt)
+        else:
+            with transaction.atomic():
+                result = attempt()
     except FileProblem as problem:
         job.status = ImportJob.Status.REJECTED
         job.message = str(problem)
     except Exception as exc:  # the job row must say it failed; the error is re-raised
         job.status = ImportJob.Status.FAILED
         job.message = _("The import failed: %(error)s") % {"error": exc}
-        _save(job, state, result)
+        _save(job, runs[-1] if runs else _Run(job), result)
         raise
-    _save(job, state, result)
+    _save(job, runs[-1] if runs else _Run(job), result)
     return job
 
 
@@ -160,15 +174,25 @@ def run_csv(job: ImportJob, stream: BinaryIO) -> ImportJob:
             warnings=_header_warnings(csv.header),
         )
 
+    first = [csv]
+
     def frames() -> Iterator[pd.DataFrame]:
-        for chunk in csv.chunks:
+        # A second reading (the load is run again after a conflict) opens it anew.
+        reading = first.pop() if first else open_csv(_rewound(stream), kind=job.kind)
+        for chunk in reading.chunks:
             job.bytes_done = chunk.bytes_read
             yield chunk.frame
 
     def report(frame: pd.DataFrame) -> None:
         cache.set(progress_key(job.pk), job.bytes_done, timeout=3600)
 
-    return run(job, frames(), header=csv.header, on_progress=report)
+    replayable = stream.seekable()
+    return run(job, frames if replayable else frames(), header=csv.header, on_progress=report)
+
+
+def _rewound(stream: BinaryIO) -> BinaryIO:
+    stream.seek(0)
+    return stream
 
 
 def run_records(job: ImportJob, records: list[dict]) -> ImportJob:
@@ -189,7 +213,7 @@ def run_records(job: ImportJob, records: list[dict]) -> ImportJob:
         )
     frame = frame[list(header.rename)].rename(columns=header.rename)
     frame.index = pd.RangeIndex(1, len(frame) + 1)  # the n-th record of the batch
-    return run(job, [frame], header=header)
+    return run(job, lambda: [frame], header=header)
 
 
 def _reject(job: ImportJob, message: str, warnings: list[str] | None = None) -> ImportJob:

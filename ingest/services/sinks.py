@@ -77,6 +77,13 @@ DIALECTS = {
 }
 
 
+#: Namespace of the advisory locks that order concurrent loads ("LOAD" in ASCII).
+LOAD_LOCK_NAMESPACE = 0x4C4F4144
+#: Account slots those locks cover: few enough for PostgreSQL's lock table whatever
+#: the load, enough that loads on different accounts rarely wait for each other.
+LOAD_LOCK_SLOTS = 64
+
+
 class UsageSink:
     """Stage every chunk, then land the whole load in a few set-based statements:
     create the people it names, insert its events deduplicated by (source, source_id),
@@ -139,6 +146,17 @@ class UsageSink:
                 _("%(count)d accounts of this load were deleted while it ran.")
                 % {"count": referenced - locked}
             )
+        # Loads touching the same accounts take turns, in one order: their inserts and
+        # rollup upserts would otherwise lock the same rows in the orders their plans
+        # happen to produce, and deadlock. One transaction-scoped advisory lock per slot
+        # of accounts (a bounded number of locks, however many accounts a load names),
+        # taken in slot order: loads on other accounts still run side by side.
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, slot)) FROM (SELECT DISTINCT "
+            f"(account_id %% {LOAD_LOCK_SLOTS})::int AS slot FROM {staging.TABLE} "
+            "ORDER BY slot) AS slots",
+            [LOAD_LOCK_NAMESPACE],
+        )
 
     def _add_people(self, cursor: CursorWrapper) -> None:
         """Create a contact for each (account, e-mail) the load names that has none, and
@@ -319,8 +337,12 @@ class EntitySink:
             if model is Account:
                 self.result.account_ids.update(a.pk for a in created if a.pk)
         if len(changed):
+            # In primary-key order: two imports updating the same rows lock them in one
+            # order, so they wait for each other instead of deadlocking.
             model.objects.bulk_update(
-                self._instances(changed, True), list(self.spec.fields), batch_size=1000
+                self._instances(changed.sort_values("pk__db"), True),
+                list(self.spec.fields),
+                batch_size=1000,
             )
             self.result.updated += len(changed)
 
