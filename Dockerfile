@@ -25,8 +25,11 @@ COPY templates ./templates
 COPY manage.py ./
 RUN pip install --constraint constraints.txt .
 
-# collectstatic needs production settings but no real secret or service.
-RUN CSPLATFORM_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+# collectstatic needs production settings but no real secret or service: a throwaway key
+# (production refuses a weak one); nothing signed with it outlives the build.
+RUN CSPLATFORM_ENV=production \
+    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/unused.sqlite3 REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput
 

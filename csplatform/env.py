@@ -7,11 +7,17 @@ every reader raises :class:`ConfigError` (a ``SystemExit``) with such a line.
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import environ
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -45,6 +51,29 @@ class Env:
 
     def str(self, name: str, default: Any = _MISSING, *, required_because: str | None = None):
         return self._raw(name, default, required_because)
+
+    def secret_key(
+        self, name: builtins.str, *, required_because: builtins.str | None = None
+    ) -> builtins.str:
+        """A signing key strong enough for production.
+
+        The rule is Django's own (security.W009, the same constants), but there it is a
+        warning of ``check --deploy`` that nobody has to run: a guessable key lets anyone
+        forge sessions and password-reset links, so production refuses to start instead.
+        """
+        value: builtins.str = self._raw(name, _MISSING, required_because)
+        if (
+            len(value) < SECRET_KEY_MIN_LENGTH
+            or len(set(value)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+            or value.startswith(SECRET_KEY_INSECURE_PREFIX)
+        ):
+            raise ConfigError(
+                f"{name} is too weak for production: it needs {SECRET_KEY_MIN_LENGTH} or more "
+                f"characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} or more of them different, and "
+                f"no {SECRET_KEY_INSECURE_PREFIX!r} prefix. Generate one with: "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+        return value
 
     def bool(self, name: str, default: bool) -> bool:
         value = self._raw(name, default, None)

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from csplatform.beat import DEFAULT_ENTRIES, build_schedule
-from csplatform.env import env
+from csplatform.env import ConfigError, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,13 @@ _IN_PRODUCTION = "CSPLATFORM_ENV is production"
 DEBUG = env.bool("DEBUG", default=False)
 
 if PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY", required_because=_IN_PRODUCTION)
+    # Debug pages show settings, SQL and source to anyone who triggers an error.
+    if DEBUG:
+        raise ConfigError(
+            "DEBUG=true is refused when CSPLATFORM_ENV is production: "
+            "remove DEBUG or set it to false."
+        )
+    SECRET_KEY = env.secret_key("SECRET_KEY", required_because=_IN_PRODUCTION)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", required_because=_IN_PRODUCTION)
     DATABASES = {"default": env.database("DATABASE_URL", required_because=_IN_PRODUCTION)}
     REDIS_URL = env.str("REDIS_URL", required_because=_IN_PRODUCTION)

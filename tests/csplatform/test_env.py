@@ -60,3 +60,17 @@ def test_database_url_is_parsed_and_bad_scheme_rejected():
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "cs")
     with pytest.raises(ConfigError, match="DATABASE_URL"):
         Env({"DATABASE_URL": "nosuchdb://x"}).database("DATABASE_URL")
+
+
+GOOD_KEY = "x7#k2!vq9@m4$zr8^tp1&wd6*hs3(yf5)ne0_lb-jc+gu=oa~ix%qe<ry>tz"
+
+
+def test_secret_key_meets_djangos_own_rule():
+    assert Env({"SECRET_KEY": GOOD_KEY}).secret_key("SECRET_KEY") == GOOD_KEY
+    for weak in ("abcde", GOOD_KEY[:49], "ab" * 30, "django-insecure-" + GOOD_KEY):
+        with pytest.raises(ConfigError) as error:
+            Env({"SECRET_KEY": weak}).secret_key("SECRET_KEY")
+        message = str(error.value.code)
+        assert message.count("\n") == 0
+        assert "SECRET_KEY" in message
+        assert weak not in message

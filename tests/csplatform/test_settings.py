@@ -1,9 +1,12 @@
-"""Production settings: `check --deploy` is silent, a missing secret is one clear line."""
+"""Production settings: `check --deploy` is silent; a missing secret, a weak one or DEBUG
+stops start-up with one clear line."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -42,3 +45,44 @@ def test_missing_production_variable_stops_with_one_line_naming_it():
     assert len(lines) == 1, result.stderr
     assert "SECRET_KEY" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def _refused(result: subprocess.CompletedProcess, variable: str) -> str:
+    """The process stopped with one line naming the variable, and nothing else."""
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("csplatform: configuration error:")
+    assert variable in lines[0]
+    return lines[0]
+
+
+def test_debug_true_is_refused_in_production():
+    line = _refused(manage("check", env={**PRODUCTION_ENV, "DEBUG": "true"}), "DEBUG")
+    assert "set it to false" in line
+
+
+def test_debug_false_is_accepted_in_production():
+    result = manage("check", env={**PRODUCTION_ENV, "DEBUG": "false"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [
+        pytest.param("abcde", id="five characters"),
+        pytest.param("x7#k2!vq9@m4$zr8^tp1&wd6*hs3(yf5)ne0_lb-jc+gu=oa~", id="49 characters"),
+        pytest.param("abcd" * 20, id="four distinct characters"),
+        pytest.param("django-insecure-" + PRODUCTION_ENV["SECRET_KEY"], id="django-insecure"),
+    ],
+)
+def test_weak_secret_key_is_refused_in_production(secret_key):
+    line = _refused(manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": secret_key}), "SECRET_KEY")
+    assert "secrets.token_urlsafe(50)" in line  # says how to make a good one
+    assert secret_key not in line  # and does not print the secret
+
+
+def test_short_secret_key_is_still_fine_in_development():
+    result = manage("check", env={"SECRET_KEY": "abcde", "DEBUG": "true"})
+    assert result.returncode == 0, result.stdout + result.stderr
