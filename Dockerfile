@@ -35,4 +35,4 @@ RUN CSPLATFORM_ENV=production \
 
 USER csplatform
 EXPOSE 8000
-CMD ["gunicorn", "csplatform.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:csplatform.gunicorn_conf", "csplatform.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -41,3 +41,17 @@ def test_the_image_and_the_package_carry_every_app_of_ours():
     for app in [*ours, "csplatform"]:
         assert f"COPY {app} ./{app}" in dockerfile, app
         assert f'"{app}*"' in pyproject, app
+
+
+def test_web_and_image_start_gunicorn_with_our_configuration():
+    """csplatform/gunicorn_conf.py stops gunicorn on a bad configuration and drops its
+    Server header: a gunicorn started without it would do neither."""
+    root = Path(__file__).resolve().parents[2]
+    config = ["-c", "python:csplatform.gunicorn_conf"]
+    command = COMPOSE["services"]["web"]["command"]
+    assert command[0] == "gunicorn"
+    assert command[1:3] == config
+    cmd = next(
+        line for line in (root / "Dockerfile").read_text().splitlines() if line.startswith("CMD")
+    )
+    assert cmd.startswith('CMD ["gunicorn", "-c", "python:csplatform.gunicorn_conf",'), cmd

@@ -1,0 +1,88 @@
+"""gunicorn with csplatform/gunicorn_conf.py, as the image and docker-compose start it: a
+bad configuration stops it with one line, and responses do not name the server.
+
+gunicorn runs here on the loopback interface in a subprocess, against a SQLite file:
+nothing external is needed."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.csplatform.test_settings import PRODUCTION_ENV, ROOT
+
+GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "python:csplatform.gunicorn_conf"]
+
+
+def _env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    leave_out = {*PRODUCTION_ENV, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in leave_out}
+    return {
+        **base,
+        **PRODUCTION_ENV,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "variable"),
+    [
+        pytest.param({"SECRET_KEY": "too-short"}, "SECRET_KEY", id="weak secret key"),
+        pytest.param({"DEBUG": "true"}, "DEBUG", id="debug"),
+    ],
+)
+def test_a_bad_configuration_stops_gunicorn_with_one_line(tmp_path, overrides, variable):
+    """Without the configuration file, each worker dies as it boots and gunicorn starts
+    another one forever."""
+    result = subprocess.run(
+        [*GUNICORN, "csplatform.wsgi", "--bind", "127.0.0.1:0", "--workers", "2"],
+        cwd=ROOT,
+        env=_env(tmp_path, **overrides),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("csplatform: configuration error:")
+    assert variable in lines[0]
+
+
+def test_gunicorn_sends_no_server_header(tmp_path):
+    process = subprocess.Popen(
+        [*GUNICORN, "csplatform.wsgi", "--bind", "127.0.0.1:0", "--workers", "1"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # gunicorn names the port the system chose once it listens.
+        deadline = time.monotonic() + 30
+        port = None
+        assert process.stderr is not None
+        while port is None and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            assert line, "gunicorn stopped before it listened"
+            if found := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
+                port = int(found.group(1))
+        assert port, "gunicorn did not listen within 30 s"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as response:
+            assert response.status == 200
+            headers = response.headers
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert "Server" not in headers
+    assert headers["Date"]  # gunicorn's other headers are still there
