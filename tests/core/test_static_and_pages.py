@@ -16,7 +16,9 @@ def test_plotly_js_is_found_in_the_installed_plotly_package():
     assert Path(path).stat().st_size > 1_000_000
 
 
-@pytest.mark.parametrize("asset", ["css/app.css", "vendor/htmx.min.js", "vendor/plotly.min.js"])
+@pytest.mark.parametrize(
+    "asset", ["css/app.css", "vendor/htmx.min.js", "vendor/plotly.min.js", "vendor/plotly.css"]
+)
 def test_assets_are_served_by_the_app(client, asset):
     response = client.get(f"/static/{asset}")
     assert response.status_code == 200
@@ -31,6 +33,32 @@ def test_no_template_or_stylesheet_loads_anything_from_another_host():
         text = path.read_text()
         if external.search(text) or "@import url(http" in text:
             offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+INLINE_CODE = {
+    "inline script": re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>"),
+    "inline style": re.compile(r"<style\b"),
+    "style attribute": re.compile(r"<[a-z][^>]*\sstyle\s*="),
+    "event handler": re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE),
+    "javascript: link": re.compile(r"javascript:", re.IGNORECASE),
+    "htmx eval": re.compile(r"\shx-on|\shx-vars=|js:"),
+}
+
+
+def test_no_template_carries_inline_code_that_the_csp_refuses():
+    """Our Content-Security-Policy allows our static files only: what a template writes
+    inline would be refused by the browser. Only the API docs' page (a library's) uses a
+    nonce."""
+    offenders = []
+    for path in ROOT.glob("templates/**/*.html"):
+        text = path.read_text()
+        name = str(path.relative_to(ROOT))
+        if name == "templates/core/api_docs.html":
+            continue
+        offenders += [f"{name}: {what}" for what, rule in INLINE_CODE.items() if rule.search(text)]
+        if "csp_nonce" in text:
+            offenders.append(f"{name}: nonce")
     assert offenders == []
 
 

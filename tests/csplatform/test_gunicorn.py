@@ -86,3 +86,5 @@ def test_gunicorn_sends_no_server_header(tmp_path):
         process.wait(timeout=30)
     assert "Server" not in headers
     assert headers["Date"]  # gunicorn's other headers are still there
+    assert "Content-Security-Policy" in headers
+    assert "Permissions-Policy" in headers
