@@ -43,7 +43,10 @@ class CsvFile:
 def _decode_sample(sample: bytes) -> str:
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileProblem(_("The file is UTF-16 text. Save it as “CSV UTF-8” and try again."))
-    if b"\x00" in sample:
+    # A NUL in the header line says binary (a spreadsheet, an archive, UTF-16 without
+    # its BOM); one in a later line is a bad value of that row, which the checks
+    # report with its row and column while the other rows still count.
+    if b"\x00" in sample.split(b"\n", 1)[0]:
         raise FileProblem(_("This is a binary file, not CSV text."))
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     try:

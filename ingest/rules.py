@@ -12,6 +12,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, SurveyResponse, Ticket
 from ingest import validate as v
 
+#: The most one usage event may count. A quantity is a count of something done (reports
+#: exported, seats added, API calls), so a billion in one event is a unit mistake (bytes
+#: for megabytes) or garbage, and it would swamp every rollup and health measure it
+#: reaches. Rollups sum quantities as float64, exact for integers up to 2**53: capped
+#: events keep a day's sum exact for millions of them.
+MAX_EVENT_QUANTITY = 1_000_000_000
+
 TRUE_WORDS = {"1": True, "true": True, "yes": True, "y": True, "x": True,
               "0": False, "false": False, "no": False, "n": False}  # fmt: skip
 
@@ -35,7 +42,9 @@ def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = No
     account_id = v.account_ids(frame, problems, lookups.accounts)
     event = v.text(frame, problems, "event", required=True, max_length=200)
     occurred_at = v.timestamp(frame, problems, "occurred_at", now=now)
-    quantity = v.number(frame, problems, "quantity", default=1, minimum=0)
+    quantity = v.number(
+        frame, problems, "quantity", default=1, minimum=0, maximum=MAX_EVENT_QUANTITY
+    )
     email = v.emails(frame, problems, "contact_email")
     message_id = v.text(frame, problems, "message_id", max_length=200)
     properties = v.json_object(frame, problems, "properties")
@@ -142,7 +151,7 @@ def check_surveys(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = 
             "score": score,
             "responded_at": responded_at,
             "contact_email": v.emails(frame, problems, "contact_email"),
-            "comment": v.text(frame, problems, "comment", max_length=5000),
+            "comment": v.text(frame, problems, "comment", max_length=5000, single_line=False),
         },
     )
 

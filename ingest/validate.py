@@ -15,11 +15,18 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from core.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN, forbidden_paths
+
 ERROR_COLUMNS = ["row", "column", "reason"]
 #: Builds the reason of each bad row (True in the mask) of a chunk.
 Reasons = Callable[[pd.Series], pd.Series]
 #: Tolerated clock skew for timestamps from the future.
 FUTURE_SLACK = timedelta(days=1)
+#: No fact of a customer-success platform predates this: an earlier time is a device
+#: whose clock was reset (1970) or a default date of another tool, and one such event
+#: would stretch every chart and cohort back decades.
+EARLIEST_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
+LINE_BREAKS = "[\r\n\u2028\u2029]"
 
 
 class Problems:
@@ -56,7 +63,12 @@ class Checked:
 
 
 def _quoted(values: pd.Series, limit: int = 60) -> pd.Series:
-    return "“" + values.str.slice(0, limit) + "”"
+    # A quoted value goes into the job's stored errors, where PostgreSQL refuses a NUL;
+    # the columns read through ``_read`` never get here with one, this is the backstop.
+    shown = values.str.slice(0, limit).str.replace(
+        SINGLE_LINE_FORBIDDEN.pattern, "\ufffd", regex=True
+    )
+    return "“" + shown + "”"
 
 
 def _quoting(values: pd.Series, *, before: str = "", after: str = "") -> Reasons:
@@ -65,8 +77,40 @@ def _quoting(values: pd.Series, *, before: str = "", after: str = "") -> Reasons
     return lambda bad: before + _quoted(values[bad]) + after
 
 
-def text(frame, problems, column, *, required=False, max_length=200) -> pd.Series:
-    values = frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
+def _clean(values: pd.Series, *, single_line: bool) -> bool:
+    """Whether no value holds a forbidden character: one scan of the whole column, in C,
+    so a clean column (nearly every one) costs no per-row regular expression."""
+    joined = "".join(values.tolist())
+    pattern = SINGLE_LINE_FORBIDDEN if single_line else MULTI_LINE_FORBIDDEN
+    return joined.isprintable() or pattern.search(joined) is None
+
+
+def _read(frame, problems, column, *, single_line: bool = True) -> pd.Series:
+    """The stripped text of ``column`` ("" where absent), its rows with a control
+    character refused (``core.text``): PostgreSQL refuses a NUL with an error, and an ID
+    or a name with a line break in it is never what was meant."""
+    if column not in frame:
+        return pd.Series("", index=frame.index)
+    values = frame[column].str.strip()
+    if not _clean(values, single_line=single_line):
+        pattern = SINGLE_LINE_FORBIDDEN if single_line else MULTI_LINE_FORBIDDEN
+        forbidden = values.str.contains(pattern.pattern, regex=True)
+
+        def reasons(bad: pd.Series) -> pd.Series:
+            broken = values[bad].str.contains(LINE_BREAKS, regex=True) if single_line else False
+            return pd.Series(
+                np.where(
+                    broken, _("must be on one line"), _("must not contain control characters")
+                ),
+                index=values[bad].index,
+            )
+
+        problems.add(forbidden, column, reasons)
+    return values
+
+
+def text(frame, problems, column, *, required=False, max_length=200, single_line=True) -> pd.Series:
+    values = _read(frame, problems, column, single_line=single_line)
     if required:
         problems.add(values == "", column, _("is required"))
     problems.add(
@@ -76,8 +120,9 @@ def text(frame, problems, column, *, required=False, max_length=200) -> pd.Serie
 
 
 def timestamp(frame, problems, column, *, required=True, now: datetime | None = None):
-    """ISO 8601; a naive value means UTC. Far-future values are refused."""
-    raw = frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
+    """ISO 8601; a naive value means UTC. Far-future values and those before
+    EARLIEST_TIMESTAMP are refused."""
+    raw = _read(frame, problems, column)
     parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
     if required:
         problems.add(raw == "", column, _("is required"))
@@ -88,11 +133,16 @@ def timestamp(frame, problems, column, *, required=True, now: datetime | None = 
     )
     limit = pd.Timestamp((now or datetime.now(UTC)) + FUTURE_SLACK)
     problems.add(parsed > limit, column, _("is in the future"))
+    problems.add(
+        parsed < pd.Timestamp(EARLIEST_TIMESTAMP),
+        column,
+        _("is before %(date)s") % {"date": EARLIEST_TIMESTAMP.date().isoformat()},
+    )
     return parsed
 
 
 def date(frame, problems, column):
-    raw = frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
+    raw = _read(frame, problems, column)
     parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
     problems.add(
         (raw != "") & parsed.isna(),
@@ -103,7 +153,9 @@ def date(frame, problems, column):
 
 
 def number(frame, problems, column, *, default=None, minimum=0, integer=False, maximum=None):
-    raw = frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
+    """A number; "nan", "inf" and their kin are refused, since no quantity, amount or
+    score is infinite and PostgreSQL's JSON and numeric columns refuse them."""
+    raw = _read(frame, problems, column)
     values = pd.to_numeric(raw.str.replace(",", "", regex=False), errors="coerce")
     if default is None:
         problems.add(raw == "", column, _("is required"))
@@ -112,6 +164,7 @@ def number(frame, problems, column, *, default=None, minimum=0, integer=False, m
     problems.add(
         (raw != "") & values.isna(), column, _quoting(raw, after=" " + _("is not a number"))
     )
+    problems.add(np.isinf(values), column, _("is not a finite number"))
     if integer:
         problems.add(values.notna() & (values % 1 != 0), column, _("must be a whole number"))
     if minimum is not None:
@@ -124,11 +177,7 @@ def number(frame, problems, column, *, default=None, minimum=0, integer=False, m
 def choice(frame, problems, column, *, choices: Mapping[str, str | bool], default: str | bool):
     """Case-insensitive; ``choices`` maps accepted spellings to stored values (text, or
     booleans for a yes/no column). The error lists the spellings a file may use."""
-    raw = (
-        frame[column].str.strip().str.lower()
-        if column in frame
-        else pd.Series("", index=frame.index)
-    )
+    raw = _read(frame, problems, column).str.lower()
     values = raw.map(choices)
     allowed = ", ".join(sorted(choices))
     problems.add(
@@ -165,21 +214,37 @@ def emails(frame, problems, column, *, required=False):
 
 def json_object(frame, problems, column, *, max_length=16_000) -> pd.Series:
     """JSON object text, "{}" when absent. Parsed row by row, but only where the column
-    is present at all: the JSON doors send it, CSV files normally do not."""
-    raw = frame[column].str.strip() if column in frame else pd.Series("", index=frame.index)
+    is present at all: the JSON doors send it, CSV files normally do not.
+
+    PostgreSQL's ``jsonb`` refuses what Python's ``json`` accepts: NaN and Infinity, and
+    a ``\\u0000`` in a string; the multi-line text rule holds inside the object too."""
+    raw = _read(frame, problems, column, single_line=False)
     values = raw.where(raw != "", "{}")
     if column in frame:
-        valid = values.map(_is_json_object)
-        problems.add(~valid, column, _("is not a JSON object"))
         problems.add(values.str.len() > max_length, column, _("is too large"))
+        reasons = values.map(_json_object_problem)
+        problems.add(reasons != "", column, lambda bad: reasons[bad])
     return values
 
 
-def _is_json_object(text: str) -> bool:
+def _refuse_constant(name: str) -> float:
+    raise ValueError(name)
+
+
+def _json_object_problem(text: str) -> str:
+    """Why ``text`` is no storable JSON object, or "" when it is one."""
     try:
-        return isinstance(json.loads(text), dict)
-    except ValueError:
-        return False
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return _("is not a JSON object")
+    if not isinstance(value, dict):
+        return _("is not a JSON object")
+    path = next(forbidden_paths(value), None)
+    if path is not None:
+        return _("must not contain control characters (at %(path)s)") % {
+            "path": SINGLE_LINE_FORBIDDEN.sub("\ufffd", path)
+        }
+    return ""
 
 
 def row_hash(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

@@ -191,7 +191,8 @@ class BulkImportView(APIView):
             return Response({"detail": _("The request body is empty.")}, status=400)
         try:
             records = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # ValueError: bad JSON, bad UTF-8, or an integer of thousands of digits.
+        except (ValueError, RecursionError) as exc:
             return Response(
                 {"detail": _("The body is not valid JSON: %(error)s") % {"error": exc}},
                 status=400,

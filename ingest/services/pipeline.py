@@ -17,6 +17,7 @@ from accounts.models import Account, User
 from accounts.signals import announce_account_data_changed
 from core.retry import atomic_with_retry
 from core.roles import Role
+from core.text import SINGLE_LINE_FORBIDDEN
 from ingest.columns import SPECS, HeaderCheck, check_header
 from ingest.models import MAX_STORED_ERRORS, ImportJob
 from ingest.reader import FileProblem, open_csv
@@ -43,7 +44,11 @@ class _Run:
 
     def lookups(self, frame: pd.DataFrame) -> Lookups:
         if "account_external_id" in frame:
-            wanted = set(frame["account_external_id"].str.strip().unique()) - set(self._accounts)
+            # Distinct IDs only, and none with a control character: PostgreSQL would
+            # refuse the whole query for one NUL, and the rules refuse those rows anyway.
+            distinct = pd.Series(frame["account_external_id"].str.strip().unique(), dtype=str)
+            plain = distinct[~distinct.str.contains(SINGLE_LINE_FORBIDDEN.pattern, regex=True)]
+            wanted = set(plain) - set(self._accounts)
             if wanted:
                 self._accounts.update(
                     Account.objects.filter(external_id__in=wanted).values_list("external_id", "pk")
@@ -148,13 +153,19 @@ def _header_warnings(header: HeaderCheck) -> list[str]:
     warnings = []
     if header.unknown:
         warnings.append(
-            _("Ignored unknown columns: %(columns)s.") % {"columns": ", ".join(header.unknown)}
+            _("Ignored unknown columns: %(columns)s.") % {"columns": _names(header.unknown)}
         )
     if header.duplicated:
         warnings.append(
-            _("Ignored repeated columns: %(columns)s.") % {"columns": ", ".join(header.duplicated)}
+            _("Ignored repeated columns: %(columns)s.") % {"columns": _names(header.duplicated)}
         )
     return warnings
+
+
+def _names(columns: list[str]) -> str:
+    """Column names as sent, shown safely: a control character in a JSON key would
+    otherwise reach the job's stored warnings, where PostgreSQL refuses a NUL."""
+    return ", ".join(SINGLE_LINE_FORBIDDEN.sub("\ufffd", name) for name in columns)
 
 
 def run_csv(job: ImportJob, stream: BinaryIO) -> ImportJob:

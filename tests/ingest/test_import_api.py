@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Account, Source, Ticket, UsageEvent
+from accounts.models import Account, Contact, Source, Ticket, UsageEvent
 from ingest.models import ImportJob
 from ingest.services import imports
 from tests.accounts.factories import AccountFactory
@@ -198,3 +198,37 @@ def test_schema_documents_the_import_endpoints_without_warnings(capsys):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
     err = capsys.readouterr().err
     assert "Warning" not in err
+
+
+def test_control_characters_in_ids_are_row_errors_through_the_api(client_for, csm, acme):
+    """GIVEN a JSON batch with a NUL in an e-mail, and a key the import does not know
+    that holds one WHEN posted THEN a 400 names the row and column, and nothing lands;
+    the same file as CSV answers alike."""
+    records = [
+        {"account_external_id": "ACME", "name": "Ana", "email": "ana@acme.test"},
+        {"account_external_id": "ACME", "name": "Ben", "email": "ben\u0000@acme.test",
+         "no\u0000te": "x"},
+    ]  # fmt: skip
+    response = client_for(csm).post(_url("contacts"), data=records, content_type="application/json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["errors"] == [
+        {"row": 2, "column": "email", "reason": "must not contain control characters"}
+    ]
+    assert body["warnings"] == ["Ignored unknown columns: no\ufffdte."]
+    csv = "account_external_id,name,email\nACME,Ana,ana@acme.test\nACME,Ben,ben\x00@acme.test\n"
+    response = client_for(csm).post(_url("contacts"), data=csv, content_type="text/csv")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"row": 3, "column": "email", "reason": "must not contain control characters"}
+    ]
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body", ["[" + "1" * 5000 + "]", "[" * 100_000 + "]" * 100_000], ids=["huge-int", "deep"]
+)
+def test_json_python_cannot_read_is_a_400_detail(client_for, csm, body):
+    response = client_for(csm).post(_url("usage"), data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail"}

@@ -11,7 +11,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
-from accounts.models import Account, Contact, DailyActivity, DailyUsage, Source, Ticket, UsageEvent
+from accounts.models import (
+    Account,
+    Contact,
+    DailyActivity,
+    DailyUsage,
+    Source,
+    SurveyResponse,
+    Ticket,
+    UsageEvent,
+)
 from core.models import Job
 from ingest.models import ImportJob
 from ingest.rules import Lookups, check_usage
@@ -313,8 +322,9 @@ def test_active_contacts_stay_distinct_across_loads(tmp_path, acme):
 
 def test_awkward_text_lands_intact_and_people_become_contacts_once(acme):
     """GIVEN events whose text holds tabs, quotes, backslashes and accents, by a person
-    not yet known WHEN loaded twice THEN the text is stored as sent and one contact exists."""
-    event = 'tab\there "quoted" back\\slash é'
+    not yet known WHEN loaded twice THEN the text is stored as sent and one contact exists.
+    (An event name is one line; its properties may hold tabs and line breaks.)"""
+    event = 'comma, "quoted" back\\slash é'
     records = [
         {
             "account_external_id": "ACME",
@@ -322,7 +332,7 @@ def test_awkward_text_lands_intact_and_people_become_contacts_once(acme):
             "occurred_at": "2026-11-20T10:00:00.123456Z",
             "message_id": f"k{i}",
             "contact_email": "Zoé.Doe@Acme.test",
-            "properties": {"path": "C:\\temp\n", "n": i},
+            "properties": {"path": "C:\\temp\n\tx", "n": i},
         }
         for i in range(2)
     ]
@@ -331,7 +341,7 @@ def test_awkward_text_lands_intact_and_people_become_contacts_once(acme):
     assert (first.rows_inserted, again.rows_duplicate) == (2, 2)
     stored = UsageEvent.objects.order_by("source_id")
     assert [e.event for e in stored] == [event, event]
-    assert stored[1].properties == {"path": "C:\\temp\n", "n": 1}
+    assert stored[1].properties == {"path": "C:\\temp\n\tx", "n": 1}
     assert stored[0].occurred_at.isoformat() == "2026-11-20T10:00:00.123456+00:00"
     contact = Contact.objects.get()
     assert (contact.email, contact.name, contact.account_id) == (
@@ -366,3 +376,66 @@ def test_a_load_whose_account_vanished_fails_instead_of_leaving_orphans(acme):
         sink.finish()
     assert not UsageEvent.objects.exists()
     assert not Contact.objects.exists()
+
+
+CONTROL = "must not contain control characters"
+#: Per kind: a good record, and a bad one whose ID column holds a control character.
+CONTROL_CASES = [
+    ("accounts", {"external_id": "NEW-1", "name": "Newco"},
+     {"external_id": "NEW\x00-2", "name": "Otherco"}, "external_id"),
+    ("accounts", {"external_id": "NEW-1", "name": "Newco"},
+     {"external_id": "NEW-2", "name": "Otherco", "csm_email": "csm\x00@x.test"}, "csm_email"),
+    ("contacts", {"account_external_id": "ACME", "name": "Ana", "email": "ana@acme.test"},
+     {"account_external_id": "AC\x00ME", "name": "Ben", "email": "ben@acme.test"},
+     "account_external_id"),
+    ("contacts", {"account_external_id": "ACME", "name": "Ana", "email": "ana@acme.test"},
+     {"account_external_id": "ACME", "name": "Ben", "email": "ben\x00@acme.test"}, "email"),
+    ("usage", {"account_external_id": "ACME", "event": "login", "occurred_at": "2026-11-20"},
+     {"account_external_id": "ACME\x7f", "event": "login", "occurred_at": "2026-11-20"},
+     "account_external_id"),
+    ("usage", {"account_external_id": "ACME", "event": "login", "occurred_at": "2026-11-20"},
+     {"account_external_id": "ACME", "event": "login", "occurred_at": "2026-11-20",
+      "contact_email": "ana@acme.test\x00", "message_id": "m-2"}, "contact_email"),
+    ("tickets", {"external_id": "T-1", "account_external_id": "ACME", "subject": "Hi",
+                 "opened_at": "2026-11-20"},
+     {"external_id": "T-\x002", "account_external_id": "ACME", "subject": "Hi",
+      "opened_at": "2026-11-20"}, "external_id"),
+    ("surveys", {"external_id": "S-1", "account_external_id": "ACME", "kind": "nps",
+                 "score": "9", "responded_at": "2026-11-20"},
+     {"external_id": "S-2", "account_external_id": "ACME", "kind": "nps", "score": "9",
+      "responded_at": "2026-11-20", "contact_email": "\x00"}, "contact_email"),
+]  # fmt: skip
+IMPORTED = {
+    "accounts": lambda: Account.objects.filter(external_id__startswith="NEW").count(),
+    "contacts": lambda: Contact.objects.count(),
+    "usage": lambda: UsageEvent.objects.count(),
+    "tickets": lambda: Ticket.objects.count(),
+    "surveys": lambda: SurveyResponse.objects.count(),
+}
+
+
+@pytest.mark.parametrize(("kind", "good", "bad", "column"), CONTROL_CASES)
+def test_a_control_character_in_an_id_column_is_a_row_error(acme, kind, good, bad, column):
+    """GIVEN a batch whose second record holds a NUL (or another control character) in
+    an ID or e-mail column WHEN imported THEN that row is refused naming its row and
+    column, nothing is written, and with partial the good row lands."""
+    job = import_records(kind=kind, records=[good, bad], source=Source.API)
+    assert job.status == ImportJob.Status.REJECTED
+    assert job.errors == [{"row": 2, "column": column, "reason": CONTROL}]
+    assert IMPORTED[kind]() == 0
+    job = import_records(kind=kind, records=[good, bad], source=Source.API, partial=True)
+    assert (job.status, job.rows_inserted, job.rows_rejected) == ("succeeded", 1, 1)
+    assert IMPORTED[kind]() == 1
+
+
+def test_a_nul_in_a_csv_file_is_an_error_of_its_row(tmp_path, acme):
+    path = tmp_path / "usage.csv"
+    path.write_bytes(
+        b"account_external_id,event,occurred_at\n"
+        b"ACME,login,2026-11-20T10:00:00Z\n"
+        b"AC\x00ME,login,2026-11-20T11:00:00Z\n"
+        b"ACME,logout,2026-11-20T12:00:00Z\n"
+    )
+    job = import_file(kind="usage", path=path, partial=True)
+    assert (job.status, job.rows_inserted) == (ImportJob.Status.SUCCEEDED, 2)
+    assert job.errors == [{"row": 3, "column": "account_external_id", "reason": CONTROL}]

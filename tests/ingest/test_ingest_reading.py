@@ -8,7 +8,7 @@ import pytest
 
 from ingest.columns import check_header, normalise_header
 from ingest.reader import FileProblem, open_csv, sniff_delimiter
-from ingest.rules import Lookups, check_tickets, check_usage
+from ingest.rules import Lookups, check_surveys, check_tickets, check_usage
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
@@ -73,6 +73,11 @@ def test_utf8_bom_and_semicolons_and_quoted_newlines_are_read():
 def test_unreadable_files_get_a_clear_message(data, message):
     with pytest.raises(FileProblem, match=message):
         _frames(data)
+
+
+def test_a_nul_after_the_header_is_a_value_for_the_checks_not_a_binary_file():
+    _csv, frames = _frames(b"account_external_id,event,occurred_at\nA\x001,e,2026-11-20\n")
+    assert frames[0].loc[2, "account_external_id"] == "A\x001"
 
 
 def test_big_files_come_in_bounded_chunks_with_file_row_numbers():
@@ -256,3 +261,71 @@ def test_ticket_choices_accept_labels_in_any_case_and_refuse_others():
     checked = check_tickets(frame, Lookups(accounts={"A1": 1}), now=NOW)
     assert list(checked.rows[["priority", "status"]].iloc[0]) == ["high", "pending"]
     assert "is not one of" in checked.errors.iloc[0]["reason"]
+
+
+def test_control_characters_are_row_errors_and_free_text_keeps_its_lines():
+    """GIVEN IDs, names and addresses holding a NUL, an escape or a line break WHEN
+    checked THEN each row is refused naming its column; a survey comment (free text)
+    keeps its tab and line breaks but not a NUL."""
+    frame = _usage(
+        [
+            {"external_id": "S\x00", "account_external_id": "A1", "contact_email": "",
+             "comment": ""},
+            {"external_id": "S2", "account_external_id": "A\x1b1", "contact_email": "",
+             "comment": ""},
+            {"external_id": "S3", "account_external_id": "A1", "contact_email": "a\x00@x.io",
+             "comment": ""},
+            {"external_id": "S4\n", "account_external_id": "A1", "contact_email": "",
+             "comment": ""},
+            {"external_id": "S5\nS6", "account_external_id": "A1", "contact_email": "",
+             "comment": ""},
+            {"external_id": "S7", "account_external_id": "A1", "contact_email": "",
+             "comment": "good\x00"},
+            {"external_id": "S8", "account_external_id": "A1", "contact_email": "",
+             "comment": "line one\n\tline two"},
+        ]
+    ).assign(kind="nps", score="9", responded_at="2026-11-20")  # fmt: skip
+    checked = check_surveys(frame, Lookups(accounts={"A1": 1}), now=NOW)
+    control = "must not contain control characters"
+    assert checked.errors.to_dict("records") == [
+        {"row": 2, "column": "external_id", "reason": control},
+        {"row": 3, "column": "account_external_id", "reason": control},
+        {"row": 4, "column": "contact_email", "reason": control},
+        {"row": 6, "column": "external_id", "reason": "must be on one line"},
+        {"row": 7, "column": "comment", "reason": control},
+    ]
+    # A trailing line break is whitespace, stripped like spaces are.
+    assert checked.rows["external_id"].tolist() == ["S4", "S8"]
+    assert checked.rows["comment"].tolist() == ["", "line one\n\tline two"]
+
+
+def test_times_before_2000_and_non_finite_or_huge_quantities_are_refused():
+    row = {"account_external_id": "A1", "event": "e", "occurred_at": "2026-11-20T10:00:00"}
+    rows = [
+        {**row, "occurred_at": "1970-01-01T00:00:00Z"},
+        {**row, "occurred_at": "1999-12-31T23:59:59Z"},
+        {**row, "occurred_at": "2000-01-01T00:00:00Z"},
+        {**row, "quantity": "inf"},
+        {**row, "quantity": "-Infinity"},
+        {**row, "quantity": "1000000001"},
+        {**row, "quantity": "1000000000"},
+        {**row, "properties": '{"ratio": NaN}'},
+        {**row, "properties": '{"note": "\\u0000"}'},
+        {**row, "properties": '{"note": "tab\\there"}'},
+    ]
+    checked = check_usage(
+        _usage([{"quantity": "", "properties": "", **r} for r in rows]),
+        Lookups(accounts={"A1": 1}),
+        now=NOW,
+    )
+    assert checked.errors.to_dict("records") == [
+        {"row": 2, "column": "occurred_at", "reason": "is before 2000-01-01"},
+        {"row": 3, "column": "occurred_at", "reason": "is before 2000-01-01"},
+        {"row": 5, "column": "quantity", "reason": "is not a finite number"},
+        {"row": 6, "column": "quantity", "reason": "is not a finite number"},
+        {"row": 7, "column": "quantity", "reason": "must be at most 1000000000"},
+        {"row": 9, "column": "properties", "reason": "is not a JSON object"},
+        {"row": 10, "column": "properties",
+         "reason": "must not contain control characters (at note)"},
+    ]  # fmt: skip
+    assert len(checked.rows) == 3
