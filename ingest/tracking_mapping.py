@@ -26,12 +26,16 @@ dedupe key     ``messageId``
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from core.text import SINGLE_LINE_FORBIDDEN, forbidden_paths, has_forbidden
 
 #: Segment's own limits: 32 KB per message, 500 KB per request.
 MAX_MESSAGE_BYTES = 32 * 1024
@@ -56,6 +60,33 @@ EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 ACCOUNT_TRAITS = {"name": 200, "plan": 60, "segment": 60}  # trait -> max length
 CONTACT_NAME_MAX, CONTACT_TITLE_MAX = 200, 120
+CONTACT_TRAITS = ("traits.name", "traits.firstName", "traits.lastName", "traits.title")
+
+#: How deeply a message may nest. Segment's own messages nest a few levels
+#: (context.traits.address.city); a deeper one is a mistake or an attack, and walking it
+#: (for its size, its text, its numbers) would exhaust Python's recursion first.
+MAX_DEPTH = 32
+#: The values that name something (a message, an event, a person, an account, a time)
+#: and so must be on one line. Every other string of a message may hold tabs and line
+#: breaks, but no other control character (``core.text``).
+SINGLE_LINE_PATHS = tuple(
+    dict.fromkeys(
+        (
+            "type",
+            "event",
+            "messageId",
+            "userId",
+            "anonymousId",
+            *ACCOUNT_PATHS,
+            *EMAIL_PATHS,
+            *TIME_PATHS,
+            "receivedAt",
+            "properties.quantity",
+            *CONTACT_TRAITS,
+            *(f"traits.{trait}" for trait in ACCOUNT_TRAITS),
+        )
+    )
+)
 
 
 class PayloadError(ValueError):
@@ -114,7 +145,9 @@ def decode(raw: bytes) -> Any:
         return json.loads(raw)
     except UnicodeDecodeError:
         raise PayloadError(_("The request body is not UTF-8 text.")) from None
-    except json.JSONDecodeError as exc:
+    except RecursionError:
+        raise PayloadError(_("The request body is nested too deeply.")) from None
+    except ValueError as exc:  # bad JSON, or an integer of thousands of digits
         raise PayloadError(
             _("The request body is not valid JSON: %(error)s") % {"error": exc}
         ) from None
@@ -184,6 +217,63 @@ def _size(message: Any) -> int:
     return len(json.dumps(message, separators=(",", ":"), default=str).encode())
 
 
+def _too_deep(message: Any) -> bool:
+    """Whether ``message`` nests deeper than MAX_DEPTH; a loop, not a recursion, so a
+    message that nests thousands of levels gets its answer too."""
+    stack = [(message, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = list(value.values())
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def shown(text: str) -> str:
+    """``text`` as sent (a field path, a type), safe to answer with and to store."""
+    return SINGLE_LINE_FORBIDDEN.sub("\ufffd", text)
+
+
+def _non_finite_paths(data: Any, path: str = "") -> Iterator[str]:
+    if isinstance(data, float) and not math.isfinite(data):
+        yield path
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _non_finite_paths(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _non_finite_paths(value, f"{path}.{index}" if path else str(index))
+
+
+def _unusable(message: dict[str, Any]) -> tuple[str, str] | None:
+    """The first field of ``message`` that nothing may store, and why; None when every
+    field may be stored.
+
+    A control character (PostgreSQL refuses a NUL outright, e-mail a line break in a
+    name) and a NaN or Infinity, which Python's ``json`` reads but JSON storage refuses.
+    Found here, per message, so that one such message never fails its whole batch.
+    """
+    for path in SINGLE_LINE_PATHS:
+        value = _value(message, path)
+        if has_forbidden(value, single_line=True):
+            if has_forbidden(value, single_line=False):
+                return path, _("must not contain control characters")
+            return path, _("must be on one line")
+    control = next(forbidden_paths(message), None)
+    if control is not None:
+        return shown(control), _("must not contain control characters")
+    infinite = next(_non_finite_paths(message), None)
+    if infinite is not None:
+        return shown(infinite), _("is not a finite number")
+    return None
+
+
 def map_messages(messages: list[Any], *, received_at: datetime) -> Mapped:
     """Sort a batch into usage records, contact and account updates, and errors."""
     mapped = Mapped(received=len(messages))
@@ -199,14 +289,28 @@ def map_messages(messages: list[Any], *, received_at: datetime) -> Mapped:
             mapped.errors.append(
                 MessageError(
                     index,
-                    kind,
+                    shown(kind),
                     "type",
                     _("must be one of: %(types)s") % {"types": ", ".join(MESSAGE_TYPES)},
                 )
             )
             continue
+        if _too_deep(message):
+            mapped.errors.append(
+                MessageError(
+                    index,
+                    kind,
+                    "message",
+                    _("is nested more than %(depth)d levels deep") % {"depth": MAX_DEPTH},
+                )
+            )
+            continue
         if _size(message) > MAX_MESSAGE_BYTES:
             mapped.errors.append(MessageError(index, kind, "message", _("is larger than 32 KB")))
+            continue
+        unusable = _unusable(message)
+        if unusable is not None:
+            mapped.errors.append(MessageError(index, kind, *unusable))
             continue
         if kind == "track":
             _map_track(mapped, index, message, received_at)

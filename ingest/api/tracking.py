@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import Account, Contact, Source
 from accounts.signals import announce_account_data_changed, one_announcement
 from core.access import public
+from core.text import has_forbidden
 from ingest.models import ImportJob, WriteKey
 from ingest.services.imports import import_records
 from ingest.tracking_mapping import (
@@ -53,7 +54,8 @@ MAX_REPORTED_ERRORS = 100
 
 
 def write_key_find(key: str) -> WriteKey | None:
-    if not key:
+    # A key never holds a control character; PostgreSQL would refuse the query for a NUL.
+    if not key or has_forbidden(key, single_line=True):
         return None
     return WriteKey.objects.filter(key=key, is_active=True).first()
 
@@ -344,10 +346,19 @@ def _receive(request: HttpRequest, message_type: str | None) -> JsonResponse:
     except PayloadError as problem:
         return _error(400, "invalid_request", str(problem))
     mapped = map_messages(messages, received_at=timezone.now())
-    if message_type is not None and mapped.errors:
-        error = mapped.errors[0]
-        return _error(400, "invalid_request", f"{error.field} {error.reason}")
-    return JsonResponse(tracking_receive(mapped=mapped).as_dict())
+    result = tracking_receive(mapped=mapped)
+    if message_type is not None and result.errors:
+        # One message, refused: a 400 naming its field, with the batch's report, so a
+        # library logs why and does not send it again.
+        error = result.errors[0]
+        body = {
+            **result.as_dict(),
+            "success": False,
+            "code": "invalid_request",
+            "message": f"{error.field} {error.reason}",
+        }
+        return JsonResponse(body, status=400)
+    return JsonResponse(result.as_dict())
 
 
 def _body_key(body: Any) -> str:

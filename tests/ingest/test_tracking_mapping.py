@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ingest.tracking_mapping import (
+    MAX_DEPTH,
     MAX_MESSAGE_BYTES,
     PayloadError,
     batch_messages,
@@ -200,5 +201,55 @@ def test_single_message_takes_its_type_from_the_path():
 
 @pytest.mark.parametrize("raw", [b"", b"   ", b"{not json", b"\xff\xfe"])
 def test_decode_refuses_empty_and_malformed_bodies(raw):
+    with pytest.raises(PayloadError):
+        decode(raw)
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "reason"),
+    [
+        (_track(groupId="ACC\x00"), "groupId", "must not contain control characters"),
+        (_track(userId="ada\u2028@x.io"), "userId", "must be on one line"),
+        (_track(properties={"a": {"b": ["ok", "\x00"]}}), "properties.a.b.1",
+         "must not contain control characters"),
+        (_track(properties={"k\x01": 1}), "properties.k\ufffd",
+         "must not contain control characters"),
+        (_track(properties={"ratio": float("nan")}), "properties.ratio", "is not a finite number"),
+        ({"type": "identify", "traits": {"email": "a@x.io", "title": "C\r\nTO"}}, "traits.title",
+         "must be on one line"),
+        ({"type": "group", "groupId": "ACC-1", "traits": {"plan": "\x1b[31mPro"}},
+         "traits.plan", "must not contain control characters"),
+    ],
+)  # fmt: skip
+def test_unstorable_fields_refuse_their_message_by_path(message, field, reason):
+    mapped = map_messages([_track(groupId="ACC-1"), message], received_at=NOW)
+    assert len(mapped.usage) == 1
+    assert (mapped.contacts, mapped.accounts) == ([], [])
+    assert [(e.index, e.field, e.reason) for e in mapped.errors] == [(1, field, reason)]
+
+
+def test_free_text_may_span_lines_where_it_is_not_a_name():
+    note = "line one\r\n\tline two"
+    mapped = map_messages(
+        [_track(groupId="ACC-1", properties={"note": note}, context={"page": {"title": note}})],
+        received_at=NOW,
+    )
+    assert mapped.errors == []
+    assert mapped.usage[0]["properties"] == {"note": note}
+
+
+def test_a_message_nested_deeper_than_the_limit_is_refused_alone():
+    deep: dict = {"leaf": 1}
+    for _ in range(MAX_DEPTH):
+        deep = {"a": deep}
+    mapped = map_messages(
+        [_track(groupId="ACC-1", properties=deep), _track(groupId="ACC-1")], received_at=NOW
+    )
+    assert [(e.index, e.field) for e in mapped.errors] == [(0, "message")]
+    assert len(mapped.usage) == 1
+
+
+@pytest.mark.parametrize("raw", [b"[" * 100_000, b"[" + b"1" * 5000 + b"]"])
+def test_json_that_python_cannot_read_is_a_payload_error(raw):
     with pytest.raises(PayloadError):
         decode(raw)

@@ -1,0 +1,221 @@
+"""What the tracking API refuses, per message and never as a 500: control characters,
+and impossible times and quantities."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from accounts.models import Contact, UsageEvent
+from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.ingest.factories import WriteKeyFactory
+from tests.ingest.test_tracking import _post, _track
+
+pytestmark = pytest.mark.django_db
+
+CONTROL = "must not contain control characters"
+
+
+@pytest.fixture
+def write_key():
+    return WriteKeyFactory()
+
+
+@pytest.fixture
+def acme():
+    return AccountFactory(external_id="ACME", name="Acme", plan="Growth", segment="SMB")
+
+
+def _batch(client, key, *messages):
+    response = _post(client, "batch", {"batch": list(messages)}, key)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+# --- Control characters ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"event": "report\x00viewed"}, "event"),
+        ({"groupId": "AC\x00ME"}, "groupId"),
+        ({"userId": "ada\x00@acme.test"}, "userId"),
+        ({"anonymousId": "anon\x00"}, "anonymousId"),
+        ({"messageId": "m\x00"}, "messageId"),
+        ({"groupId": "ACME\x1b[2J"}, "groupId"),
+        ({"event": "report\nviewed"}, "event"),  # an event name is one line
+        ({"context": {"groupId": "AC\x00ME"}}, "context.groupId"),
+        ({"properties": {"plan": "Pro\x00"}}, "properties.plan"),
+        ({"properties": {"seats": {"used": ["ok", "x\x07"]}}}, "properties.seats.used.1"),
+        ({"properties": {"pla\x00n": "Pro"}}, "properties.pla\ufffdn"),
+        ({"traits": {"name": "Ada\x00"}}, "traits.name"),
+    ],
+)
+def test_a_control_character_refuses_its_message_and_not_its_batch(
+    client, write_key, acme, fields, field
+):
+    """GIVEN a batch with one message holding a control character WHEN posted THEN the
+    others land, and the bad one is reported by index and field, in JSON, with a 200."""
+    body = _batch(client, write_key.key, _track("m1"), _track("m2", **fields), _track("m3"))
+    assert (body["received"], body["inserted"], body["rejected"]) == (3, 2, 1)
+    (error,) = body["errors"]
+    assert (error["index"], error["type"], error["field"]) == (1, "track", field)
+    line_break = "\n" in fields.get("event", "")
+    assert error["reason"] == ("must be on one line" if line_break else CONTROL)
+    assert sorted(UsageEvent.objects.values_list("source_id", flat=True)) == ["m1", "m3"]
+
+
+def test_free_text_properties_may_hold_line_breaks_and_tabs(client, write_key, acme):
+    note = "first line\n\tsecond line"
+    body = _batch(client, write_key.key, _track("m1", properties={"note": note}))
+    assert (body["inserted"], body["rejected"]) == (1, 0)
+    assert UsageEvent.objects.get().properties == {"note": note}
+
+
+def test_identify_and_group_names_with_control_characters_change_nothing(client, write_key, acme):
+    ContactFactory(account=acme, email="ada@acme.test", name="Ada", title="CTO")
+    body = _batch(
+        client,
+        write_key.key,
+        {"type": "identify", "groupId": "ACME", "traits": {"email": "ada@acme.test",
+                                                           "name": "Ada\x00"}},
+        {"type": "identify", "groupId": "ACME", "traits": {"email": "ada@acme.test",
+                                                           "title": "C\u2028TO"}},
+        {"type": "group", "groupId": "ACME", "traits": {"name": "Acme\x00Evil"}},
+        {"type": "group", "groupId": "ACME", "traits": {"plan": "Pro\r\nX-Injected: 1"}},
+    )  # fmt: skip
+    assert [(e["index"], e["field"]) for e in body["errors"]] == [
+        (0, "traits.name"),
+        (1, "traits.title"),
+        (2, "traits.name"),
+        (3, "traits.plan"),
+    ]
+    assert (body["contacts_updated"], body["accounts_updated"], body["rejected"]) == (0, 0, 4)
+    contact = Contact.objects.get()
+    assert (contact.name, contact.title) == ("Ada", "CTO")
+    acme.refresh_from_db()
+    assert (acme.name, acme.plan) == ("Acme", "Growth")
+
+
+def test_a_batch_of_only_bad_messages_is_answered_200_with_each_reason(client, write_key, acme):
+    """Nothing in it can ever land, so a retry would only repeat it: 200, as for a batch
+    whose messages are all unknown types, each one reported."""
+    body = _batch(
+        client, write_key.key, _track("m\x00"), _track("m2", event="\x00"), {"type": "nope"}
+    )
+    assert (body["received"], body["inserted"], body["rejected"]) == (3, 0, 3)
+    assert [e["field"] for e in body["errors"]] == ["messageId", "event", "type"]
+    assert not UsageEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "message", "field"),
+    [
+        ("track", _track("m1", properties={"plan": "Pro\x00"}), "properties.plan"),
+        ("track", _track("m1", event="a\x00"), "event"),
+        ("identify", {"groupId": "ACME", "traits": {"email": "a@acme.test", "name": "\x00"}},
+         "traits.name"),
+        ("group", {"groupId": "ACME", "traits": {"name": "Acme\x00"}}, "traits.name"),
+    ],
+)  # fmt: skip
+def test_a_single_message_with_a_control_character_is_a_400_naming_its_field(
+    client, write_key, acme, name, message, field
+):
+    response = _post(client, name, message, write_key.key)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert (body["success"], body["code"]) == (False, "invalid_request")
+    assert body["message"] == f"{field} {CONTROL}"
+    assert body["errors"] == [{"index": 0, "type": name, "field": field, "reason": CONTROL}]
+    assert not UsageEvent.objects.exists()
+    acme.refresh_from_db()
+    assert acme.name == "Acme"
+
+
+@pytest.mark.parametrize("key", ["\x00", "real\x00"])
+def test_a_write_key_with_a_control_character_is_a_401(client, write_key, acme, key):
+    token = base64.b64encode(f"{key}:".encode()).decode()
+    response = _post(
+        client, "batch", {"batch": [_track("m1")]}, None, HTTP_AUTHORIZATION=f"Basic {token}"
+    )
+    assert response.status_code == 401
+    body_key = _post(client, "batch", {"batch": [_track("m1")], "writeKey": key}, None)
+    assert body_key.status_code == 401
+    assert not UsageEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"batch": [' + "1" * 5000 + "]}",
+        '{"batch": [{"type": "track", "properties": ' + "[" * 5000 + "]" * 5000 + "}]}",
+    ],
+    ids=["huge-integer", "deep-nesting"],
+)
+def test_json_python_cannot_read_is_a_400_not_a_500(client, write_key, body):
+    response = _post(client, "batch", body, write_key.key)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_request"
+
+
+def test_a_message_nested_too_deeply_is_refused_alone(client, write_key, acme):
+    deep: dict = {}
+    for _ in range(200):
+        deep = {"a": deep}
+    body = _batch(client, write_key.key, _track("m1"), _track("m2", properties=deep))
+    assert (body["inserted"], body["rejected"]) == (1, 1)
+    assert body["errors"][0]["field"] == "message"
+
+
+# --- Times and quantities ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "reason"),
+    [
+        ({"timestamp": "1970-01-01T00:00:00Z"}, "timestamp", "is before 2000-01-01"),
+        ({"timestamp": "1999-12-31T23:59:59Z"}, "timestamp", "is before 2000-01-01"),
+        ({"timestamp": "2100-01-01T00:00:00Z"}, "timestamp", "is in the future"),
+        ({"properties": {"quantity": -1}}, "properties.quantity", "must be at least 0"),
+        ({"properties": {"quantity": 1e12}}, "properties.quantity", "must be at most 1000000000"),
+        ({"properties": {"quantity": "1e400"}}, "properties.quantity", "is not a finite number"),
+        ({"properties": {"quantity": "-Infinity"}}, "properties.quantity",
+         "is not a finite number"),
+    ],
+)  # fmt: skip
+def test_impossible_times_and_quantities_are_refused_per_message(
+    client, write_key, acme, fields, field, reason
+):
+    body = _batch(client, write_key.key, _track("m1"), _track("m2", **fields))
+    assert (body["inserted"], body["rejected"]) == (1, 1)
+    assert body["errors"] == [{"index": 1, "type": "track", "field": field, "reason": reason}]
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ('{"quantity": NaN}', "properties.quantity"),
+        ('{"quantity": Infinity}', "properties.quantity"),
+        ('{"ratio": -Infinity}', "properties.ratio"),
+        ('{"scores": [1, NaN]}', "properties.scores.1"),
+    ],
+)
+def test_non_finite_json_numbers_are_refused_per_message(client, write_key, acme, value, field):
+    """Python's json reads NaN and Infinity; no quantity is one, and PostgreSQL's jsonb
+    refuses to store them."""
+    good = json.dumps(_track("m1"))
+    bad = json.dumps(_track("m2", properties={}))[:-1].replace(
+        '"properties": {}', f'"properties": {value}'
+    )
+    response = _post(client, "batch", '{"batch": [' + good + ", " + bad + "}]}", write_key.key)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["inserted"], body["rejected"]) == (1, 1)
+    assert body["errors"] == [
+        {"index": 1, "type": "track", "field": field, "reason": "is not a finite number"}
+    ]
