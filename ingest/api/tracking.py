@@ -117,15 +117,28 @@ def tracking_receive(*, mapped: Mapped) -> TrackingResult:
     return result
 
 
-def _unknown_account(index: int, kind: str, field_name: str, external_id: str) -> MessageError:
-    return MessageError(
-        index, kind, field_name, _("unknown account “%(id)s”") % {"id": external_id}
-    )
+def _not_writable_reason() -> str:
+    """The one answer for an account a message may not write to, whether it exists or
+    not: a write key must not tell its holder which external IDs are accounts here."""
+    return _("is not an account this key can write to")
+
+
+def _not_writable(index: int, kind: str) -> MessageError:
+    return MessageError(index, kind, "groupId", _not_writable_reason())
 
 
 def _update_accounts(mapped: Mapped, result: TrackingResult) -> None:
-    """Group calls update traits of accounts we know; they never create an account,
-    since accounts come from the CRM import with their contract data."""
+    """Group calls update the traits of the one account they name by ``groupId``, and
+    of no other.
+
+    The rule: a write key belongs to the installation and feeds the same product the
+    CRM import does, so a group call may set the name, plan and segment Segment's
+    group traits carry, but only those it sends non-blank, single-line and within
+    their lengths (``tracking_mapping``): a group call never empties or garbles a name.
+    It never creates an account either, since accounts come from the CRM import with
+    their contract data, and it touches none of that data (ARR, seats, stage, dates,
+    CSM).
+    """
     if not mapped.accounts:
         return
     wanted = {update.account_external_id for update in mapped.accounts}
@@ -134,9 +147,7 @@ def _update_accounts(mapped: Mapped, result: TrackingResult) -> None:
     for update in mapped.accounts:
         account = accounts.get(update.account_external_id)
         if account is None:
-            result.reject(
-                _unknown_account(update.index, "group", "groupId", update.account_external_id)
-            )
+            result.reject(_not_writable(update.index, "group"))
             continue
         for trait, value in update.traits.items():
             if getattr(account, trait) != value:
@@ -154,59 +165,54 @@ def _update_accounts(mapped: Mapped, result: TrackingResult) -> None:
 
 
 def _update_contacts(mapped: Mapped, result: TrackingResult) -> None:
-    """Identify calls: create the contact in the named account, or update the name and
-    title of the contacts with that e-mail when no account is named."""
+    """Identify calls change only the contact of the account the message names (by
+    ``groupId`` or the other account paths of ``tracking_mapping``): create it there,
+    or update its name and title.
+
+    A call that names no account changes nothing and says so. An e-mail alone would
+    reach every account that has a contact with that address, and whether anything
+    changed would tell the sender which addresses are known here.
+    """
     if not mapped.contacts:
         return
     external_ids = {u.account_external_id for u in mapped.contacts if u.account_external_id}
     account_ids = dict(
         Account.objects.filter(external_id__in=external_ids).values_list("external_id", "pk")
     )
-    emails = {u.email for u in mapped.contacts}
-    existing: dict[tuple[int, str], Contact] = {}
-    by_email: dict[str, list[Contact]] = {}
-    for contact in Contact.objects.filter(email__in=emails):
-        existing[(contact.account_id, contact.email)] = contact
-        by_email.setdefault(contact.email, []).append(contact)
+    emails = {u.email for u in mapped.contacts if u.account_external_id in account_ids}
+    existing = {
+        (contact.account_id, contact.email): contact
+        for contact in Contact.objects.filter(account_id__in=account_ids.values(), email__in=emails)
+    }
 
     new: dict[tuple[int, str], Contact] = {}
     changed: dict[int, Contact] = {}
     for update in mapped.contacts:
-        if update.account_external_id:
-            account_id = account_ids.get(update.account_external_id)
-            if account_id is None:
-                result.reject(
-                    _unknown_account(
-                        update.index, "identify", "groupId", update.account_external_id
-                    )
+        if not update.account_external_id:
+            result.reject(
+                MessageError(
+                    update.index,
+                    "identify",
+                    "groupId",
+                    _("is required: an identify call changes the contact of its account only"),
                 )
-                continue
-            key = (account_id, update.email)
-            contact = existing.get(key) or new.get(key)
-            if contact is None:
-                new[key] = Contact(
-                    account_id=account_id,
-                    email=update.email,
-                    name=update.name or update.email.split("@")[0],
-                    title=update.title,
-                )
-                continue
-            targets = [contact]
-        else:
-            targets = by_email.get(update.email, [])
-            if not targets:
-                result.reject(
-                    MessageError(
-                        update.index,
-                        "identify",
-                        "groupId",
-                        _("no contact has this e-mail; send a groupId to create one"),
-                    )
-                )
-                continue
-        for contact in targets:
-            if _apply_contact_traits(contact, update.name, update.title) and contact.pk:
-                changed[contact.pk] = contact
+            )
+            continue
+        account_id = account_ids.get(update.account_external_id)
+        if account_id is None:
+            result.reject(_not_writable(update.index, "identify"))
+            continue
+        key = (account_id, update.email)
+        contact = existing.get(key) or new.get(key)
+        if contact is None:
+            new[key] = Contact(
+                account_id=account_id,
+                email=update.email,
+                name=update.name or update.email.split("@")[0],
+                title=update.title,
+            )
+        elif _apply_contact_traits(contact, update.name, update.title) and contact.pk:
+            changed[contact.pk] = contact
     if new:
         # Ignore conflicts: a concurrent request may create the same contact first.
         Contact.objects.bulk_create(new.values(), ignore_conflicts=True, batch_size=500)
@@ -252,9 +258,14 @@ def _import_usage(mapped: Mapped, result: TrackingResult) -> None:
     # The job keeps the first MAX_STORED_ERRORS row errors; the count covers them all.
     result.rejected += job.rows_rejected
     for error in job.errors:
-        index = mapped.usage_index[error["row"] - 1]  # the pipeline numbers records from 1
+        row = error["row"] - 1  # the pipeline numbers records from 1
+        reason = error["reason"]
+        if error["column"] == "account_external_id" and records[row]["account_external_id"]:
+            # The job (seen by staff) says "unknown account"; the sender is told no more
+            # than that it may not write there.
+            reason = _not_writable_reason()
         result.errors.append(
-            MessageError(index, "track", _field_name(error["column"]), error["reason"])
+            MessageError(mapped.usage_index[row], "track", _field_name(error["column"]), reason)
         )
     if job.status != ImportJob.Status.SUCCEEDED:
         logger.warning("Tracking batch job %s was %s: %s", job.pk, job.status, job.message)

@@ -90,7 +90,12 @@ def test_unknown_group_id_creates_no_account_and_is_reported(client, write_key, 
     body = _post(client, "batch", batch, write_key.key).json()
     assert (body["inserted"], body["rejected"]) == (1, 1)
     assert body["errors"] == [
-        {"index": 1, "type": "track", "field": "groupId", "reason": "unknown account “NOPE”"}
+        {
+            "index": 1,
+            "type": "track",
+            "field": "groupId",
+            "reason": "is not an account this key can write to",
+        }
     ]
     assert not Account.objects.filter(external_id="NOPE").exists()
 
@@ -141,16 +146,19 @@ def test_identify_creates_a_contact_in_the_named_account(client, write_key, acme
     assert (contact.name, contact.title) == ("Cy Young", "Ops lead")
 
 
-def test_identify_without_group_updates_an_existing_contact(client, write_key, acme):
+def test_identify_without_group_changes_no_contact_and_says_why(client, write_key, acme):
     ContactFactory(account=acme, email="cy@acme.test", name="cy", title="")
-    body = _post(
+    response = _post(
         client,
         "identify",
         {"userId": "cy@acme.test", "traits": {"name": "Cy Young"}},
         write_key.key,
-    ).json()
-    assert (body["contacts_created"], body["contacts_updated"]) == (0, 1)
-    assert Contact.objects.get(email="cy@acme.test").name == "Cy Young"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["contacts_created"], body["contacts_updated"], body["rejected"]) == (0, 0, 1)
+    assert body["errors"][0]["field"] == "groupId"
+    assert Contact.objects.get(email="cy@acme.test").name == "cy"
 
 
 def test_identify_of_a_stranger_without_group_is_reported(client, write_key):

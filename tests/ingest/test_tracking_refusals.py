@@ -1,5 +1,6 @@
 """What the tracking API refuses, per message and never as a 500: control characters,
-and impossible times and quantities."""
+impossible times and quantities, accounts a key may not write to, and identify or group
+calls that would reach further than the account they name."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ import json
 
 import pytest
 
-from accounts.models import Contact, UsageEvent
-from tests.accounts.factories import AccountFactory, ContactFactory
+from accounts.models import Account, Contact, UsageEvent
+from tests.accounts.factories import AccountFactory, ContactFactory, TicketFactory
 from tests.ingest.factories import WriteKeyFactory
 from tests.ingest.test_tracking import _post, _track
 
 pytestmark = pytest.mark.django_db
 
 CONTROL = "must not contain control characters"
+NOT_WRITABLE = "is not an account this key can write to"
 
 
 @pytest.fixture
@@ -26,6 +28,11 @@ def write_key():
 @pytest.fixture
 def acme():
     return AccountFactory(external_id="ACME", name="Acme", plan="Growth", segment="SMB")
+
+
+@pytest.fixture
+def globex():
+    return AccountFactory(external_id="GLOBEX", name="Globex", plan="Pro", segment="MM")
 
 
 def _batch(client, key, *messages):
@@ -219,3 +226,108 @@ def test_non_finite_json_numbers_are_refused_per_message(client, write_key, acme
     assert body["errors"] == [
         {"index": 1, "type": "track", "field": field, "reason": "is not a finite number"}
     ]
+
+
+# --- Write keys: no existence oracle, no reach beyond the named account -------------------
+
+
+def _without_job(body: dict) -> dict:
+    return {key: value for key, value in body.items() if key != "job"}
+
+
+def test_an_unknown_account_and_one_known_only_elsewhere_get_the_same_answer(
+    client, write_key, acme
+):
+    """The reason names no account and says nothing of existence, for a track, an
+    identify and a group call alike."""
+    TicketFactory(account=acme, external_id="T-ELSEWHERE")
+
+    def answers(group_id: str) -> list[dict]:
+        return [
+            _without_job(
+                _batch(
+                    client,
+                    write_key.key,
+                    _track(f"{group_id}-{kind}", group=group_id)
+                    if kind == "track"
+                    else {"type": kind, "groupId": group_id,
+                          "traits": {"email": "ada@acme.test", "name": "X"}},
+                )
+            )
+            for kind in ("track", "identify", "group")
+        ]  # fmt: skip
+
+    unknown, elsewhere = answers("NOPE"), answers("T-ELSEWHERE")
+    assert unknown == elsewhere
+    assert [body["errors"][0]["reason"] for body in unknown] == [NOT_WRITABLE] * 3
+
+
+def test_identify_answers_alike_whether_or_not_the_email_is_known_elsewhere(
+    client, write_key, acme, globex
+):
+    """GIVEN an e-mail that is a contact of another account, and one known nowhere WHEN
+    each is identified without an account, or into an account THEN the answers are the
+    same, and the other account's contact is untouched."""
+    ContactFactory(account=globex, email="known@globex.test", name="Known", title="CFO")
+
+    def identify(email: str, **account) -> dict:
+        message = {"type": "identify", "userId": email, "traits": {"name": "Renamed"}, **account}
+        return _batch(client, write_key.key, message)
+
+    assert identify("known@globex.test") == identify("stranger@nowhere.test")
+    assert identify("known@globex.test", groupId="NOPE") == identify(
+        "stranger@nowhere.test", groupId="NOPE"
+    )
+    assert identify("known@globex.test", groupId="ACME") == identify(
+        "stranger@nowhere.test", groupId="ACME"
+    )
+    known = Contact.objects.get(account=globex)
+    assert (known.name, known.title) == ("Known", "CFO")
+    assert set(Contact.objects.filter(account=acme).values_list("email", "name")) == {
+        ("known@globex.test", "Renamed"),
+        ("stranger@nowhere.test", "Renamed"),
+    }
+
+
+def test_identify_updates_only_the_contact_of_the_account_it_names(client, write_key, acme, globex):
+    """GIVEN the same e-mail as a contact of two accounts WHEN identified with a
+    context.groupId, then with none THEN only the named account's contact changes, and
+    the call without an account changes nothing and says why."""
+    ContactFactory(account=acme, email="pat@both.test", name="Pat", title="")
+    ContactFactory(account=globex, email="pat@both.test", name="Pat", title="")
+    body = _batch(
+        client,
+        write_key.key,
+        {"type": "identify", "userId": "pat@both.test", "context": {"groupId": "GLOBEX"},
+         "traits": {"title": "Buyer"}},
+        {"type": "identify", "userId": "pat@both.test", "traits": {"name": "Everyone"}},
+    )  # fmt: skip
+    assert (body["contacts_updated"], body["rejected"]) == (1, 1)
+    assert body["errors"][0]["index"] == 1
+    assert body["errors"][0]["field"] == "groupId"
+    assert set(Contact.objects.values_list("account__external_id", "name", "title")) == {
+        ("ACME", "Pat", ""),
+        ("GLOBEX", "Pat", "Buyer"),
+    }
+
+
+def test_group_changes_only_the_account_it_names_and_never_empties_a_name(
+    client, write_key, acme, globex
+):
+    body = _batch(
+        client,
+        write_key.key,
+        {"type": "group", "groupId": "ACME", "traits": {"name": "", "plan": "Enterprise"}},
+        {"type": "group", "groupId": "ACME", "traits": {"name": "   ", "segment": "ENT"}},
+        {"type": "group", "groupId": "ACME", "traits": {"arr": 1, "licensed_seats": 0,
+                                                        "groupId": "GLOBEX"}},
+        {"type": "group", "groupId": "ACME", "context": {"groupId": "GLOBEX"},
+         "traits": {"name": "Acme Corp"}},
+    )  # fmt: skip
+    assert (body["accounts_updated"], body["rejected"]) == (1, 0)
+    acme.refresh_from_db()
+    globex.refresh_from_db()
+    assert (acme.name, acme.plan, acme.segment) == ("Acme Corp", "Enterprise", "ENT")
+    assert (globex.name, globex.plan, globex.segment) == ("Globex", "Pro", "MM")
+    assert (acme.licensed_seats, acme.arr) == (50, 48000)  # contract data: the CRM's
+    assert Account.objects.count() == 2
