@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Account, Contact, Ticket, User
+from core import limits
 from core.roles import Role
 from demo.cast import DORMANT, Part
 from demo.services.accounts import cast_of
@@ -473,7 +474,8 @@ def seed_feedback_demo(*, seed: int = 42, now: datetime | None = None) -> Feedba
     got at the time, dated then.
     """
     now = now or timezone.now()
-    with product_risk_recompute_deferred():
+    # A year of a board written in seconds, by the board's own services.
+    with product_risk_recompute_deferred(), limits.lifted():
         summary, ships = _seed_board(seed=seed, now=now)
         product_risk_recompute(notify=False)
         pm = User.objects.filter(role=Role.PM).order_by("pk").first()
@@ -621,8 +623,6 @@ class _Seeding:
             category=self.categories[spec.category],
             tags=[self.tags[name] for name in spec.tags],
         )
-        # Dated at once, not with the other rows at the end: an author of several ideas
-        # would otherwise meet the hourly posting limit.
         Idea.objects.filter(pk=idea.pk).update(created_at=created)
         return idea
 

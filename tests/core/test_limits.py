@@ -10,7 +10,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from core.limits import RateLimited, consume, refusal
+from core.limits import RateLimited, consume, lifted, refusal
 from core.models import RecentWrites
 from tests.accounts.factories import UserFactory
 
@@ -93,3 +93,15 @@ def test_limits_are_per_person_and_per_kind():
     _consume(two, limit=1)
     consume(user=one, action="other", limit=1, message="Too many.")
     assert RecentWrites.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_inside_lifted_nothing_is_limited_or_counted():
+    user = UserFactory()
+    with lifted():
+        for _ in range(5):
+            _consume(user, limit=1)
+    assert not RecentWrites.objects.exists()
+    _consume(user, limit=1)  # outside again: counted and limited
+    with pytest.raises(RateLimited):
+        _consume(user, limit=1)
