@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -35,6 +34,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from core.cache import cache_get, cache_set
 from feedback.extensions import DemandAsOf
 from feedback.models import Idea
 from healthscores.models import HealthSnapshot
@@ -248,7 +248,7 @@ def _scored() -> QuerySet[HealthSnapshot]:
 def _day_totals(ranges: list[tuple[date, date]]) -> list[dict[str, Any]]:
     digest = hashlib.sha1(repr(ranges).encode(), usedforsecurity=False).hexdigest()
     key = "feedback:impact-totals:" + digest
-    rows = cache.get(key)
+    rows = cache_get(key)
     if rows is None:
         where = Q()
         for start, end in ranges:
@@ -260,7 +260,7 @@ def _day_totals(ranges: list[tuple[date, date]]) -> list[dict[str, Any]]:
             .annotate(score_sum=Sum("score"), score_n=Count("score"))
             .order_by("day")
         )
-        cache.set(key, rows, TOTALS_CACHE_SECONDS)
+        cache_set(key, rows, TOTALS_CACHE_SECONDS)
     return rows
 
 
