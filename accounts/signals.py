@@ -1,9 +1,14 @@
 """The one fact ``accounts`` announces to the apps built on it.
 
 ``accounts`` must not import healthscores, ttfv or feedback, yet new data about an
-account has to wake their recomputes. So it announces, after commit, that the data of
-some accounts changed; those apps connect a receiver in their ``AppConfig.ready`` and
-enqueue their own tasks. Business logic never lives in a receiver.
+account has to wake their recomputes. So it announces that the data of some accounts
+changed; those apps connect a receiver in their ``AppConfig.ready`` that requests their
+own recompute. Business logic never lives in a receiver.
+
+The announcement is made inside the writer's transaction: the receivers record their
+jobs (``core.jobs``) in it, so the data and the work it needs commit together or not at
+all, and the jobs' messages go to the broker after commit. A broker that is away then
+delays the recompute; it can neither lose it nor fail the write.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from django.dispatch import Signal
 
 from core.deferral import defer, deferring
 
-#: Sent with ``account_ids`` (a sorted list of ints) once the change is committed.
+#: Sent with ``account_ids`` (a sorted list of ints) in the transaction of the change.
 account_data_changed = Signal()
 
 #: The deferral (``core.deferral``) that gathers announcements into one.
@@ -26,18 +31,17 @@ ONE_ANNOUNCEMENT = "accounts.announce"
 def announce_account_data_changed(account_ids: Iterable[int]) -> None:
     ids = {int(pk) for pk in account_ids}
     if not defer(ONE_ANNOUNCEMENT, ids):
-        _send_on_commit(ids)
+        _send(ids)
 
 
-def _send_on_commit(ids: set[int]) -> None:
-    if not ids:
-        return
-    ordered = sorted(ids)
-    transaction.on_commit(lambda: account_data_changed.send(sender=None, account_ids=ordered))
+@transaction.atomic
+def _send(ids: set[int]) -> None:
+    if ids:
+        account_data_changed.send(sender=None, account_ids=sorted(ids))
 
 
 def one_announcement() -> AbstractContextManager[None]:
     """Gather the announcements of several writes (a seed, a multi-file load) into one,
     so the apps above recompute once. Nothing is announced if the block raises; if the
-    surrounding transaction rolls back, Django drops the pending send with it."""
-    return deferring(ONE_ANNOUNCEMENT, flush=_send_on_commit)
+    surrounding transaction rolls back, the jobs requested roll back with it."""
+    return deferring(ONE_ANNOUNCEMENT, flush=_send)

@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from core.health import register_pending_work
+        from core.jobs import oldest_pending
         from core.navigation import NavItem, register_nav_item
 
+        register_pending_work("recompute jobs", oldest_pending)
         register_nav_item(NavItem(_("Recompute jobs"), "core:jobs", order=40, group="manage"))
         register_nav_item(NavItem(_("API docs"), "api-docs", order=70, group="manage"))

@@ -1,22 +1,33 @@
-"""Recompute jobs: one way to request, claim, chunk, run and finish every recompute.
+"""Recompute jobs: one way to request, claim, chunk, run, recover and finish every
+recompute.
 
 Health, onboarding (TTFV) and product risk each register a *kind* here (from their
 ``AppConfig.ready``): how to compute one chunk of accounts, and whether the work is per
-account at all. Everything else is the same for every kind:
+account at all. Everything else is the same for every kind. The life of a job:
 
-* **request** — :func:`job_request` records a Job row and queues it once the caller's
-  transaction commits. A request finding a job of the same kind still queued (not yet
-  claimed by a worker) folds into it instead: its accounts join that job's, so a burst
-  of ingests, or an ingest and the onboarding recompute it wakes, is one run.
-* **claim** — queued → running with a conditional update, once. A full job also takes
-  the one-full-job-per-kind lock (a partial unique index) and stands down as skipped
-  when another holds it; a full job whose heartbeat stopped for longer than a task may
-  run was abandoned by a dead worker and is released.
-* **chunks** — the accounts are cut into ID ranges (``chunk_size``) that any worker on
-  any machine takes; each chunk is claimed in the transaction that writes its results,
-  so a redelivered task finds it done and a failed one rolls its claim back.
+* **request** — :func:`job_request` records a Job row (queued) in the caller's
+  transaction, and sends its message once that commits. The queued row is the outbox:
+  a request finding a job of the same kind still queued folds into it (its accounts join
+  that job's), so a burst of ingests, or an ingest and the onboarding recompute it
+  wakes, is one run; and a message the broker did not take (it was away) or lost is sent
+  again by the beat (:func:`jobs_recover`), so an outage delays work and never loses it.
+* **claim** — queued → running with a conditional update, counting ``attempts``. A full
+  job also takes the one-full-job-per-kind lock (a partial unique index) and stands down
+  as skipped when another holds it.
+* **chunks** — the claimed job is cut into ID ranges (``chunk_size``), each a JobChunk
+  row that any worker on any machine takes: claimed queued → running (committed), its
+  results written and the chunk marked done in one transaction by the claim that holds
+  it, so a redelivered task finds it taken and a failed one rolls back and is retried.
+* **heartbeat** — while a worker plans a job or computes a chunk, a thread beside it
+  moves the row's ``heartbeat_at`` every ``JOB_HEARTBEAT_SECONDS`` (``core.heartbeat``).
+* **recover** — every minute the beat runs :func:`jobs_recover`: a running chunk (or an
+  unplanned running job) whose heartbeat is older than ``JOB_STALE_SECONDS`` lost its
+  worker; it goes back to the queue and to the broker, or, after ``JOB_MAX_ATTEMPTS``
+  claims, fails with the reason. Queued rows that no worker took within
+  ``JOB_RESEND_SECONDS`` are sent again. A killed worker costs about two minutes.
 * **finish** — the chunk that brings ``chunks_done`` to ``chunks_total`` closes the job,
-  exactly once, as succeeded or failed.
+  exactly once, as succeeded or failed (the reaper closes one whose last chunk's worker
+  died between its commit and the close).
 
 The pages (the recompute jobs list) and the management commands read the same rows.
 """
@@ -29,7 +40,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from celery import group
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func, IntegerField, Q, QuerySet, TextField, Value
@@ -37,8 +47,9 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from core.heartbeat import heartbeat
 from core.models import Job, JobChunk
-from core.queue import queue_task_on_commit, task_named
+from core.queue import queue_task, queue_task_on_commit
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -150,39 +161,65 @@ def job_request(
             pending.save(update_fields=["is_full", "account_ids"])
         return pending
     job = job_create(kind, account_ids=ids, day=day, raise_alerts=raise_alerts)
-    queue_task_on_commit("core.tasks.run_job", job_id=job.pk, countdown=countdown)
+    if countdown:
+        job.due_at = job.requested_at + timedelta(seconds=countdown)
+        job.save(update_fields=["due_at"])
+    queue_task_on_commit(
+        "core.tasks.run_job",
+        job_id=job.pk,
+        countdown=countdown,
+        on_sent=lambda: _mark_sent(Job.objects.filter(pk=job.pk)),
+    )
     return job
+
+
+def _mark_sent(rows: QuerySet[Any]) -> None:
+    rows.update(sent_at=timezone.now())
+
+
+def job_send(job_id: int) -> bool:
+    """Send a queued job's message now; False (logged) when the broker is away."""
+    sent = queue_task("core.tasks.run_job", job_id=job_id)
+    if sent:
+        _mark_sent(Job.objects.filter(pk=job_id))
+    return sent
+
+
+def chunk_send(chunk_id: int) -> bool:
+    sent = queue_task("core.tasks.run_job_chunk", chunk_id=chunk_id)
+    if sent:
+        _mark_sent(JobChunk.objects.filter(pk=chunk_id))
+    return sent
 
 
 # --- Claiming and running ---------------------------------------------------------------
 
 
-def release_abandoned(now: datetime | None = None) -> int:
-    """A worker killed mid-run leaves its full job "running" forever, holding the lock.
-    No chunk can take longer than a task's time limit, so a job silent for longer than
-    that is dead. Returns how many were released."""
-    now = now or timezone.now()
-    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    return Job.objects.filter(
-        is_full=True, status=Job.Status.RUNNING, heartbeat_at__lt=now - limit
-    ).update(
-        status=Job.Status.FAILED,
-        error="Abandoned: no progress within a task time limit.",
-        finished_at=now,
-    )
+def _stale(now: datetime) -> datetime:
+    """Heartbeats older than this were left by a worker that is gone."""
+    return now - timedelta(seconds=settings.JOB_STALE_SECONDS)
 
 
 def _claim(job_id: int) -> Job | None:
+    """Queued → running. Also takes a running job that was never planned and whose
+    worker is gone (a redelivered message when the reaper has not run)."""
     now = timezone.now()
     job = Job.objects.filter(pk=job_id).first()
-    if job is None or job.status != Job.Status.QUEUED:
+    if job is None:
         return None
-    if job.is_full:
-        release_abandoned(now)
+    claimable = Q(status=Job.Status.QUEUED) | Q(
+        status=Job.Status.RUNNING,
+        chunks_total=0,
+        heartbeat_at__lt=_stale(now),
+        attempts__lt=settings.JOB_MAX_ATTEMPTS,
+    )
     try:
         with transaction.atomic():
-            claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-                status=Job.Status.RUNNING, started_at=now, heartbeat_at=now
+            claimed = Job.objects.filter(claimable, pk=job_id).update(
+                status=Job.Status.RUNNING,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=F("attempts") + 1,
             )
     except IntegrityError:
         holder = Job.objects.filter(kind=job.kind, is_full=True, status=Job.Status.RUNNING).first()
@@ -226,14 +263,17 @@ def job_run(*, job_id: int, inline: bool = False, progress: Progress | None = No
     if job is None:
         return None
     kind = job_kind(job.kind)
-    bounds = _chunk_bounds(job, kind)
-    with transaction.atomic():
-        chunks = JobChunk.objects.bulk_create(
-            JobChunk(job=job, index=index, first_id=first, last_id=last)
-            for index, (first, last) in enumerate(bounds)
-        )
-        total = len(kind.all_ids()) if job.is_full else len(job.account_ids)
-        Job.objects.filter(pk=job.pk).update(chunks_total=len(chunks), accounts_total=total)
+    with heartbeat(lambda: _beat_job(job.pk)):
+        bounds = _chunk_bounds(job, kind)
+        with transaction.atomic():
+            chunks = JobChunk.objects.bulk_create(
+                JobChunk(job=job, index=index, first_id=first, last_id=last)
+                for index, (first, last) in enumerate(bounds)
+            )
+            total = len(kind.all_ids()) if job.is_full else len(job.account_ids)
+            Job.objects.filter(pk=job.pk).update(
+                chunks_total=len(chunks), accounts_total=total, heartbeat_at=timezone.now()
+            )
     if not chunks:
         _finish_if_done(job.pk)
     elif inline:
@@ -246,52 +286,90 @@ def job_run(*, job_id: int, inline: bool = False, progress: Progress | None = No
             if progress:
                 progress(done, len(chunks))
     else:
-        # One Celery group: any worker on any machine takes any chunk. Even a one-chunk
-        # job goes through the chunk task, whose retries on transient database errors
-        # then cover every recompute the same way. The job row, not the group's result,
-        # tracks completion, so no result backend is needed.
-        chunk_task = task_named("core.tasks.run_job_chunk")
-        group(chunk_task.s(chunk_id=chunk.pk) for chunk in chunks).apply_async()
+        # Any worker on any machine takes any chunk. Even a one-chunk job goes through
+        # the chunk task, whose retries on transient database errors then cover every
+        # recompute the same way. The rows, not the broker, track completion: a chunk
+        # the broker did not take is sent again by the reaper.
+        for chunk in chunks:
+            chunk_send(chunk.pk)
     job.refresh_from_db()
     return job
 
 
-def job_chunk_run(*, chunk_id: int) -> bool:
-    """Compute one chunk. False when it is gone or another delivery already did it.
+def _beat_job(job_id: int) -> None:
+    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
 
-    The claim and the writes share one transaction: a failure rolls the claim back with
-    the half-written results, so a retry starts clean.
+
+def _beat_chunk(chunk: JobChunk) -> None:
+    now = timezone.now()
+    JobChunk.objects.filter(
+        pk=chunk.pk, status=JobChunk.Status.RUNNING, attempts=chunk.attempts
+    ).update(heartbeat_at=now)
+    _beat_job(chunk.job_id)
+
+
+def _chunk_claim(chunk_id: int) -> JobChunk | None:
+    """Queued → running, committed; or a running chunk whose worker is gone (the
+    broker's redelivery when the reaper has not run yet)."""
+    now = timezone.now()
+    claimable = Q(status=JobChunk.Status.QUEUED) | Q(
+        status=JobChunk.Status.RUNNING,
+        heartbeat_at__lt=_stale(now),
+        attempts__lt=settings.JOB_MAX_ATTEMPTS,
+    )
+    claimed = JobChunk.objects.filter(claimable, pk=chunk_id).update(
+        status=JobChunk.Status.RUNNING, heartbeat_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    return JobChunk.objects.select_related("job").get(pk=chunk_id)
+
+
+def job_chunk_run(*, chunk_id: int) -> bool:
+    """Compute one chunk. False when it is gone, or taken by another delivery.
+
+    The results and "done" share one transaction, committed only while this claim still
+    holds the chunk: a failure rolls the writes back and returns the chunk to the queue
+    (the task retries it), and a worker the reaper gave up on writes nothing.
     """
-    chunk = JobChunk.objects.select_related("job").filter(pk=chunk_id).first()
+    chunk = _chunk_claim(chunk_id)
     if chunk is None:
         return False
     job = chunk.job
-    with transaction.atomic():
-        claimed = JobChunk.objects.filter(pk=chunk_id, status=JobChunk.Status.QUEUED).update(
-            status=JobChunk.Status.DONE
-        )
-        if not claimed:
-            return False
-        written = job_kind(job.kind).compute(job, chunk_scope(job, chunk))
-        updates: dict[str, Any] = {
-            "chunks_done": F("chunks_done") + 1,
-            "accounts_processed": F("accounts_processed") + written,
-            "heartbeat_at": timezone.now(),
-        }
-        if job.result:
-            updates["result"] = job.result
-        Job.objects.filter(pk=job.pk).update(**updates)
+    try:
+        with heartbeat(lambda: _beat_chunk(chunk)), transaction.atomic():
+            written = job_kind(job.kind).compute(job, chunk_scope(job, chunk))
+            now = timezone.now()
+            done = JobChunk.objects.filter(
+                pk=chunk_id, status=JobChunk.Status.RUNNING, attempts=chunk.attempts
+            ).update(status=JobChunk.Status.DONE, heartbeat_at=now)
+            if not done:
+                transaction.set_rollback(True)
+                return False
+            updates: dict[str, Any] = {
+                "chunks_done": F("chunks_done") + 1,
+                "accounts_processed": F("accounts_processed") + written,
+                "heartbeat_at": now,
+            }
+            if job.result:
+                updates["result"] = job.result
+            Job.objects.filter(pk=job.pk).update(**updates)
+    except BaseException:
+        JobChunk.objects.filter(
+            pk=chunk_id, status=JobChunk.Status.RUNNING, attempts=chunk.attempts
+        ).update(status=JobChunk.Status.QUEUED, sent_at=None)
+        raise
     _finish_if_done(job.pk)
     return True
 
 
-def job_chunk_fail(*, chunk_id: int, error: BaseException) -> None:
+def job_chunk_fail(*, chunk_id: int, error: BaseException | str) -> None:
     """Record a chunk that will not be retried; the job finishes as failed."""
-    message = f"{type(error).__name__}: {error}"
+    message = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
     with transaction.atomic():
-        failed = JobChunk.objects.filter(pk=chunk_id, status=JobChunk.Status.QUEUED).update(
-            status=JobChunk.Status.FAILED, error=message
-        )
+        failed = JobChunk.objects.filter(
+            pk=chunk_id, status__in=[JobChunk.Status.QUEUED, JobChunk.Status.RUNNING]
+        ).update(status=JobChunk.Status.FAILED, error=message)
         if not failed:
             return
         chunk = JobChunk.objects.get(pk=chunk_id)
@@ -306,15 +384,124 @@ def job_chunk_fail(*, chunk_id: int, error: BaseException) -> None:
     _finish_if_done(chunk.job_id)
 
 
-def _finish_if_done(job_id: int) -> None:
+def _finish_if_done(job_id: int) -> int:
     """The chunk that brings chunks_done to chunks_total closes the job, exactly once."""
     failed = JobChunk.objects.filter(job_id=job_id, status=JobChunk.Status.FAILED).exists()
-    Job.objects.filter(
+    return Job.objects.filter(
         pk=job_id, status=Job.Status.RUNNING, chunks_done__gte=F("chunks_total")
     ).update(
         status=Job.Status.FAILED if failed else Job.Status.SUCCEEDED,
         finished_at=timezone.now(),
     )
+
+
+# --- Recovering from dead workers and a broker that was away ---------------------------
+
+
+def _given_up(attempts: int) -> str:
+    return (
+        f"Abandoned: the worker running it stopped (no heartbeat for "
+        f"{settings.JOB_STALE_SECONDS} s), {attempts} times; not tried again."
+    )
+
+
+def _due_for_resend(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.JOB_RESEND_SECONDS)
+
+
+@dataclass
+class Recovered:
+    """What one pass of :func:`jobs_recover` did, for the log and tests."""
+
+    requeued: int = 0
+    failed: int = 0
+    finished: int = 0
+    sent: int = 0
+
+
+def jobs_recover(now: datetime | None = None) -> Recovered:
+    """The reaper and the outbox's sender, run by the beat every minute.
+
+    * a running chunk whose heartbeat stopped goes back to the queue and is sent again,
+      or fails with the reason after ``JOB_MAX_ATTEMPTS`` claims;
+    * a running job that was never planned (its worker died between claim and plan)
+      likewise; one whose chunks are all over but that nobody closed is closed;
+    * queued jobs and chunks that no worker took within ``JOB_RESEND_SECONDS`` are
+      sent again (a broker that was away, or lost its messages). A duplicate message is
+      harmless: the claim takes a row once.
+
+    Every change is a conditional update, so a worker finishing at the same moment, or
+    a second reaper, wins or loses cleanly.
+    """
+    now = now or timezone.now()
+    stale = _stale(now)
+    done = Recovered()
+    max_attempts = settings.JOB_MAX_ATTEMPTS
+
+    dead_chunks = JobChunk.objects.filter(status=JobChunk.Status.RUNNING, heartbeat_at__lt=stale)
+    for chunk in dead_chunks.only("pk", "attempts", "job_id"):
+        if chunk.attempts >= max_attempts:
+            job_chunk_fail(chunk_id=chunk.pk, error=_given_up(chunk.attempts))
+            done.failed += 1
+        elif dead_chunks.filter(pk=chunk.pk, attempts=chunk.attempts).update(
+            status=JobChunk.Status.QUEUED, sent_at=None
+        ):
+            logger.warning("Recompute chunk %s lost its worker; queued again.", chunk.pk)
+            done.requeued += 1
+            done.sent += chunk_send(chunk.pk)
+
+    dead_jobs = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=stale)
+    for job in dead_jobs.filter(chunks_total=0).only("pk", "attempts"):
+        if job.attempts >= max_attempts:
+            updated = dead_jobs.filter(pk=job.pk, chunks_total=0).update(
+                status=Job.Status.FAILED, error=_given_up(job.attempts), finished_at=now
+            )
+            done.failed += updated
+        elif dead_jobs.filter(pk=job.pk, chunks_total=0).update(
+            status=Job.Status.QUEUED, sent_at=None
+        ):
+            logger.warning("Recompute job %s lost its worker; queued again.", job.pk)
+            done.requeued += 1
+            done.sent += job_send(job.pk)
+    for pk in dead_jobs.filter(chunks_total__gt=0).values_list("pk", flat=True):
+        done.finished += _finish_if_done(pk)
+
+    resend_before = _due_for_resend(now)
+    unsent = Q(sent_at__isnull=True) | Q(sent_at__lt=resend_before)
+    for pk in Job.objects.filter(
+        unsent, status=Job.Status.QUEUED, due_at__lt=resend_before
+    ).values_list("pk", flat=True):
+        done.sent += job_send(pk)
+    # A queued chunk of a job that is moving waits its turn behind its siblings; one of
+    # a job nothing moved for a while, or never sent, is sent again.
+    for pk in (
+        JobChunk.objects.filter(status=JobChunk.Status.QUEUED, job__status=Job.Status.RUNNING)
+        .filter(
+            Q(sent_at__isnull=True)
+            | Q(sent_at__lt=resend_before, job__heartbeat_at__lt=resend_before)
+        )
+        .values_list("pk", flat=True)
+    ):
+        done.sent += chunk_send(pk)
+    return done
+
+
+def oldest_pending(now: datetime | None = None) -> datetime | None:
+    """When the longest-waiting due job became due: work no worker has taken yet."""
+    now = now or timezone.now()
+    first = (
+        Job.objects.filter(status=Job.Status.QUEUED, due_at__lte=now)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    chunk = (
+        JobChunk.objects.filter(status=JobChunk.Status.QUEUED, job__status=Job.Status.RUNNING)
+        .order_by("job__started_at")
+        .values_list("job__started_at", flat=True)
+        .first()
+    )
+    return min((t for t in (first, chunk) if t is not None), default=None)
 
 
 def job_now(
@@ -381,5 +568,9 @@ def full_job_request(kind: str) -> FullJobRequest:
         .first()
     )
     if pending is not None:
+        if pending.status == Job.Status.QUEUED and pending.sent_at is None:
+            # Recorded while the broker was away (or by a command that never sent it):
+            # asking again is a good moment to send it, rather than wait for the beat.
+            transaction.on_commit(lambda: job_send(pending.pk))
         return FullJobRequest(job=pending, queued=False)
     return FullJobRequest(job=job_request(kind), queued=True)

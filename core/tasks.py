@@ -3,10 +3,14 @@ the database hiccups worth another try."""
 
 from __future__ import annotations
 
+import logging
+
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 from core import jobs
+
+logger = logging.getLogger(__name__)
 
 #: Database hiccups worth another try: a dropped connection, a deadlock, a failover.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
@@ -30,3 +34,12 @@ def run_job_chunk(self: Task, chunk_id: int) -> None:
     except Exception as exc:
         jobs.job_chunk_fail(chunk_id=chunk_id, error=exc)
         raise
+
+
+@shared_task
+def recover_jobs() -> dict[str, int]:
+    """The beat's reaper and re-sender of recompute work (``core.jobs.jobs_recover``)."""
+    done = jobs.jobs_recover()
+    if done.requeued or done.failed or done.finished or done.sent:
+        logger.warning("Recompute jobs recovered: %s", vars(done))
+    return vars(done)

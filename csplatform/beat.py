@@ -94,4 +94,27 @@ DEFAULT_ENTRIES = [
         cron="*/10 * * * *",
         expires=timedelta(minutes=9),
     ),
+    # The reapers and re-senders of background work: a job, chunk or import whose
+    # worker died (its heartbeat stopped) goes to another worker within about two
+    # minutes, and a queued one the broker never delivered (it was away, or lost it)
+    # is sent again. The rows in the database are the queue; the broker only carries.
+    BeatEntry(
+        name="recover-jobs",
+        task="core.tasks.recover_jobs",
+        cron="* * * * *",
+        expires=timedelta(seconds=50),
+    ),
+    BeatEntry(
+        name="recover-imports",
+        task="ingest.tasks.recover_imports",
+        cron="* * * * *",
+        expires=timedelta(seconds=50),
+    ),
+    # Uploads are deleted when their import ends; this removes any that a crash left.
+    BeatEntry(
+        name="sweep-import-uploads",
+        task="ingest.tasks.sweep_import_uploads",
+        cron="45 3 * * *",
+        expires=timedelta(hours=23),
+    ),
 ]

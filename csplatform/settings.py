@@ -173,6 +173,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "csplatform",
+            # The cache is an accelerator (core.cache): with Redis away a page gives up on
+            # it within a second and reads the database.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -322,15 +325,41 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 28 * 60, minimum=1)
-# Tasks are idempotent, so a task lost with its worker is safe to run again.
+# Who recovers work lost with a worker: our rows, not the broker. Every job, chunk and
+# import is a row with a heartbeat; the reaper (beat, every minute) hands work whose
+# heartbeat stopped to another worker within about two minutes, and fails it with a
+# reason after JOB_MAX_ATTEMPTS. The broker's own redelivery is only a late backstop:
+# * acks late: a message is acknowledged when its task returns, so one whose whole
+#   worker was killed stays in Redis and comes back after the visibility timeout, in
+#   case beat is not running; the row then says whether there is anything left to do
+#   (a claim takes a queued row, or a running one whose heartbeat stopped).
+# * not rejected on worker lost: when a pool process dies (out of memory, SIGKILL) its
+#   message is acknowledged, not put straight back: a task that kills its worker would
+#   otherwise come back forever; the reaper retries it, a bounded number of times.
+# * visibility timeout above the hard time limit: Redis never hands a task that may
+#   still be running to a second worker.
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    # A web request sending to a Redis that is away gives up quickly (core.queue).
+    "socket_connect_timeout": 2,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 #: Accounts per health-recompute task: a full run is split into chunks of this many so
 #: that every worker on every machine takes a share.
 HEALTH_CHUNK_SIZE = env.int("HEALTH_CHUNK_SIZE", 5000, minimum=1)
+# The life of background work (core/jobs.py): seconds between heartbeats of running
+# work; a heartbeat older than JOB_STALE_SECONDS means its worker is gone; claims before
+# it is failed; seconds a queued row waits for a worker before its message is sent again.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", 10, minimum=1)
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", 60, minimum=2)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", 3, minimum=1)
+JOB_RESEND_SECONDS = env.int("JOB_RESEND_SECONDS", 60, minimum=1)
+#: /healthz answers 503 when work has waited for a worker longer than this.
+HEALTHZ_PENDING_MAX_SECONDS = env.int("HEALTHZ_PENDING_MAX_SECONDS", 15 * 60, minimum=1)
 CELERY_BEAT_SCHEDULE = build_schedule(DEFAULT_ENTRIES, env)
 
 # --- Feedback board ------------------------------------------------------------------

@@ -10,6 +10,9 @@ class IngestConfig(AppConfig):
     verbose_name = _("Data import")
 
     def ready(self) -> None:
+        from core.health import register_pending_work
         from core.navigation import NavItem, register_nav_item
+        from ingest.services.imports import import_oldest_pending
 
+        register_pending_work("import jobs", import_oldest_pending)
         register_nav_item(NavItem(_("Import data"), "ingest:import", order=20, group="manage"))

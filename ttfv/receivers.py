@@ -4,5 +4,5 @@ from ttfv import services
 
 
 def recompute_after_data_change(sender, account_ids: list[int], **kwargs) -> None:
-    # Sent after the ingest committed: the job is recorded and queued right away.
+    # Sent in the ingest's transaction: the job is recorded with the data, sent after.
     services.onboarding_recompute_request(account_ids=account_ids)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,10 +46,18 @@ class Job(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    #: When a worker should take it: the request, or later for a debounced one.
+    due_at = models.DateTimeField(_("due"), default=timezone.now)
+    #: When its message last went to the broker; empty while the broker was away. A
+    #: queued job is the outbox: the beat sends it again until a worker claims it.
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    #: Claims so far: a worker that died mid-run is followed by another, up to
+    #: ``JOB_MAX_ATTEMPTS``.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    #: Moved by every finished chunk; a running full job whose heartbeat is older than a
-    #: task's time limit was abandoned by a dead worker and no longer holds the lock.
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    #: Moved while a worker plans or computes it (by each running chunk); a running job
+    #: whose heartbeat stopped lost its worker (see ``core.jobs.jobs_recover``).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -97,13 +106,15 @@ class JobChunk(models.Model):
     """One slice of a job: the accounts with IDs from ``first_id`` to ``last_id`` (a job
     of a kind that is not per account has one chunk, 0 to 0).
 
-    A chunk is claimed in the same transaction that writes its results, so a task
-    delivered twice finds it done, and a task that failed half-way rolls its claim back
-    with its writes and can be retried.
+    A chunk is claimed (queued → running, committed) before its work, and marked done in
+    the transaction that writes its results, by the claim that holds it: a task
+    delivered twice finds it running or done, a failed one rolls its writes back and
+    returns it to the queue, and one whose worker died is handed on by the reaper.
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
@@ -115,6 +126,13 @@ class JobChunk(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
     error = models.TextField(_("error"), blank=True)
+    #: Claims so far (a retry, or another worker after one died), and the claim's token:
+    #: only the latest claim may mark the chunk done.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    #: Moved every few seconds by the worker computing it (``core.heartbeat``).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    #: When its message last went to the broker; empty while the broker was away.
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("recompute chunk")

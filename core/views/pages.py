@@ -7,7 +7,6 @@ from typing import cast
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib.auth import views as auth_views
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.access import RoleHolder, allow, public
+from core.health import health_check
 from core.roles import ALL_ROLES, STAFF_ROLES, Role
 
 HOME_BY_ROLE: dict[str, str] = {
@@ -35,10 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @public
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and compose: the database answers a query."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers, compose and monitoring: the database, the broker and the age
+    of the oldest pending job, as JSON; 503 when one of them is not right."""
+    health = health_check()
+    return JsonResponse(health.as_dict(), status=200 if health.ok else 503)
 
 
 login = public(

@@ -60,6 +60,14 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: When its message last went to a worker; empty while the broker was away. A queued
+    #: file job is the outbox: the beat sends it again until a worker claims it.
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    #: Claims so far: a worker that died mid-run is followed by another, from the stored
+    #: file, up to ``JOB_MAX_ATTEMPTS``.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    #: Moved every few seconds, with ``bytes_done``, while a process imports it.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
 
     class Meta:
         # Tables kept their names when the models moved here from accounts.

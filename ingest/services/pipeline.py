@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 import pandas as pd
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,10 +24,6 @@ from ingest.rules import RULES, Lookups
 from ingest.services.sinks import EntitySink, SinkResult, UsageSink
 
 logger = logging.getLogger(__name__)
-
-
-def progress_key(job_id: int) -> str:
-    return f"import-progress:{job_id}"
 
 
 class _Run:
@@ -78,7 +73,6 @@ def run(
     frames: Iterable[pd.DataFrame] | Callable[[], Iterable[pd.DataFrame]],
     *,
     header: HeaderCheck | None = None,
-    on_progress: Callable[[pd.DataFrame], None] | None = None,
 ) -> ImportJob:
     """Validate and land every frame of text columns for ``job``; return the job, saved.
 
@@ -102,8 +96,6 @@ def run(
             checked = RULES[job.kind](frame, state.lookups(frame))
             state.record(checked.errors)
             sink.add(checked.rows)
-            if on_progress:
-                on_progress(frame)
         if state.seen == 0:
             raise FileProblem(_("The file has a header but no data rows."))
         if state.rejected and not job.partial:
@@ -146,7 +138,6 @@ def _save(job: ImportJob, state: _Run, result: SinkResult) -> None:
     job.errors = state.errors
     job.finished_at = timezone.now()
     job.save()
-    cache.delete(progress_key(job.pk))
 
 
 def _header_warnings(header: HeaderCheck) -> list[str]:
@@ -191,14 +182,11 @@ def run_csv(job: ImportJob, stream: BinaryIO) -> ImportJob:
         # A second reading (the load is run again after a conflict) opens it anew.
         reading = first.pop() if first else open_csv(_rewound(stream), kind=job.kind)
         for chunk in reading.chunks:
+            # Read by the job's heartbeat, which writes it outside the import's transaction.
             job.bytes_done = chunk.bytes_read
             yield chunk.frame
 
-    def report(frame: pd.DataFrame) -> None:
-        cache.set(progress_key(job.pk), job.bytes_done, timeout=3600)
-
-    replayable = stream.seekable()
-    return run(job, frames if replayable else frames(), header=csv.header, on_progress=report)
+    return run(job, frames if stream.seekable() else frames(), header=csv.header)
 
 
 def _rewound(stream: BinaryIO) -> BinaryIO:

@@ -421,7 +421,8 @@ def product_risk_recompute_request(*, countdown: float | None = None) -> Job:
 def product_risk_recompute_soon() -> bool:
     """Queue one recompute in a minute, unless one is queued already: a burst of votes
     or an ingest folds into one job (``core.jobs``), and changes made while it runs queue
-    the next one. Returns whether this call queued a new job. Call after commit."""
+    the next one. Returns whether this call queued a new job. Called in the transaction
+    of the change, the job commits with it and is sent after."""
     if defer(HELD):
         return False
     pending = Job.objects.filter(kind=KIND, status=Job.Status.QUEUED).exists()
@@ -436,12 +437,13 @@ def product_risk_recompute_deferred() -> AbstractContextManager[None]:
 
 
 def product_risk_recompute_after_commit() -> None:
-    """For services that change evidence (votes): debounce a recompute once committed.
-    A change made while recomputes are held back queues none, even if its transaction
-    commits after the holding block has ended."""
+    """For services that change evidence (votes): debounce a recompute of the committed
+    change. The job is recorded in the change's own transaction (the outbox: nothing is
+    lost if the process or the broker goes away after the commit) and sent once it
+    commits. A change made while recomputes are held back queues none."""
     if defer(HELD):
         return
-    transaction.on_commit(product_risk_recompute_soon)
+    product_risk_recompute_soon()
 
 
 # --- What a PM does with a flag -------------------------------------------------------

@@ -310,24 +310,6 @@ def test_a_second_full_run_stands_down_while_one_is_running(django_capture_on_co
 
 
 @pytest.mark.django_db
-def test_a_full_run_abandoned_by_a_dead_worker_releases_the_lock(
-    settings, django_capture_on_commit_callbacks
-):
-    AccountFactory()
-    silent_for = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
-    dead = Job.objects.create(
-        is_full=True, status="running", heartbeat_at=timezone.now() - silent_for
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        run = services.recompute_request()
-    run.refresh_from_db()
-    dead.refresh_from_db()
-    assert run.status == Job.Status.SUCCEEDED
-    assert dead.status == Job.Status.FAILED
-    assert "Abandoned" in dead.error
-
-
-@pytest.mark.django_db
 def test_a_chunk_delivered_twice_is_computed_once(django_capture_on_commit_callbacks):
     AccountFactory.create_batch(2)
     with django_capture_on_commit_callbacks(execute=False):
