@@ -33,6 +33,9 @@ RUN CSPLATFORM_ENV=production \
     DATABASE_URL=sqlite:////tmp/unused.sqlite3 REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput
 
+# Uploaded imports wait here for a worker (a volume shared by web and workers in compose).
+RUN mkdir -p /app/media && chown csplatform /app/media
+
 USER csplatform
 EXPOSE 8000
 CMD ["gunicorn", "-c", "python:csplatform.gunicorn_conf", "csplatform.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
