@@ -146,6 +146,20 @@ def test_unreadable_bodies_are_a_400_detail_and_no_job(client_for, csm, body, co
     assert not ImportJob.objects.exists()
 
 
+def test_a_csv_body_not_utf8_past_its_beginning_is_a_400_naming_the_row(client_for, csm, acme):
+    body = (
+        b"account_id,event,timestamp\n"
+        + b"ACME,report.viewed,2025-01-01T10:00:00Z\n" * 2_000
+        + b"ACME,r\xe9sum\xe9,2025-01-01T10:00:00Z\n"
+    )
+    response = client_for(csm).post(_url("usage"), data=body, content_type="text/csv")
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(
+        "Row 2002 is not UTF-8 text: column “event” holds the byte 0xE9."
+    )
+    assert not UsageEvent.objects.exists()
+
+
 def test_other_media_types_are_a_415(client_for, csm):
     response = client_for(csm).post(_url("usage"), data="x", content_type="text/plain")
     assert response.status_code == 415

@@ -250,6 +250,22 @@ def test_cli_prints_counts_and_fails_on_rejection(tmp_path, acme):
     assert "unknown account" in err.getvalue()
 
 
+def test_cli_refuses_a_file_not_utf8_past_its_beginning_naming_the_row(tmp_path, acme):
+    """GIVEN a Latin-1 byte some 75 KB into the file WHEN imported from the command line
+    THEN one clear refusal naming the row and column, and the job says so."""
+    path = tmp_path / "usage.csv"
+    path.write_bytes(
+        USAGE_HEADER.encode()
+        + b"ACME,login,2026-11-20T10:00:00,1,\n" * 3_000
+        + b"ACME,caf\xe9,2026-11-20T10:00:00,1,\n"
+    )
+    with pytest.raises(CommandError, match="Row 3002 is not UTF-8 text: column “event”"):
+        call_command("ingest", "usage", str(path), stdout=StringIO(), stderr=StringIO())
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.REJECTED
+    assert not UsageEvent.objects.exists()
+
+
 @pytest.mark.needs_postgres
 def test_postgres_path_stages_with_copy_and_keeps_the_brin_index(tmp_path, acme):
     rows = [

@@ -68,7 +68,10 @@ def test_utf8_bom_and_semicolons_and_quoted_newlines_are_read():
         (b"account_external_id,event\x00\x01\x02", "binary"),
         ("account_external_id,event,occurred_at\nA,caf\u00e9,x\n".encode("latin-1"), "not UTF-8"),
         ("a,b\n".encode("utf-16"), "UTF-16"),
+        ("account_external_id,event\nA1,é\n".encode("utf-16-le"), "UTF-16"),
+        ("account_external_id,event\nA1,é\n".encode("utf-16-be"), "UTF-16"),
     ],
+    ids=["empty", "blank", "binary", "latin-1", "utf-16", "utf-16-le", "utf-16-be"],
 )
 def test_unreadable_files_get_a_clear_message(data, message):
     with pytest.raises(FileProblem, match=message):
@@ -78,6 +81,36 @@ def test_unreadable_files_get_a_clear_message(data, message):
 def test_a_nul_after_the_header_is_a_value_for_the_checks_not_a_binary_file():
     _csv, frames = _frames(b"account_external_id,event,occurred_at\nA\x001,e,2026-11-20\n")
     assert frames[0].loc[2, "account_external_id"] == "A\x001"
+
+
+USAGE_ROW = b"A1,login,2026-11-20T10:00:00,chrome\n"
+
+
+@pytest.mark.parametrize(
+    "rows_before",
+    [
+        0,  # in the first 64 KB, which are checked before any row is read
+        3_000,  # past them, but in the block pandas reads while it sets up
+        12_000,  # in a later chunk
+    ],
+)
+def test_a_byte_that_is_not_utf8_is_refused_with_its_row_and_column(rows_before):
+    """GIVEN a Latin-1 "é" after some good rows, in the file's own "browser" column
+    THEN the file is refused naming that row and column, wherever the byte lies."""
+    data = (
+        b"account_external_id,event,occurred_at,Browser\n"
+        + b'A1,"multi\nline",2026-11-20T10:00:00,x\n'  # one row over two lines
+        + USAGE_ROW * rows_before
+        + b"A1,login,2026-11-20T10:00:00,Navigateur \xe9tendu\n"
+        + USAGE_ROW * 10
+    )
+    row = rows_before + 3
+    with pytest.raises(FileProblem) as refused:
+        _frames(data, chunk_rows=5_000)
+    assert str(refused.value) == (
+        f"Row {row} is not UTF-8 text: column “Browser” holds the byte 0xE9. "
+        "Save the file as “CSV UTF-8” and try again."
+    )
 
 
 def test_big_files_come_in_bounded_chunks_with_file_row_numbers():
