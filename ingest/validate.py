@@ -217,14 +217,29 @@ def json_object(frame, problems, column, *, max_length=16_000) -> pd.Series:
     is present at all: the JSON doors send it, CSV files normally do not.
 
     PostgreSQL's ``jsonb`` refuses what Python's ``json`` accepts: NaN and Infinity, and
-    a ``\\u0000`` in a string; the multi-line text rule holds inside the object too."""
+    a ``\\u0000`` in a string; the multi-line text rule holds inside the object too.
+    The parse is lenient about line breaks inside strings: one typed into a spreadsheet
+    cell reaches us raw, inside a properly quoted CSV field. Such values are written back
+    escaped, as the database's JSON type requires.
+    """
     raw = _read(frame, problems, column, single_line=False)
     values = raw.where(raw != "", "{}")
-    if column in frame:
-        problems.add(values.str.len() > max_length, column, _("is too large"))
-        reasons = values.map(_json_object_problem)
-        problems.add(reasons != "", column, lambda bad: reasons[bad])
+    if column not in frame:
+        return values
+    too_large = values.str.len() > max_length
+    problems.add(too_large, column, _("is too large"))
+    reasons = pd.Series("", index=values.index, dtype=object)
+    reasons[~too_large] = values[~too_large].map(_json_object_problem)
+    problems.add(reasons != "", column, lambda bad: reasons[bad])
+    controls = (reasons == "") & ~too_large & values.str.contains(CONTROL_CHARACTER)
+    if controls.any():
+        values = values.copy()
+        values[controls] = values[controls].map(_escaped)
     return values
+
+
+#: Raw control characters, which strict JSON (and PostgreSQL's jsonb) refuse in strings.
+CONTROL_CHARACTER = r"[\x00-\x1f]"
 
 
 def _refuse_constant(name: str) -> float:
@@ -232,10 +247,12 @@ def _refuse_constant(name: str) -> float:
 
 
 def _json_object_problem(text: str) -> str:
-    """Why ``text`` is no storable JSON object, or "" when it is one."""
+    """Why ``text`` is no storable JSON object, in the parser's words; "" when it is one."""
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
+        value = json.loads(text, strict=False, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        return _("is not valid JSON: %(error)s") % {"error": exc}
+    except (ValueError, RecursionError):  # NaN or Infinity, or nested beyond reason
         return _("is not a JSON object")
     if not isinstance(value, dict):
         return _("is not a JSON object")
@@ -245,6 +262,10 @@ def _json_object_problem(text: str) -> str:
             "path": SINGLE_LINE_FORBIDDEN.sub("\ufffd", path)
         }
     return ""
+
+
+def _escaped(text: str) -> str:
+    return json.dumps(json.loads(text, strict=False), ensure_ascii=False)
 
 
 def row_hash(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

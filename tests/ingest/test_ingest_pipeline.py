@@ -295,21 +295,48 @@ def test_event_properties_from_the_json_doors_are_kept(acme):
     assert UsageEvent.objects.get().properties == {"format": "pdf", "pages": 3}
 
 
-def test_properties_that_are_not_a_json_object_are_row_errors(tmp_path, acme):
+def test_properties_that_are_not_a_json_object_are_row_errors_saying_why(tmp_path, acme):
     path = write(
         tmp_path,
         "account_external_id,event,occurred_at,properties\n"
         'ACME,a,2026-11-20,"{""plan"": ""pro""}"\n'
         "ACME,b,2026-11-20,[1]\n"
-        "ACME,c,2026-11-20,{oops\n",
+        "ACME,c,2026-11-20,{oops\n"
+        'ACME,d,2026-11-20,"{""plan"": ""pro"" ""seats"": 3}"\n'
+        'ACME,e,2026-11-20,"{""plan"": ""\\u0000""}"\n',
     )
     job = import_file(kind="usage", path=path, partial=True)
     assert job.rows_inserted == 1
-    assert [(e["row"], e["reason"]) for e in job.errors] == [
-        (3, "is not a JSON object"),
-        (4, "is not a JSON object"),
+    assert [(e["row"], e["column"], e["reason"]) for e in job.errors] == [
+        (3, "properties", "is not a JSON object"),
+        (
+            4,
+            "properties",
+            "is not valid JSON: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
+        ),
+        (
+            5,
+            "properties",
+            "is not valid JSON: Expecting ',' delimiter: line 1 column 16 (char 15)",
+        ),
+        (6, "properties", "holds a NUL character, which cannot be stored"),
     ]
     assert UsageEvent.objects.get().properties == {"plan": "pro"}
+
+
+def test_properties_with_a_line_break_inside_a_quoted_field_are_kept(tmp_path, acme):
+    """GIVEN a properties cell whose JSON string holds a raw line break (valid CSV: the
+    field is quoted) WHEN imported THEN the event lands with the line break in its value."""
+    path = write(
+        tmp_path,
+        "account_external_id,event,occurred_at,properties\n"
+        'ACME,note.added,2026-11-20,"{""text"": ""first line\nsecond\tline"", ""n"": 2}"\n',
+    )
+    job = import_file(kind="usage", path=path)
+    assert (job.status, job.errors) == (ImportJob.Status.SUCCEEDED, [])
+    stored = UsageEvent.objects.get()
+    assert stored.properties == {"text": "first line\nsecond\tline", "n": 2}
 
 
 def test_active_contacts_stay_distinct_across_loads(tmp_path, acme):
