@@ -48,24 +48,17 @@ def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = No
     email = v.emails(frame, problems, "contact_email")
     message_id = v.text(frame, problems, "message_id", max_length=200)
     properties = v.json_object(frame, problems, "properties")
-    # Hash only the rows that bring no message ID: the hash is per row, so a subset
-    # hashes to the same keys, and files from trackers carry IDs on every row.
+    # Key only the valid rows that bring no message ID: the key is per row, so a subset
+    # keys the same, and files from trackers carry IDs on every row.
     source_id = message_id.copy()
-    anonymous = message_id == ""
+    anonymous = (message_id == "") & ~problems.bad
     if anonymous.any():
-        source_id[anonymous] = v.row_hash(
-            frame[anonymous],
-            [
-                c
-                for c in (
-                    "account_external_id",
-                    "event",
-                    "occurred_at",
-                    "quantity",
-                    "contact_email",
-                )
-                if c in frame
-            ],
+        source_id[anonymous] = v.usage_key(
+            account_id[anonymous],
+            event[anonymous],
+            occurred_at[anonymous],
+            quantity[anonymous],
+            email[anonymous],
         )
     return v.finish(
         frame,

@@ -268,15 +268,54 @@ def _escaped(text: str) -> str:
     return json.dumps(json.loads(text, strict=False), ensure_ascii=False)
 
 
-def row_hash(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """A stable 128-bit key for rows that carry no ID of their own (two 64-bit hashes)."""
-    part = frame[columns].astype(str)
-    first = pd.util.hash_pandas_object(part, index=False, hash_key="csplatform-row-1")
-    second = pd.util.hash_pandas_object(part, index=False, hash_key="csplatform-row-2")
-    both = np.column_stack([first.to_numpy(), second.to_numpy()]).astype(">u8")
+#: The hash keys of a usage key's two 64-bit halves, and the bits flipped in its numbers
+#: for the second half: pandas hashes numbers without the hash key, so the two halves
+#: would otherwise be independent for the text only.
+USAGE_KEY_HASH_KEYS = ("csplatform-evt-1", "csplatform-evt-2")  # 16 bytes each
+USAGE_KEY_FLIP = np.uint64(0x9E3779B97F4A7C15)
+
+
+def usage_key(
+    account_id: pd.Series,
+    event: pd.Series,
+    occurred_at: pd.Series,
+    quantity: pd.Series,
+    contact_email: pd.Series,
+) -> pd.Series:
+    """The dedupe key of usage events that carry no ID of their own: "k:" and 128 bits
+    hashed from the normalised values, so that every spelling of one event (``Z`` or
+    ``+00:00``, ``T`` or a space, ``3.0`` or ``3``, ``Ann@X.io`` or ``ann@x.io``, the
+    account's ID padded or not) gets the same key.
+
+    The values are exactly what is stored (the account's primary key, the UTC instant to
+    the microsecond, the quantity as a double, the trimmed event, the lower-cased
+    e-mail), so a stored event's key can be computed again from its row: migration
+    ingest 0002 re-keyed the events loaded under the previous definition that way.
+    """
+    index = account_id.index
+    numbers = np.column_stack(
+        [
+            account_id.to_numpy(dtype="int64").view("u8"),
+            occurred_at.to_numpy(dtype="datetime64[us]").view("i8").view("u8"),
+            (quantity.to_numpy(dtype="float64") + 0.0).view("u8"),  # -0.0 is 0.0
+        ]
+    )
+    text = pd.DataFrame(
+        {
+            "event": event.str.strip().astype(object),
+            "email": contact_email.str.strip().str.lower().astype(object),
+        },
+        index=index,
+    )
+    halves = []
+    for flip, hash_key in zip((np.uint64(0), USAGE_KEY_FLIP), USAGE_KEY_HASH_KEYS, strict=True):
+        frame = pd.DataFrame(numbers ^ flip, index=index, columns=["account", "at", "quantity"])
+        frame = pd.concat([frame, text], axis=1)
+        halves.append(pd.util.hash_pandas_object(frame, index=False, hash_key=hash_key))
+    both = np.column_stack([half.to_numpy() for half in halves]).astype(">u8")
     # One hex string for the whole chunk, cut into 32-character keys: no per-row Python.
     keys = np.frombuffer(both.tobytes().hex().encode("ascii"), dtype="S32").astype(str)
-    return "h:" + pd.Series(keys, index=frame.index)
+    return "k:" + pd.Series(keys, index=index, dtype=object)
 
 
 def finish(frame: pd.DataFrame, problems: Problems, columns: dict[str, pd.Series]) -> Checked:

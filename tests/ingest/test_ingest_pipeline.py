@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
@@ -99,6 +103,89 @@ def test_same_file_twice_changes_nothing_the_second_time(
         second = import_file(kind="usage", path=path)
     assert (first.rows_inserted, second.rows_inserted, second.rows_duplicate) == (2, 0, 2)
     assert (rollups(), UsageEvent.objects.count(), Job.objects.count()) == before
+
+
+def test_the_same_events_spelt_otherwise_are_not_inserted_again(tmp_path, acme):
+    """GIVEN events without message IDs WHEN the same events come again with other
+    spellings of the instant, the quantity and the e-mail THEN nothing is inserted."""
+    first = import_file(
+        kind="usage",
+        path=usage_file(
+            tmp_path,
+            [
+                "ACME,login,2026-11-20T10:00:00Z,3,ana@acme.test",
+                "ACME,export,2026-11-20T12:30:00+00:00,1,",
+            ],
+        ),
+    )
+    before = (rollups(), UsageEvent.objects.count())
+    again = import_file(
+        kind="usage",
+        path=usage_file(
+            tmp_path,
+            [
+                "ACME,login,2026-11-20 10:00:00+00:00,3.0,Ana@ACME.test",
+                "ACME, export ,2026-11-20T13:30:00+01:00,,",
+            ],
+        ),
+    )
+    assert (first.rows_inserted, again.rows_inserted, again.rows_duplicate) == (2, 0, 2)
+    assert (rollups(), UsageEvent.objects.count()) == before
+
+
+def _previous_key(row: dict[str, str]) -> str:
+    """The key the previous version stored for a row without message ID: a hash of the
+    raw text of the row's columns."""
+    part = pd.DataFrame([row]).astype(str)
+    halves = [
+        pd.util.hash_pandas_object(part, index=False, hash_key=key).to_numpy()
+        for key in ("csplatform-row-1", "csplatform-row-2")
+    ]
+    return "h:" + np.column_stack(halves).astype(">u8").tobytes().hex()
+
+
+def test_events_keyed_before_the_normalised_key_are_rekeyed_once(tmp_path, acme):
+    """GIVEN events stored under the previous key, two of them the same event spelt
+    twice WHEN migration ingest 0002 re-keys them and the file comes again, spelt
+    otherwise THEN nothing is inserted, and the earlier duplicate keeps its old key."""
+    raw = [
+        ("ACME", "login", "2026-11-20T10:00:00Z", "3", "ana@acme.test"),
+        ("ACME", "login", "2026-11-20T10:00:00+00:00", "3", "ana@acme.test"),
+        ("ACME", "export", "2026-11-21T08:00:00", "1", ""),
+    ]
+    columns = USAGE_HEADER.strip().split(",")
+    rows = [dict(zip(columns, values, strict=True)) for values in raw]
+    assert _previous_key(  # the definition the previous version's test pinned
+        {"account_external_id": "A1", "event": "e", "occurred_at": "2026-11-20T10:00:00",
+         "quantity": "1", "contact_email": "Ann@x.io "}
+    ) == "h:4c0bc9f5ddd73a9433647e64f68bc7c8"  # fmt: skip
+    import_file(kind="usage", path=usage_file(tmp_path, [",".join(r) for r in raw]))
+    login, export = UsageEvent.objects.order_by("occurred_at")
+    # As the previous version stored them: the login twice, under two keys.
+    UsageEvent.objects.filter(pk=login.pk).update(source_id=_previous_key(rows[0]))
+    UsageEvent.objects.filter(pk=export.pk).update(source_id=_previous_key(rows[2]))
+    login.pk, login.source_id = None, _previous_key(rows[1])
+    login.save()
+
+    migration = importlib.import_module("ingest.migrations.0002_usage_keys_from_normalised_values")
+    migration.rekey(django_apps, SimpleNamespace(connection=connection))
+    keys = list(UsageEvent.objects.order_by("pk").values_list("source_id", flat=True))
+    assert [key[:2] for key in keys] == ["k:", "k:", "h:"]  # the login, the export, its copy
+    migration.rekey(django_apps, SimpleNamespace(connection=connection))  # a second run
+    again = list(UsageEvent.objects.order_by("pk").values_list("source_id", flat=True))
+    assert again == keys
+
+    job = import_file(
+        kind="usage",
+        path=usage_file(
+            tmp_path,
+            [
+                "ACME,login,2026-11-20 10:00:00+00:00,3.0,ANA@acme.test",
+                "ACME,export,2026-11-21T08:00:00Z,,",
+            ],
+        ),
+    )
+    assert (job.rows_inserted, job.rows_duplicate) == (0, 2)
 
 
 def test_one_bad_row_rejects_the_file_and_writes_nothing(tmp_path, acme):

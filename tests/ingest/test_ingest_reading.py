@@ -153,7 +153,7 @@ def test_usage_rows_are_typed_and_defaults_applied():
         "ana@x.com",
     )
     assert row.occurred_at == pd.Timestamp("2026-11-20T10:00:00Z")  # naive means UTC
-    assert row.source_id.startswith("h:")
+    assert row.source_id.startswith("k:")
 
 
 def test_each_bad_usage_row_is_reported_with_row_column_and_reason():
@@ -238,9 +238,10 @@ def test_same_row_hashes_to_the_same_key_and_message_id_wins():
     assert with_id["source_id"].iloc[0] == "m-1"
 
 
-def test_row_keys_stay_the_ones_earlier_loads_stored():
+def test_row_keys_stay_the_ones_stored_events_have():
     """GIVEN rows without a message ID, mixed with one that has it
-    THEN each gets the very key earlier versions computed, or a re-ingest would duplicate."""
+    THEN each gets the very key stored events have: a change of definition would make
+    a re-ingest duplicate, unless a migration re-keys them (as ingest 0002 did)."""
     rows = [
         {"account_external_id": "A1", "event": "e", "occurred_at": "2026-11-20T10:00:00",
          "quantity": "1", "contact_email": "Ann@x.io ", "message_id": ""},
@@ -251,10 +252,65 @@ def test_row_keys_stay_the_ones_earlier_loads_stored():
     ]  # fmt: skip
     checked = check_usage(_usage(rows), Lookups(accounts={"A1": 1}), now=NOW)
     assert checked.rows["source_id"].tolist() == [
-        "h:4c0bc9f5ddd73a9433647e64f68bc7c8",
+        "k:9bcaa8bd0ac57a1da8becec85f86187c",
         "m-1",
-        "h:4cad4bdf2475bbec13ace42063bbd946",
+        "k:2ad6013578cc48211d4ea0795262bfea",
     ]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"occurred_at": "2026-11-20T10:00:00+00:00"},
+        {"occurred_at": "2026-11-20 10:00:00Z"},
+        {"occurred_at": "2026-11-20T11:00:00+01:00"},
+        {"occurred_at": "2026-11-20T10:00:00.000Z"},
+        {"quantity": "3.0"},
+        {"quantity": "3.00"},
+        {"contact_email": "ANN@X.io"},
+        {"event": " login "},
+        {"account_external_id": " A1 "},
+    ],
+    ids=lambda other: "-".join(other.values()),
+)
+def test_the_same_event_spelt_otherwise_gets_the_same_key(other):
+    row = {
+        "account_external_id": "A1",
+        "event": "login",
+        "occurred_at": "2026-11-20T10:00:00Z",
+        "quantity": "3",
+        "contact_email": "ann@x.io",
+    }
+    checked = check_usage(_usage([row, {**row, **other}]), Lookups(accounts={"A1": 1}), now=NOW)
+    first, second = checked.rows["source_id"]
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"occurred_at": "2026-11-20T10:00:00.000001Z"},
+        {"quantity": "3.5"},
+        {"contact_email": "bea@x.io"},
+        {"contact_email": ""},
+        {"event": "Login"},
+        {"account_external_id": "A2"},
+    ],
+    ids=lambda other: "-".join(other.values()) or "no-email",
+)
+def test_a_different_event_gets_another_key(other):
+    row = {
+        "account_external_id": "A1",
+        "event": "login",
+        "occurred_at": "2026-11-20T10:00:00Z",
+        "quantity": "3",
+        "contact_email": "ann@x.io",
+    }
+    checked = check_usage(
+        _usage([row, {**row, **other}]), Lookups(accounts={"A1": 1, "A2": 2}), now=NOW
+    )
+    first, second = checked.rows["source_id"]
+    assert first != second
 
 
 def test_only_malformed_addresses_among_repeated_ones_are_errors():
