@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0010_import_models_moved_to_ingest"),
-        ("ingest", "0001_initial"),
+        ("ingest", "0002_job_heartbeats"),
     ]
 
     operations = [migrations.RunPython(rekey, migrations.RunPython.noop, elidable=True)]
