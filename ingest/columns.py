@@ -57,12 +57,18 @@ SPECS: dict[str, KindSpec] = {
     ),
     "tickets": KindSpec(
         required=("external_id", "account_external_id", "subject", "opened_at"),
-        optional=("priority", "status", "tags", "first_response_at", "solved_at"),
+        optional=(
+            "priority", "status", "tags", "first_response_at", "first_response_minutes",
+            "solved_at",
+        ),
+        # Zendesk's export: "Id", "Organization" (a name), "Created at", "Solved at",
+        # "Tags" (space separated), "First reply time in minutes".
         aliases={
             "ticket_id": "external_id", "id": "external_id",
             "organization": "account_external_id", "organization_id": "account_external_id",
-            "account_id": "account_external_id", "created_at": "opened_at",
-            "first_reply_at": "first_response_at", "solved": "solved_at",
+            "organization_name": "account_external_id", "account_id": "account_external_id",
+            "created_at": "opened_at", "first_reply_at": "first_response_at",
+            "first_reply_time_in_minutes": "first_response_minutes", "solved": "solved_at",
             "title": "subject",
         },
     ),

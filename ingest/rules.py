@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,20 @@ class Lookups:
 
     accounts: Mapping[str, int] = field(default_factory=dict)  # external_id -> pk
     csms: Mapping[str, int] = field(default_factory=dict)  # e-mail -> user pk
+    #: Lower-cased names of one account -> its pk, and of several -> how many; only for
+    #: the values that matched no external ID.
+    account_names: Mapping[str, int] = field(default_factory=dict)
+    shared_names: Mapping[str, int] = field(default_factory=dict)
+
+
+def _account_ids(frame: pd.DataFrame, problems: v.Problems, lookups: Lookups) -> pd.Series:
+    return v.account_ids(
+        frame,
+        problems,
+        lookups.accounts,
+        names=lookups.account_names,
+        shared_names=lookups.shared_names,
+    )
 
 
 def _choices(enum) -> dict[str, str]:
@@ -39,7 +54,7 @@ def _choices(enum) -> dict[str, str]:
 
 def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = None) -> v.Checked:
     problems = v.Problems(frame.index)
-    account_id = v.account_ids(frame, problems, lookups.accounts)
+    account_id = _account_ids(frame, problems, lookups)
     event = v.text(frame, problems, "event", required=True, max_length=200)
     occurred_at = v.timestamp(frame, problems, "occurred_at", now=now)
     quantity = v.number(
@@ -78,7 +93,7 @@ def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = No
 def check_tickets(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = None) -> v.Checked:
     problems = v.Problems(frame.index)
     external_id = v.text(frame, problems, "external_id", required=True, max_length=100)
-    account_id = v.account_ids(frame, problems, lookups.accounts)
+    account_id = _account_ids(frame, problems, lookups)
     subject = v.text(frame, problems, "subject", required=True, max_length=300)
     priority = v.choice(
         frame, problems, "priority", choices=_choices(Ticket.Priority), default="normal"
@@ -92,9 +107,18 @@ def check_tickets(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = 
     )
     opened_at = v.timestamp(frame, problems, "opened_at", now=now)
     first_response_at = v.timestamp(frame, problems, "first_response_at", required=False, now=now)
+    # Helpdesks export the wait instead (Zendesk: "First reply time in minutes").
+    minutes = v.number(frame, problems, "first_response_minutes", default=np.nan, minimum=0)
+    first_response_at = first_response_at.where(
+        first_response_at.notna(), opened_at + pd.to_timedelta(minutes, unit="min")
+    )
     solved_at = v.timestamp(frame, problems, "solved_at", required=False, now=now)
     tags = v.text(frame, problems, "tags", max_length=1000)
     problems.add(solved_at.notna() & (solved_at < opened_at), "solved_at", _("is before opened_at"))
+    # Comma (or semicolon) separated; a value with neither is space separated, as
+    # Zendesk's tags are, which never hold a space themselves.
+    listed = tags.str.contains(r"[,;]")
+    tags = tags.where(listed, tags.str.replace(r"\s+", ",", regex=True)).str.replace(";", ",")
     return v.finish(
         frame,
         problems,
@@ -104,9 +128,9 @@ def check_tickets(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = 
             "subject": subject,
             "priority": priority,
             "status": status,
-            "tags": tags.str.replace(";", ",")
-            .str.split(",")
-            .map(lambda parts: sorted({p.strip() for p in parts if p.strip()})),
+            "tags": tags.str.split(",").map(
+                lambda parts: sorted({p.strip() for p in parts if p.strip()})
+            ),
             "opened_at": opened_at,
             "first_response_at": first_response_at,
             "solved_at": solved_at,
@@ -117,7 +141,7 @@ def check_tickets(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = 
 def check_surveys(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = None) -> v.Checked:
     problems = v.Problems(frame.index)
     external_id = v.text(frame, problems, "external_id", required=True, max_length=100)
-    account_id = v.account_ids(frame, problems, lookups.accounts)
+    account_id = _account_ids(frame, problems, lookups)
     kind = v.choice(frame, problems, "kind", choices=_choices(SurveyResponse.Kind), default="")
     problems.add(kind == "", "kind", _("is required (nps or csat)"))
     score = v.number(frame, problems, "score", minimum=0, integer=True)
@@ -201,7 +225,7 @@ def check_contacts(frame: pd.DataFrame, lookups: Lookups, now: datetime | None =
         frame,
         problems,
         {
-            "account_id": v.account_ids(frame, problems, lookups.accounts),
+            "account_id": _account_ids(frame, problems, lookups),
             "name": v.text(frame, problems, "name", required=True, max_length=200),
             "email": v.emails(frame, problems, "email", required=True),
             "title": v.text(frame, problems, "title", max_length=120),

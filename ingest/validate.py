@@ -190,16 +190,45 @@ def choice(frame, problems, column, *, choices: Mapping[str, str | bool], defaul
     return values.where(values.notna(), default)
 
 
-def account_ids(frame, problems, lookup: Mapping[str, int], column="account_external_id"):
-    """External IDs to primary keys; an unknown account is an error, never invented."""
-    external = text(frame, problems, column, required=True, max_length=100)
+def account_ids(
+    frame,
+    problems,
+    lookup: Mapping[str, int],
+    column="account_external_id",
+    *,
+    names: Mapping[str, int] | None = None,
+    shared_names: Mapping[str, int] | None = None,
+):
+    """Accounts named by external ID or, failing that, by exact name in any case (the
+    organisation column of helpdesk exports holds names): ``names`` maps lower-cased
+    names borne by one account to its primary key, ``shared_names`` those borne by
+    several to how many. A name shared is an error, and an unknown account too: it is
+    never invented."""
+    # As long as a name may be: a longer value is neither an external ID nor a name.
+    external = text(frame, problems, column, required=True, max_length=200)
     ids = external.map(lookup)
+    if names or shared_names:  # some values matched no external ID but an account's name
+        lowered = external.str.lower()
+        unmatched = (external != "") & ids.isna()
+        ids = ids.where(~unmatched, lowered.map(names or {}))
+        holders: pd.Series = lowered.map(shared_names or {})  # NaN where the name is not shared
+        problems.add(
+            unmatched & holders.notna(),
+            column,
+            lambda bad: _quoted(external[bad]) + " " + holders.loc[bad].map(_shared_name),
+        )
     problems.add(
         (external != "") & ids.isna(),
         column,
         _quoting(external, before=_("unknown account") + " "),
     )
     return ids
+
+
+def _shared_name(count: float) -> str:
+    return _("is the name of %(count)d accounts: use the external ID of the one you mean") % {
+        "count": count
+    }
 
 
 def emails(frame, problems, column, *, required=False):

@@ -9,6 +9,8 @@ from typing import BinaryIO
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import Count, Min
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,25 +31,24 @@ logger = logging.getLogger(__name__)
 class _Run:
     """The state of one run; the job row is written once, after the transaction."""
 
-    def __init__(self, job: ImportJob) -> None:
+    def __init__(self, job: ImportJob, header: HeaderCheck | None) -> None:
         self.job = job
         self.errors: list[dict] = []
         self.seen = 0
         self.rejected = 0
+        # Row errors name the file's own header (the alias it used), not ours.
+        self._file_columns = {
+            column: name for name, column in (header.rename if header else {}).items()
+        }
+        self._asked: set[str] = set()
         self._accounts: dict[str, int] = {}
+        self._names: dict[str, int] = {}
+        self._shared_names: dict[str, int] = {}
         self._csms: dict[str, int] | None = None
 
     def lookups(self, frame: pd.DataFrame) -> Lookups:
         if "account_external_id" in frame:
-            # Distinct IDs only, and none with a control character: PostgreSQL would
-            # refuse the whole query for one NUL, and the rules refuse those rows anyway.
-            distinct = pd.Series(frame["account_external_id"].str.strip().unique(), dtype=str)
-            plain = distinct[~distinct.str.contains(SINGLE_LINE_FORBIDDEN.pattern, regex=True)]
-            wanted = set(plain) - set(self._accounts)
-            if wanted:
-                self._accounts.update(
-                    Account.objects.filter(external_id__in=wanted).values_list("external_id", "pk")
-                )
+            self._look_up_accounts(set(frame["account_external_id"].str.strip().unique()))
         if self._csms is None and self.job.kind == ImportJob.Kind.ACCOUNTS:
             self._csms = {
                 email.lower(): pk
@@ -55,7 +56,46 @@ class _Run:
                 .exclude(email="")
                 .values_list("email", "pk")
             }
-        return Lookups(accounts=self._accounts, csms=self._csms or {})
+        return Lookups(
+            accounts=self._accounts,
+            csms=self._csms or {},
+            account_names=self._names,
+            shared_names=self._shared_names,
+        )
+
+    def _look_up_accounts(self, values: set[str]) -> None:
+        """By external ID, then the values that matched none by exact name in any case
+        (helpdesk exports name the organisation), each distinct value asked once per run.
+        The database counts each name's accounts, so a name two accounts bear is known
+        as shared and refused, never given to either."""
+        # None with a control character: PostgreSQL would refuse the whole query for one
+        # NUL, and the rules refuse those rows anyway.
+        wanted = {
+            value
+            for value in values - self._asked - {""}
+            if not SINGLE_LINE_FORBIDDEN.search(value)
+        }
+        if not wanted:
+            return
+        self._asked |= wanted
+        self._accounts.update(
+            Account.objects.filter(external_id__in=wanted).values_list("external_id", "pk")
+        )
+        names = {value.lower() for value in wanted if value not in self._accounts}
+        if not names:
+            return
+        matches = (
+            Account.objects.annotate(key=Lower("name"))
+            .filter(key__in=names)
+            .values("key")
+            .annotate(count=Count("pk"), first=Min("pk"))
+            .values_list("key", "count", "first")
+        )
+        for name, count, pk in matches:
+            if count == 1:
+                self._names[name] = pk
+            else:
+                self._shared_names[name] = count
 
     def record(self, errors: pd.DataFrame) -> None:
         self.rejected += len(errors)
@@ -63,7 +103,11 @@ class _Run:
         if room > 0 and len(errors):
             head = errors.head(room)
             self.errors.extend(
-                {"row": int(r), "column": str(c), "reason": str(why)}
+                {
+                    "row": int(r),
+                    "column": self._file_columns.get(str(c), str(c)),
+                    "reason": str(why),
+                }
                 for r, c, why in head.itertuples(index=False, name=None)
             )
 
@@ -88,7 +132,7 @@ def run(
     result = SinkResult()
 
     def attempt() -> SinkResult:
-        state = _Run(job)
+        state = _Run(job, header)
         runs.append(state)
         sink = UsageSink(job.source) if job.kind == ImportJob.Kind.USAGE else EntitySink(job.kind)
         for frame in frames() if callable(frames) else frames:
@@ -123,9 +167,9 @@ def run(
     except Exception as exc:  # the job row must say it failed; the error is re-raised
         job.status = ImportJob.Status.FAILED
         job.message = _("The import failed: %(error)s") % {"error": exc}
-        _save(job, runs[-1] if runs else _Run(job), result)
+        _save(job, runs[-1] if runs else _Run(job, header), result)
         raise
-    _save(job, runs[-1] if runs else _Run(job), result)
+    _save(job, runs[-1] if runs else _Run(job, header), result)
     return job
 
 

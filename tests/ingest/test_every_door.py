@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +19,9 @@ from ingest.models import ImportJob
 from tests.accounts.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
+
+#: A Zendesk ticket export as Zendesk names its columns (organisations by name).
+ZENDESK_EXPORT = Path(__file__).parent / "fixtures" / "zendesk_tickets.csv"
 
 
 def _rows(kind: str) -> list[dict[str, str]]:
@@ -150,3 +154,26 @@ def test_a_bad_champion_value_is_a_row_error_naming_what_is_accepted(acme, clien
     assert error["column"] == "is_champion"
     assert "maybe" in error["reason"]
     assert "yes" in error["reason"]
+
+
+@pytest.mark.parametrize("door", ["page", "api", "cli"])
+def test_a_zendesk_export_through_every_file_door(door, client_for, csm, tmp_path):
+    company = AccountFactory(external_id="C-001", name="Company 1")
+    AccountFactory(external_id="N-002", name="Northwind Traders")
+    data = ZENDESK_EXPORT.read_bytes()
+    if door == "page":
+        upload = SimpleUploadedFile("export.csv", data, content_type="text/csv")
+        response = client_for(csm).post(
+            reverse("ingest:import"), {"kind": "tickets", "file": upload}
+        )
+        assert response.status_code == 302, response.content[:500]
+    elif door == "api":
+        response = client_for(csm).post(
+            reverse("api-import", args=["tickets"]), data, content_type="text/csv"
+        )
+        assert response.status_code == 201, response.content[:500]
+    else:
+        call_command("ingest", "tickets", str(ZENDESK_EXPORT), stdout=io.StringIO())
+    job = ImportJob.objects.get()
+    assert (job.status, job.rows_inserted, job.errors) == (ImportJob.Status.SUCCEEDED, 5, [])
+    assert Ticket.objects.filter(account=company).count() == 3

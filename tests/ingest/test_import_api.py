@@ -105,7 +105,11 @@ def test_csv_body_with_a_bad_row_is_refused_and_nothing_is_written(client_for, c
     assert body["status"] == "rejected"
     assert body["rows_rejected"] == 1
     assert body["errors"] == [
-        {"row": 3, "column": "opened_at", "reason": "“not a date” is not an ISO 8601 date and time"}
+        {
+            "row": 3,
+            "column": "Created at",
+            "reason": "“not a date” is not an ISO 8601 date and time",
+        }
     ]
     assert not Ticket.objects.exists()
 

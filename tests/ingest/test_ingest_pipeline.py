@@ -35,6 +35,8 @@ from tests.accounts.factories import AccountFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 USAGE_HEADER = "account_external_id,event,occurred_at,quantity,contact_email\n"
+#: A Zendesk ticket export (Views > Export CSV) as Zendesk names its columns.
+ZENDESK_EXPORT = Path(__file__).parent / "fixtures" / "zendesk_tickets.csv"
 
 
 @pytest.fixture(autouse=True)
@@ -167,7 +169,7 @@ def test_events_keyed_before_the_normalised_key_are_rekeyed_once(tmp_path, acme)
     login.pk, login.source_id = None, _previous_key(rows[1])
     login.save()
 
-    migration = importlib.import_module("ingest.migrations.0002_usage_keys_from_normalised_values")
+    migration = importlib.import_module("ingest.migrations.0003_usage_keys_from_normalised_values")
     migration.rekey(django_apps, SimpleNamespace(connection=connection))
     keys = list(UsageEvent.objects.order_by("pk").values_list("source_id", flat=True))
     assert [key[:2] for key in keys] == ["k:", "k:", "h:"]  # the login, the export, its copy
@@ -278,6 +280,74 @@ def test_ticket_export_headers_work_and_reimport_updates_changed_tickets(tmp_pat
     changed = import_file(kind="tickets", path=path)
     assert changed.rows_updated == 1
     assert Ticket.objects.get(external_id="Z-1").status == Ticket.Status.SOLVED
+
+
+def test_a_zendesk_export_lands_with_accounts_matched_by_organisation_name():
+    """GIVEN Zendesk's export, whose "Organization" column holds names (in Zendesk's
+    case), whose tags are space separated and which gives the first reply in minutes
+    THEN every ticket lands on its account, with its tags and first response."""
+    company = AccountFactory(external_id="C-001", name="Company 1")
+    northwind = AccountFactory(external_id="N-002", name="Northwind Traders")
+    job = import_file(kind="tickets", path=ZENDESK_EXPORT)
+    assert (job.status, job.rows_inserted, job.errors) == (ImportJob.Status.SUCCEEDED, 5, [])
+    tickets = {t.external_id: t for t in Ticket.objects.all()}
+    assert {key: t.account_id for key, t in tickets.items()} == {
+        "1201": company.pk,
+        "1202": company.pk,
+        "1203": northwind.pk,
+        "1204": northwind.pk,
+        "1205": company.pk,
+    }
+    assert {key: t.tags for key, t in tickets.items()} == {
+        "1201": ["export", "pdf"],
+        "1202": ["login", "sso", "urgent_escalation"],
+        "1203": ["seats"],
+        "1204": ["billing", "invoice"],
+        "1205": ["reports"],
+    }
+    assert {key: (t.status, t.priority) for key, t in tickets.items()} == {
+        "1201": ("solved", "high"),
+        "1202": ("open", "urgent"),
+        "1203": ("pending", "normal"),
+        "1204": ("closed", "low"),
+        "1205": ("pending", "normal"),
+    }
+    # Created at 09:14 +02:00 and first replied to 45 minutes later; 1203 never was.
+    assert tickets["1201"].first_response_at == datetime(2025, 10, 6, 7, 59, tzinfo=UTC)
+    assert tickets["1204"].first_response_at == datetime(2025, 10, 11, 17, 45, tzinfo=UTC)
+    assert tickets["1203"].first_response_at is None
+    assert tickets["1201"].solved_at == datetime(2025, 10, 7, 14, 2, 11, tzinfo=UTC)
+    assert job.warnings[0].startswith("Ignored unknown columns: Summation column, Requester,")
+
+
+def test_row_errors_name_the_files_column_and_refuse_a_name_two_accounts_bear(tmp_path):
+    AccountFactory(external_id="C-001", name="Company 1")
+    AccountFactory(external_id="C-009", name="company 1")
+    AccountFactory(external_id="N-002", name="Northwind Traders")
+    path = write(
+        tmp_path,
+        "Id,Organization,Subject,Created at\n"
+        "1,Company 1,Shared name,2025-10-06 09:14:00 +0200\n"
+        "2,Nowhere Inc,Unknown,2025-10-06 09:14:00 +0200\n"
+        "3,C-009,External ID first,2025-10-06 09:14:00 +0200\n"
+        "4,northwind TRADERS,Bad date,not a date\n",
+    )
+    job = import_file(kind="tickets", path=path, partial=True)
+    assert job.errors == [
+        {
+            "row": 2,
+            "column": "Organization",
+            "reason": "“Company 1” is the name of 2 accounts: use the external ID of the one "
+            "you mean",
+        },
+        {"row": 3, "column": "Organization", "reason": "unknown account “Nowhere Inc”"},
+        {
+            "row": 5,
+            "column": "Created at",
+            "reason": "“not a date” is not an ISO 8601 date and time",
+        },
+    ]
+    assert Ticket.objects.get().account.external_id == "C-009"
 
 
 def test_accounts_import_creates_updates_and_maps_csm_by_email(tmp_path):
@@ -407,7 +477,7 @@ def test_properties_that_are_not_a_json_object_are_row_errors_saying_why(tmp_pat
             "properties",
             "is not valid JSON: Expecting ',' delimiter: line 1 column 16 (char 15)",
         ),
-        (6, "properties", "holds a NUL character, which cannot be stored"),
+        (6, "properties", "must not contain control characters (at plan)"),
     ]
     assert UsageEvent.objects.get().properties == {"plan": "pro"}
 

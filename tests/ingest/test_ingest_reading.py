@@ -418,3 +418,19 @@ def test_times_before_2000_and_non_finite_or_huge_quantities_are_refused():
          "reason": "must not contain control characters (at note)"},
     ]  # fmt: skip
     assert len(checked.rows) == 3
+
+
+def test_ticket_tags_are_comma_separated_or_space_separated_without_commas():
+    rows = [
+        {"external_id": f"T{i}", "account_external_id": "A1", "subject": "s",
+         "opened_at": "2026-11-01", "tags": tags}
+        for i, tags in enumerate(["export pdf", "needs review, billing", "a;b c", " ", ""])
+    ]  # fmt: skip
+    checked = check_tickets(_usage(rows), Lookups(accounts={"A1": 1}), now=NOW)
+    assert checked.rows["tags"].tolist() == [
+        ["export", "pdf"],
+        ["billing", "needs review"],
+        ["a", "b c"],
+        [],
+        [],
+    ]
