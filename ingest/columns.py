@@ -47,12 +47,12 @@ SPECS: dict[str, KindSpec] = {
     ),
     "usage": KindSpec(
         required=("account_external_id", "event", "occurred_at"),
-        optional=("quantity", "contact_email", "message_id", "properties"),
+        optional=("quantity", "contact_email", "user_id", "message_id", "properties"),
         aliases={
             "account_id": "account_external_id", "group_id": "account_external_id",
             "event_name": "event", "timestamp": "occurred_at", "time": "occurred_at",
             "email": "contact_email", "user_email": "contact_email", "messageid": "message_id",
-            "count": "quantity",
+            "count": "quantity", "userid": "user_id",
         },
     ),
     "tickets": KindSpec(

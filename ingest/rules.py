@@ -61,6 +61,7 @@ def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = No
         frame, problems, "quantity", default=1, minimum=0, maximum=MAX_EVENT_QUANTITY
     )
     email = v.emails(frame, problems, "contact_email")
+    user_id = v.text(frame, problems, "user_id", max_length=200)
     message_id = v.text(frame, problems, "message_id", max_length=200)
     properties = v.json_object(frame, problems, "properties")
     # Key only the valid rows that bring no message ID: the key is per row, so a subset
@@ -81,6 +82,7 @@ def check_usage(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = No
         {
             "account_id": account_id,
             "contact_email": email,
+            "user_id": user_id,
             "event": event,
             "occurred_at": occurred_at,
             "quantity": quantity,

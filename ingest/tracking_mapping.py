@@ -15,6 +15,8 @@ account        ``groupId``, ``context.groupId``, ``traits.groupId``,
                ``context.traits.account_external_id``, ``traits.company.id``
 contact e-mail ``traits.email``, ``context.traits.email``, ``properties.email``,
                ``userId`` when it is an e-mail address
+user ID        ``userId``: identify and group calls link it to a contact, and track
+               calls naming it count for that contact
 occurred at    ``timestamp``, ``originalTimestamp``, ``sentAt`` (message, then batch),
                ``receivedAt``, else the time the request arrived
 event          ``event``
@@ -59,7 +61,7 @@ TIME_PATHS = ("timestamp", "originalTimestamp", "sentAt")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 ACCOUNT_TRAITS = {"name": 200, "plan": 60, "segment": 60}  # trait -> max length
-CONTACT_NAME_MAX, CONTACT_TITLE_MAX = 200, 120
+CONTACT_NAME_MAX, CONTACT_TITLE_MAX, USER_ID_MAX = 200, 120, 200
 CONTACT_TRAITS = ("traits.name", "traits.firstName", "traits.lastName", "traits.title")
 
 #: How deeply a message may nest. Segment's own messages nest a few levels
@@ -106,13 +108,16 @@ class MessageError:
 
 @dataclass(frozen=True)
 class ContactUpdate:
-    """An identify call: this person (by e-mail) belongs to this account, named so."""
+    """An identify call (this person, by user ID or e-mail, is named so and belongs to
+    this account), or the link a group call makes between a user ID and its account."""
 
     index: int
-    email: str
+    email: str  # "" when not sent
     account_external_id: str  # "" when the call names no account
     name: str  # "" when not sent
     title: str  # "" when not sent
+    user_id: str = ""  # Segment's userId; "" when not sent
+    kind: str = "identify"
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,7 @@ class Mapped:
     ignored: int = 0
     #: Records for the usage import (its documented column names), and where each
     #: record came from in the batch, so that row errors point at the message.
-    usage: list[dict[str, str]] = field(default_factory=list)
+    usage: list[dict[str, Any]] = field(default_factory=list)
     usage_index: list[int] = field(default_factory=list)
     contacts: list[ContactUpdate] = field(default_factory=list)
     accounts: list[AccountUpdate] = field(default_factory=list)
@@ -333,6 +338,7 @@ def _map_track(mapped: Mapped, index: int, message: dict, received_at: datetime)
             "occurred_at": _occurred_at(message, received_at),
             "quantity": _value(message, "properties.quantity"),
             "contact_email": _email(message),
+            "user_id": _value(message, "userId"),
             "message_id": _value(message, "messageId"),
             "properties": message.get("properties")
             if isinstance(message.get("properties"), dict)
@@ -344,17 +350,19 @@ def _map_track(mapped: Mapped, index: int, message: dict, received_at: datetime)
 
 def _map_identify(mapped: Mapped, index: int, message: dict) -> None:
     email = _email(message)
-    if not email:
+    user_id = _value(message, "userId")
+    if not email and not user_id:
+        # Anonymous: a valid Segment call that names no one we could keep traits for.
+        mapped.ignored += 1
+        return
+    if len(user_id) > USER_ID_MAX:
         mapped.errors.append(
             MessageError(
-                index,
-                "identify",
-                "traits.email",
-                _("is required (or a userId that is an e-mail address)"),
+                index, "identify", "userId", _("is longer than %d characters") % USER_ID_MAX
             )
         )
         return
-    if not EMAIL_RE.fullmatch(email):
+    if email and not EMAIL_RE.fullmatch(email):
         mapped.errors.append(
             MessageError(index, "identify", "traits.email", _("is not an e-mail address"))
         )
@@ -377,6 +385,7 @@ def _map_identify(mapped: Mapped, index: int, message: dict) -> None:
             account_external_id=_first(message, ACCOUNT_PATHS),
             name=name,
             title=title,
+            user_id=user_id,
         )
     )
 
@@ -402,3 +411,18 @@ def _map_group(mapped: Mapped, index: int, message: dict) -> None:
         if value:
             traits[trait] = value
     mapped.accounts.append(AccountUpdate(index=index, account_external_id=group_id, traits=traits))
+    user_id = _value(message, "userId")
+    email = _email(message)
+    if user_id and len(user_id) <= USER_ID_MAX:
+        # Segment's model: a group call with a userId says that user belongs to the group.
+        mapped.contacts.append(
+            ContactUpdate(
+                index=index,
+                email=email if EMAIL_RE.fullmatch(email) else "",
+                account_external_id=group_id,
+                name="",
+                title="",
+                user_id=user_id,
+                kind="group",
+            )
+        )

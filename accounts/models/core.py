@@ -205,6 +205,11 @@ class Contact(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)
     title = models.CharField(_("title"), max_length=120, blank=True)
+    #: The product's own ID for this person (Segment's ``userId``), set by the tracking
+    #: API's identify and group calls, so that events naming only the user ID find them.
+    tracking_user_id = models.CharField(
+        _("tracking user ID"), max_length=200, blank=True, default="", db_default=""
+    )
     is_champion = models.BooleanField(
         _("champion"), default=False, help_text=_("Advocates for the product inside the account.")
     )
@@ -222,6 +227,13 @@ class Contact(models.Model):
                 fields=["account", "email"],
                 condition=~Q(email=""),
                 name="contact_email_unique_per_account",
+            ),
+            # One contact per user ID and account. Led by the user ID, so that it also
+            # finds the accounts of a user ID that an event names alone.
+            models.UniqueConstraint(
+                fields=["tracking_user_id", "account"],
+                condition=~Q(tracking_user_id=""),
+                name="contact_user_id_unique_per_account",
             ),
         ]
 

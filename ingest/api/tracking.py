@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import pandas as pd
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
@@ -29,10 +30,11 @@ from accounts.models import Account, Contact, Source
 from accounts.signals import announce_account_data_changed, one_announcement
 from core.access import public
 from core.text import has_forbidden
-from ingest.models import ImportJob, WriteKey
+from ingest.models import ImportJob, TrackedUser, WriteKey
 from ingest.services.imports import import_records
 from ingest.tracking_mapping import (
     MAX_REQUEST_BYTES,
+    ContactUpdate,
     Mapped,
     MessageError,
     PayloadError,
@@ -165,61 +167,162 @@ def _update_accounts(mapped: Mapped, result: TrackingResult) -> None:
 
 
 def _update_contacts(mapped: Mapped, result: TrackingResult) -> None:
-    """Identify calls change only the contact of the account the message names (by
-    ``groupId`` or the other account paths of ``tracking_mapping``): create it there,
-    or update its name and title.
+    """Identify and group calls link people to contacts the way Segment does: by
+    ``userId``.
 
-    A call that names no account changes nothing and says so. An e-mail alone would
-    reach every account that has a contact with that address, and whether anything
-    changed would tell the sender which addresses are known here.
+    An identify keeps its traits for its user ID (``TrackedUser``), so that the contact a
+    later group call creates has them. With an account (``groupId`` or the other account
+    paths of ``tracking_mapping``) it creates or updates that account's contact of the
+    user ID or e-mail, and of no other account. Without one it updates the contacts
+    already linked to its user ID, and nobody else: an e-mail alone would reach every
+    account that has a contact with that address, and whether anything changed would
+    tell the sender which addresses are known here. A group call with a ``userId`` links
+    that user to the account it names, creating the contact if needed.
     """
     if not mapped.contacts:
         return
-    external_ids = {u.account_external_id for u in mapped.contacts if u.account_external_id}
+    updates = sorted(mapped.contacts, key=lambda u: u.index)
+    profiles = _remember_users(updates)
+    external_ids = {u.account_external_id for u in updates if u.account_external_id}
     account_ids = dict(
         Account.objects.filter(external_id__in=external_ids).values_list("external_id", "pk")
     )
-    emails = {u.email for u in mapped.contacts if u.account_external_id in account_ids}
-    existing = {
-        (contact.account_id, contact.email): contact
-        for contact in Contact.objects.filter(account_id__in=account_ids.values(), email__in=emails)
-    }
-
-    new: dict[tuple[int, str], Contact] = {}
-    changed: dict[int, Contact] = {}
-    for update in mapped.contacts:
+    book = _ContactBook.load(updates, account_ids, profiles)
+    for update in updates:
         if not update.account_external_id:
-            result.reject(
-                MessageError(
-                    update.index,
-                    "identify",
-                    "groupId",
-                    _("is required: an identify call changes the contact of its account only"),
-                )
-            )
+            # An identify naming no account: the contacts of its user ID, if any.
+            for contact in book.linked.get(update.user_id, []) if update.user_id else []:
+                if _apply_contact_traits(contact, update.name, update.title):
+                    book.touch(contact)
             continue
         account_id = account_ids.get(update.account_external_id)
         if account_id is None:
-            result.reject(_not_writable(update.index, "identify"))
+            if update.kind == "identify":  # a group call's own refusal says it already
+                result.reject(_not_writable(update.index, update.kind))
             continue
-        key = (account_id, update.email)
-        contact = existing.get(key) or new.get(key)
-        if contact is None:
-            new[key] = Contact(
-                account_id=account_id,
-                email=update.email,
-                name=update.name or update.email.split("@")[0],
-                title=update.title,
-            )
-        elif _apply_contact_traits(contact, update.name, update.title) and contact.pk:
-            changed[contact.pk] = contact
-    if new:
+        book.link(update, account_id, profiles.get(update.user_id))
+    if book.new:
         # Ignore conflicts: a concurrent request may create the same contact first.
-        Contact.objects.bulk_create(new.values(), ignore_conflicts=True, batch_size=500)
-    if changed:
-        Contact.objects.bulk_update(changed.values(), ["name", "title"], batch_size=500)
-    result.contacts_created = len(new)
-    result.contacts_updated = len(changed)
+        Contact.objects.bulk_create(book.new, ignore_conflicts=True, batch_size=500)
+    if book.changed:
+        Contact.objects.bulk_update(
+            book.changed.values(), ["name", "title", "email", "tracking_user_id"], batch_size=500
+        )
+    result.contacts_created = len(book.new)
+    result.contacts_updated = len(book.changed)
+
+
+@dataclass
+class _ContactBook:
+    """The contacts one batch may touch, by (account, e-mail), by (account, user ID)
+    and by user ID alone, kept current as the batch's calls create and link them."""
+
+    by_email: dict[tuple[int, str], Contact] = field(default_factory=dict)
+    by_user: dict[tuple[int, str], Contact] = field(default_factory=dict)
+    linked: dict[str, list[Contact]] = field(default_factory=dict)
+    new: list[Contact] = field(default_factory=list)
+    changed: dict[int, Contact] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls,
+        updates: list[ContactUpdate],
+        account_ids: dict[str, int],
+        profiles: dict[str, TrackedUser],
+    ) -> _ContactBook:
+        scoped = [u for u in updates if u.account_external_id in account_ids]
+        emails = {u.email for u in scoped if u.email}
+        emails |= {p.email for p in profiles.values() if p.email}
+        user_ids = {u.user_id for u in updates if u.user_id}
+        unscoped = {u.user_id for u in updates if u.user_id and not u.account_external_id}
+        in_accounts = Q(account_id__in=account_ids.values())
+        book = cls()
+        for contact in Contact.objects.filter(
+            (in_accounts & Q(email__in=emails))
+            | (in_accounts & Q(tracking_user_id__in=user_ids))
+            | Q(tracking_user_id__in=unscoped)
+        ):
+            book.remember(contact)
+        return book
+
+    def remember(self, contact: Contact) -> None:
+        if contact.email:
+            self.by_email[(contact.account_id, contact.email)] = contact
+        if contact.tracking_user_id:
+            self.by_user[(contact.account_id, contact.tracking_user_id)] = contact
+            people = self.linked.setdefault(contact.tracking_user_id, [])
+            if contact not in people:
+                people.append(contact)
+
+    def touch(self, contact: Contact) -> None:
+        if contact.pk:  # a contact new in this batch is saved as it ends up
+            self.changed[contact.pk] = contact
+
+    def link(self, update: ContactUpdate, account_id: int, profile: TrackedUser | None) -> None:
+        """The account's contact of the update's user ID, else of its e-mail (when not
+        linked to another user), created if none, with the traits known for the user."""
+        email = update.email or (profile.email if profile else "")
+        contact = self.by_user.get((account_id, update.user_id)) if update.user_id else None
+        if contact is None and email:
+            same_email = self.by_email.get((account_id, email))
+            if same_email is not None and same_email.tracking_user_id in ("", update.user_id):
+                contact = same_email
+        if contact is None:
+            name = update.name or (profile.name if profile else "")
+            contact = Contact(
+                account_id=account_id,
+                email=email if (account_id, email) not in self.by_email else "",
+                name=name or (email.split("@")[0] if email else update.user_id),
+                title=update.title or (profile.title if profile else ""),
+                tracking_user_id=update.user_id,
+            )
+            self.new.append(contact)
+        else:
+            touched = _apply_contact_traits(contact, update.name, update.title)
+            if update.user_id and not contact.tracking_user_id:
+                contact.tracking_user_id = update.user_id
+                touched = True
+            if email and not contact.email and (account_id, email) not in self.by_email:
+                contact.email = email
+                touched = True
+            if touched:
+                self.touch(contact)
+        self.remember(contact)
+
+
+def _remember_users(updates: list[ContactUpdate]) -> dict[str, TrackedUser]:
+    """Keep the traits identify calls sent per user ID (the latest non-blank value of
+    each), and return what is known of every user ID of ``updates``."""
+    user_ids = {u.user_id for u in updates if u.user_id}
+    if not user_ids:
+        return {}
+    known = {t.user_id: t for t in TrackedUser.objects.filter(user_id__in=user_ids)}
+    dirty: dict[str, TrackedUser] = {}
+    for update in updates:
+        if update.kind != "identify" or not update.user_id:
+            continue
+        profile = known.setdefault(update.user_id, TrackedUser(user_id=update.user_id))
+        before = (profile.email, profile.name, profile.title)
+        profile.email = update.email or profile.email
+        profile.name = update.name or profile.name
+        profile.title = update.title or profile.title
+        if (profile.email, profile.name, profile.title) != before or profile.pk is None:
+            dirty[update.user_id] = profile
+    if dirty:
+        now = timezone.now()
+        for profile in dirty.values():
+            profile.updated_at = now
+        TrackedUser.objects.bulk_create(
+            [
+                TrackedUser(user_id=p.user_id, email=p.email, name=p.name, title=p.title)
+                for p in dirty.values()
+            ],
+            update_conflicts=True,
+            unique_fields=["user_id"],
+            update_fields=["email", "name", "title", "updated_at"],
+            batch_size=500,
+        )
+    return known
 
 
 def _apply_contact_traits(contact: Contact, name: str, title: str) -> bool:
@@ -236,19 +339,7 @@ def _import_usage(mapped: Mapped, result: TrackingResult) -> None:
     if not mapped.usage:
         return
     records = [dict(record) for record in mapped.usage]
-    orphan_emails = {
-        r["contact_email"] for r in records if not r["account_external_id"] and r["contact_email"]
-    }
-    if orphan_emails:
-        homes: dict[str, set[str]] = {}
-        for email, external_id in Contact.objects.filter(email__in=orphan_emails).values_list(
-            "email", "account__external_id"
-        ):
-            homes.setdefault(email, set()).add(external_id)
-        for record in records:
-            home = homes.get(record["contact_email"], set())
-            if not record["account_external_id"] and len(home) == 1:
-                record["account_external_id"] = next(iter(home))
+    _find_homes(records)
     job = import_records(
         kind=ImportJob.Kind.USAGE, records=records, source=Source.SEGMENT, partial=True
     )
@@ -271,12 +362,38 @@ def _import_usage(mapped: Mapped, result: TrackingResult) -> None:
         logger.warning("Tracking batch job %s was %s: %s", job.pk, job.status, job.message)
 
 
+def _find_homes(records: list[dict[str, Any]]) -> None:
+    """Give each event that names no account the account of its person: the one
+    account with a contact linked to its user ID, else the one with a contact of its
+    e-mail. Set-based: one query and a join per kind of key, whatever the batch size."""
+    frame = pd.DataFrame(records, columns=["account_external_id", "user_id", "contact_email"])
+    orphan = frame["account_external_id"] == ""
+    if not orphan.any():
+        return
+    home = pd.Series("", index=frame.index, dtype="object")
+    for column, field_name in (("contact_email", "email"), ("user_id", "tracking_user_id")):
+        keys = set(frame.loc[orphan & (frame[column] != ""), column])
+        if not keys:
+            continue
+        rows = Contact.objects.filter(**{f"{field_name}__in": keys}).values_list(
+            field_name, "account__external_id"
+        )
+        homes = pd.DataFrame(list(rows), columns=[column, "home"]).drop_duplicates()
+        only = homes[~homes[column].duplicated(keep=False)]  # exactly one account
+        found = frame.loc[orphan, [column]].reset_index().merge(only, on=column, how="inner")
+        # The user ID is the person's identity in Segment's model: it wins over the e-mail.
+        home.loc[found["index"].to_numpy()] = found["home"].to_numpy()
+    for index in home.index[home != ""]:
+        records[index]["account_external_id"] = home[index]
+
+
 def _field_name(column: str) -> str:
     return {
         "account_external_id": "groupId",
         "occurred_at": "timestamp",
         "quantity": "properties.quantity",
         "contact_email": "userId",
+        "user_id": "userId",
         "message_id": "messageId",
     }.get(column, column)
 

@@ -118,3 +118,24 @@ class WriteKey(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TrackedUser(models.Model):
+    """The traits an identify call sent for a Segment ``userId``.
+
+    An identify may come before any group call links the user to an account; its
+    traits wait here, and the contact the later group call creates takes them.
+    """
+
+    user_id = models.CharField(_("user ID"), max_length=200, unique=True)
+    email = models.EmailField(_("email"), blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tracked user")
+        verbose_name_plural = _("tracked users")
+
+    def __str__(self) -> str:
+        return self.user_id

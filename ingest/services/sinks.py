@@ -18,6 +18,8 @@ ACCOUNTS = Account._meta.db_table
 CONTACTS = Contact._meta.db_table
 #: Temporary (account_id, email, id) of the contacts a load names.
 PEOPLE = "csp_people"
+#: Temporary (account_id, user_id, id) of the contacts linked to the user IDs a load names.
+USERS = "csp_users"
 
 
 @dataclass
@@ -187,8 +189,20 @@ class UsageSink:
             f"JOIN {CONTACTS} c ON c.account_id = named.account_id "
             f"AND c.email = named.email {sql.lock_contacts}"
         )
+        # People also travel by the product's user ID (Segment's userId), linked to a
+        # contact by the tracking API's identify and group calls; the unique index on
+        # (tracking_user_id, account) makes this one probe per distinct pair as well.
+        cursor.execute(f"DROP TABLE IF EXISTS {USERS}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {USERS} {sql.on_commit_drop} AS "
+            f"SELECT c.account_id, c.tracking_user_id AS user_id, c.id FROM "
+            f"(SELECT DISTINCT account_id, user_id FROM {staging.TABLE} WHERE user_id <> '') "
+            f"AS named JOIN {CONTACTS} c ON c.tracking_user_id = named.user_id "
+            f"AND c.account_id = named.account_id {sql.lock_contacts}"
+        )
         if self.vendor == "postgresql":
             cursor.execute(f"ANALYZE {PEOPLE}")
+            cursor.execute(f"ANALYZE {USERS}")
 
     def _insert_events(self, cursor: CursorWrapper) -> int:
         """Insert the staged events that are new by (source, source_id); put the ones
@@ -198,10 +212,12 @@ class UsageSink:
         sql = DIALECTS[self.vendor]
         insert = (
             f"INSERT INTO {table} ({columns}, properties, source, received_at) "
-            f"SELECT s.account_id, p.id, s.event, s.occurred_at, s.quantity, s.source_id, "
+            f"SELECT s.account_id, COALESCE(u.id, p.id), s.event, s.occurred_at, s.quantity, "
+            f"s.source_id, "
             f"{sql.json.format('s.properties')}, %s, {sql.now} "
             f"FROM {staging.TABLE} s LEFT JOIN {PEOPLE} p "
             f"ON p.account_id = s.account_id AND p.email = s.contact_email "
+            f"LEFT JOIN {USERS} u ON u.account_id = s.account_id AND u.user_id = s.user_id "
             # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the join.
             f"WHERE true ON CONFLICT (source, source_id) DO NOTHING "
         )

@@ -17,12 +17,13 @@ TABLE = "csp_stage_usage"
 #: The staged columns, in COPY order. People travel by e-mail: the database maps them to
 #: contacts once per load, with one join, instead of a query per chunk from Python.
 COLUMNS = (
-    "account_id", "contact_email", "event", "occurred_at", "quantity", "source_id", "properties"
+    "account_id", "contact_email", "user_id", "event", "occurred_at", "quantity", "source_id",
+    "properties",
 )  # fmt: skip
 #: PostgreSQL's binary wire types of COLUMNS. A timestamptz travels as an int8 count of
 #: microseconds since 2000-01-01 UTC (the documented binary format of timestamptz), so
 #: the column is declared int8 here and numpy computes the counts for a whole chunk.
-BINARY_TYPES = ("int8", "text", "text", "int8", "float8", "text", "text")
+BINARY_TYPES = ("int8", "text", "text", "text", "int8", "float8", "text", "text")
 POSTGRES_EPOCH_US = 946_684_800_000_000  # 2000-01-01 in microseconds since 1970-01-01
 
 
@@ -32,13 +33,14 @@ def create(cursor: CursorWrapper, vendor: str) -> None:
         # Temporary and dropped at commit: no WAL, no index, invisible to others.
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {TABLE} (account_id bigint, contact_email text, "
-            f"event text, occurred_at timestamptz, quantity double precision, source_id text, "
-            f"properties text) ON COMMIT DROP"
+            f"user_id text, event text, occurred_at timestamptz, quantity double precision, "
+            f"source_id text, properties text) ON COMMIT DROP"
         )
     else:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {TABLE} (account_id integer, contact_email text, "
-            f"event text, occurred_at text, quantity real, source_id text, properties text)"
+            f"user_id text, event text, occurred_at text, quantity real, source_id text, "
+            f"properties text)"
         )
     cursor.execute(f"DELETE FROM {TABLE}")
 
@@ -50,6 +52,7 @@ def postgres_columns(rows: pd.DataFrame) -> list[list]:
     return [
         rows["account_id"].to_numpy(dtype="int64").tolist(),
         rows["contact_email"].tolist(),
+        rows["user_id"].tolist(),
         rows["event"].tolist(),
         (stamps - POSTGRES_EPOCH_US).tolist(),
         rows["quantity"].to_numpy(dtype="float64").tolist(),
@@ -65,6 +68,7 @@ def sqlite_rows(rows: pd.DataFrame) -> list[tuple]:
         zip(
             rows["account_id"].to_numpy(dtype="int64").tolist(),
             rows["contact_email"].tolist(),
+            rows["user_id"].tolist(),
             rows["event"].tolist(),
             np.char.replace(stamps, "T", " ").tolist(),
             rows["quantity"].to_numpy(dtype="float64").tolist(),
@@ -82,6 +86,6 @@ def write(cursor: CursorWrapper, vendor: str, rows: pd.DataFrame) -> None:
     else:
         # SQLite (the embedded mode) has no COPY; executemany is its bulk path.
         cursor.executemany(
-            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             sqlite_rows(rows),
         )

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Account, Contact, Source, UsageEvent
+from accounts.models import Account, Contact, DailyUsage, Source, UsageEvent
 from ingest.models import ImportJob, WriteKey
 from tests.accounts.factories import AccountFactory, ContactFactory
 from tests.ingest.factories import WriteKeyFactory
@@ -146,7 +146,11 @@ def test_identify_creates_a_contact_in_the_named_account(client, write_key, acme
     assert (contact.name, contact.title) == ("Cy Young", "Ops lead")
 
 
-def test_identify_without_group_changes_no_contact_and_says_why(client, write_key, acme):
+def test_identify_without_group_renames_no_unlinked_contact_and_is_accepted(
+    client, write_key, acme
+):
+    """GIVEN a contact with the identified e-mail, never linked to the user ID WHEN an
+    identify names no account THEN it is accepted (200) and the contact is unchanged."""
     ContactFactory(account=acme, email="cy@acme.test", name="cy", title="")
     response = _post(
         client,
@@ -154,17 +158,65 @@ def test_identify_without_group_changes_no_contact_and_says_why(client, write_ke
         {"userId": "cy@acme.test", "traits": {"name": "Cy Young"}},
         write_key.key,
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     body = response.json()
-    assert (body["contacts_created"], body["contacts_updated"], body["rejected"]) == (0, 0, 1)
-    assert body["errors"][0]["field"] == "groupId"
+    assert (body["contacts_created"], body["contacts_updated"], body["rejected"]) == (0, 0, 0)
     assert Contact.objects.get(email="cy@acme.test").name == "cy"
 
 
-def test_identify_of_a_stranger_without_group_is_reported(client, write_key):
-    body = _post(client, "identify", {"userId": "who@nowhere.test"}, write_key.key).json()
-    assert body["rejected"] == 1
+def test_identify_of_a_stranger_without_group_creates_no_contact(client, write_key):
+    response = _post(client, "identify", {"userId": "who@nowhere.test"}, write_key.key)
+    assert response.status_code == 200
+    assert response.json()["rejected"] == 0
     assert not Contact.objects.exists()
+
+
+def test_identify_group_then_track_by_user_id_counts_an_active_contact(client, write_key, acme):
+    """GIVEN a product that names its users by an ID that is no e-mail WHEN it sends
+    identify (traits only), group (user to account) and track (user ID only), as Segment
+    libraries do THEN the contact is created with the identify's traits, linked to the
+    user ID, and the event counts it as an active contact of the day."""
+    identify = {"userId": "u-123", "traits": {"email": "Ana@Acme.test", "name": "Ana Ito"}}
+    assert _post(client, "identify", identify, write_key.key).status_code == 200
+    assert not Contact.objects.exists()
+    body = _post(client, "group", {"userId": "u-123", "groupId": "ACME"}, write_key.key).json()
+    assert body["contacts_created"] == 1
+    contact = Contact.objects.get(account=acme)
+    assert (contact.email, contact.name, contact.tracking_user_id) == (
+        "ana@acme.test",
+        "Ana Ito",
+        "u-123",
+    )
+    track = {"userId": "u-123", "event": "report.viewed", "messageId": "t-1",
+             "timestamp": EVENT_TIME}  # fmt: skip
+    body = _post(client, "track", track, write_key.key).json()
+    assert body["inserted"] == 1
+    assert UsageEvent.objects.get().contact_id == contact.pk
+    assert DailyUsage.objects.get(account=acme).active_contacts == 1
+
+
+def test_a_batch_links_and_attaches_in_order_and_renames_only_the_user(client, write_key, acme):
+    """GIVEN a contact of another person WHEN one batch identifies a user into an account,
+    tracks two events by the user ID, and identifies the user again without an account
+    THEN both events have the user's contact, whose name follows the later identify, and
+    the other person's contact keeps its name."""
+    other = ContactFactory(account=acme, email="bo@acme.test", name="Bo")
+    batch = {
+        "batch": [
+            {"type": "identify", "userId": "42", "groupId": "ACME",
+             "traits": {"email": "cy@acme.test", "name": "Cy"}},
+            _track("t-1", userId="42"),
+            _track("t-2", group=None, userId="42"),
+            {"type": "identify", "userId": "42", "traits": {"name": "Cy Young"}},
+        ]
+    }  # fmt: skip
+    body = _post(client, "batch", batch, write_key.key).json()
+    assert (body["inserted"], body["rejected"]) == (2, 0)
+    contact = Contact.objects.get(tracking_user_id="42")
+    assert (contact.account, contact.email, contact.name) == (acme, "cy@acme.test", "Cy Young")
+    assert set(UsageEvent.objects.values_list("contact_id", flat=True)) == {contact.pk}
+    other.refresh_from_db()
+    assert other.name == "Bo"
 
 
 def test_group_updates_only_the_traits_it_carries(client, write_key, acme):
@@ -197,7 +249,7 @@ def test_malformed_json_is_a_400_json_error(client, write_key):
     [
         ("batch", {"events": []}),
         ("track", {"groupId": "ACME"}),
-        ("identify", {"userId": "not-an-email"}),
+        ("identify", {"userId": "u-1", "traits": {"email": "not-an-email"}}),
         ("group", {"traits": {"name": "X"}}),
     ],
 )

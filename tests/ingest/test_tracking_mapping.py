@@ -43,6 +43,7 @@ def test_track_maps_group_user_time_quantity_and_message_id():
             "occurred_at": "2025-02-28T10:00:00Z",
             "quantity": "3",
             "contact_email": "ada@example.com",
+            "user_id": "Ada@Example.com",
             "message_id": "m-1",
             "properties": {"quantity": 3},
         }
@@ -152,10 +153,25 @@ def test_identify_maps_email_account_name_and_title():
     )
 
 
-def test_identify_needs_an_email():
-    mapped = map_messages([{"type": "identify", "userId": "u-1"}], received_at=NOW)
-    assert mapped.contacts == []
-    assert mapped.errors[0].field == "traits.email"
+def test_identify_by_user_id_alone_is_kept_and_an_anonymous_one_ignored():
+    mapped = map_messages(
+        [{"type": "identify", "userId": "u-1"}, {"type": "identify", "anonymousId": "a-1"}],
+        received_at=NOW,
+    )
+    assert [(c.user_id, c.email, c.account_external_id) for c in mapped.contacts] == [
+        ("u-1", "", "")
+    ]
+    assert (mapped.ignored, mapped.errors) == (1, [])
+
+
+def test_group_with_a_user_id_links_the_user_to_the_group():
+    mapped = map_messages(
+        [{"type": "group", "groupId": "ACME", "userId": "u-1", "traits": {"plan": "Pro"}}],
+        received_at=NOW,
+    )
+    (link,) = mapped.contacts
+    assert (link.kind, link.user_id, link.account_external_id) == ("group", "u-1", "ACME")
+    assert mapped.accounts[0].traits == {"plan": "Pro"}
 
 
 def test_group_carries_only_the_traits_sent():
