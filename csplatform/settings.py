@@ -369,6 +369,11 @@ FEEDBACK_COMMENTS_PER_HOUR = env.int("FEEDBACK_COMMENTS_PER_HOUR", 30, minimum=1
 FEEDBACK_EDITS_PER_HOUR = env.int("FEEDBACK_EDITS_PER_HOUR", 60, minimum=1)
 FEEDBACK_FOLLOWS_PER_HOUR = env.int("FEEDBACK_FOLLOWS_PER_HOUR", 100, minimum=1)
 
+# --- Tracking API ----------------------------------------------------------------------
+#: Whether a Segment group call may replace an account's name, plan and segment. By
+#: default it only fills those left empty: the CRM import owns them.
+TRACKING_GROUP_TRAITS_OVERWRITE = env.bool("TRACKING_GROUP_TRAITS_OVERWRITE", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
@@ -137,6 +138,8 @@ def _update_accounts(mapped: Mapped, result: TrackingResult) -> None:
     CRM import does, so a group call may set the name, plan and segment Segment's
     group traits carry, but only those it sends non-blank, single-line and within
     their lengths (``tracking_mapping``): a group call never empties or garbles a name.
+    The CRM owns those fields, so a group call only fills the empty ones, unless the
+    admin lets it replace them (``TRACKING_GROUP_TRAITS_OVERWRITE``).
     It never creates an account either, since accounts come from the CRM import with
     their contract data, and it touches none of that data (ARR, seats, stage, dates,
     CSM).
@@ -145,6 +148,7 @@ def _update_accounts(mapped: Mapped, result: TrackingResult) -> None:
         return
     wanted = {update.account_external_id for update in mapped.accounts}
     accounts = {a.external_id: a for a in Account.objects.filter(external_id__in=wanted)}
+    overwrite = settings.TRACKING_GROUP_TRAITS_OVERWRITE
     changed: dict[int, Account] = {}
     for update in mapped.accounts:
         account = accounts.get(update.account_external_id)
@@ -152,7 +156,8 @@ def _update_accounts(mapped: Mapped, result: TrackingResult) -> None:
             result.reject(_not_writable(update.index, "group"))
             continue
         for trait, value in update.traits.items():
-            if getattr(account, trait) != value:
+            current = getattr(account, trait)
+            if current != value and (overwrite or not current.strip()):
                 setattr(account, trait, value)
                 changed[account.pk] = account
     if changed:

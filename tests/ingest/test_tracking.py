@@ -219,7 +219,23 @@ def test_a_batch_links_and_attaches_in_order_and_renames_only_the_user(client, w
     assert other.name == "Bo"
 
 
-def test_group_updates_only_the_traits_it_carries(client, write_key, acme):
+def test_group_fills_only_empty_account_fields_by_default(client, write_key):
+    """GIVEN an account whose name and segment came from the CRM and whose plan is empty
+    WHEN a product's group call sends all three THEN only the empty plan is filled."""
+    acme = AccountFactory(external_id="ACME", name="Acme", plan="", segment="SMB")
+    traits = {"name": "acme-prod", "plan": "Enterprise", "segment": "ENT"}
+    body = _post(client, "group", {"groupId": "ACME", "traits": traits}, write_key.key).json()
+    assert body["accounts_updated"] == 1
+    acme.refresh_from_db()
+    assert (acme.name, acme.plan, acme.segment) == ("Acme", "Enterprise", "SMB")
+    body = _post(client, "group", {"groupId": "ACME", "traits": traits}, write_key.key).json()
+    assert body["accounts_updated"] == 0
+
+
+def test_group_replaces_the_traits_it_carries_when_the_admin_opts_in(
+    client, write_key, acme, settings
+):
+    settings.TRACKING_GROUP_TRAITS_OVERWRITE = True
     body = _post(
         client, "group", {"groupId": "ACME", "traits": {"plan": "Enterprise"}}, write_key.key
     ).json()
@@ -326,7 +342,7 @@ def test_events_sent_by_the_real_segment_library_land(live_server, request):
     from segment.analytics import Client as SegmentClient
     from segment.analytics import request as segment_request
 
-    acme = AccountFactory(external_id="ACME", name="Acme")
+    acme = AccountFactory(external_id="ACME", name="Acme", plan="")
     key = WriteKeyFactory()
     analytics = SegmentClient(key.key, host=live_server.url, sync_mode=True, max_retries=0)
     # The library keeps one HTTP session for the process; close its keep-alive

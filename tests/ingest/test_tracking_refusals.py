@@ -311,8 +311,9 @@ def test_identify_updates_only_the_contact_of_the_account_it_names(client, write
 
 
 def test_group_changes_only_the_account_it_names_and_never_empties_a_name(
-    client, write_key, acme, globex
+    client, write_key, acme, globex, settings
 ):
+    settings.TRACKING_GROUP_TRAITS_OVERWRITE = True  # the CRM's fields too, for this test
     body = _batch(
         client,
         write_key.key,
