@@ -27,12 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.models import Account, Contact, Source
+from accounts.models import Account, Contact
 from accounts.signals import announce_account_data_changed, one_announcement
 from core.access import public
 from core.text import has_forbidden
 from ingest.models import ImportJob, TrackedUser, WriteKey
-from ingest.services.imports import import_records
+from ingest.services.imports import import_tracking_batch
 from ingest.tracking_mapping import (
     MAX_REQUEST_BYTES,
     ContactUpdate,
@@ -106,7 +106,7 @@ class TrackingResult:
         }
 
 
-def tracking_receive(*, mapped: Mapped) -> TrackingResult:
+def tracking_receive(*, mapped: Mapped, write_key: WriteKey) -> TrackingResult:
     """Apply one mapped batch: account traits, then contacts, then usage, so that an
     identify and the events after it in the same batch land together."""
     result = TrackingResult(received=mapped.received, ignored=mapped.ignored)
@@ -116,7 +116,7 @@ def tracking_receive(*, mapped: Mapped) -> TrackingResult:
         with transaction.atomic():
             _update_accounts(mapped, result)
             _update_contacts(mapped, result)
-        _import_usage(mapped, result)
+        _import_usage(mapped, result, write_key)
     return result
 
 
@@ -337,7 +337,7 @@ def _apply_contact_traits(contact: Contact, name: str, title: str) -> bool:
     return (contact.name, contact.title) != before
 
 
-def _import_usage(mapped: Mapped, result: TrackingResult) -> None:
+def _import_usage(mapped: Mapped, result: TrackingResult, write_key: WriteKey) -> None:
     """Track calls become usage rows through the one ingestion pipeline, partial so that
     one bad event never drops the batch. An event without a groupId belongs to the
     account of its person, when exactly one account has a contact with that e-mail."""
@@ -345,15 +345,13 @@ def _import_usage(mapped: Mapped, result: TrackingResult) -> None:
         return
     records = [dict(record) for record in mapped.usage]
     _find_homes(records)
-    job = import_records(
-        kind=ImportJob.Kind.USAGE, records=records, source=Source.SEGMENT, partial=True
-    )
+    batch, job = import_tracking_batch(write_key=write_key, records=records)
     result.job_id = job.pk
-    result.inserted = job.rows_inserted
-    result.duplicates = job.rows_duplicate
-    # The job keeps the first MAX_STORED_ERRORS row errors; the count covers them all.
-    result.rejected += job.rows_rejected
-    for error in job.errors:
+    result.inserted = batch.rows_inserted
+    result.duplicates = batch.rows_duplicate
+    # The batch keeps the first MAX_STORED_ERRORS row errors; the count covers them all.
+    result.rejected += batch.rows_rejected
+    for error in batch.errors:
         row = error["row"] - 1  # the pipeline numbers records from 1
         reason = error["reason"]
         if error["column"] == "account_external_id" and records[row]["account_external_id"]:
@@ -363,8 +361,8 @@ def _import_usage(mapped: Mapped, result: TrackingResult) -> None:
         result.errors.append(
             MessageError(mapped.usage_index[row], "track", _field_name(error["column"]), reason)
         )
-    if job.status != ImportJob.Status.SUCCEEDED:
-        logger.warning("Tracking batch job %s was %s: %s", job.pk, job.status, job.message)
+    if batch.status != ImportJob.Status.SUCCEEDED:
+        logger.warning("Tracking batch of job %s was %s: %s", job.pk, batch.status, batch.message)
 
 
 def _find_homes(records: list[dict[str, Any]]) -> None:
@@ -479,7 +477,7 @@ def _receive(request: HttpRequest, message_type: str | None) -> JsonResponse:
     except PayloadError as problem:
         return _error(400, "invalid_request", str(problem))
     mapped = map_messages(messages, received_at=timezone.now())
-    result = tracking_receive(mapped=mapped)
+    result = tracking_receive(mapped=mapped, write_key=write_key)
     if message_type is not None and result.errors:
         # One message, refused: a 400 naming its field, with the batch's report, so a
         # library logs why and does not send it again.

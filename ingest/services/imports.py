@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Source, User
 from core.heartbeat import heartbeat
 from core.queue import queue_task, queue_task_on_commit
-from ingest.models import ImportJob
+from ingest.models import MAX_STORED_ERRORS, ImportJob, WriteKey
 from ingest.services import pipeline
 
 logger = logging.getLogger(__name__)
@@ -312,3 +313,65 @@ def import_uploads_sweep(*, grace: timedelta = SWEEP_GRACE) -> int:
         path.unlink(missing_ok=True)
         removed += 1
     return removed
+
+
+def import_tracking_batch(
+    *, write_key: WriteKey, records: list[dict]
+) -> tuple[ImportJob, ImportJob]:
+    """The tracking door: land a batch of usage records, partial, and add its counts to
+    the job of its write key and minute. Returns the batch (its own counts and row
+    errors, for the answer) and that job.
+
+    A busy source sends several batches a second; a job each would bury the import
+    history. The batch is landed first, in its own transaction, so the shared job row
+    is locked only for the moment its counts are added.
+    """
+    batch = ImportJob(
+        kind=ImportJob.Kind.USAGE, source=Source.SEGMENT, partial=True, write_key=write_key
+    )
+    try:
+        pipeline.run_records(batch, records, persist=False)
+    finally:  # a failed batch is counted too, and its job says it failed
+        job = _add_to_minute_job(write_key, batch)
+    return batch, job
+
+
+def _add_to_minute_job(write_key: WriteKey, batch: ImportJob) -> ImportJob:
+    now = timezone.now()
+    minute = now.replace(second=0, microsecond=0)
+    with transaction.atomic():
+        job, _created = ImportJob.objects.get_or_create(
+            write_key=write_key,
+            minute=minute,
+            defaults={
+                "kind": ImportJob.Kind.USAGE,
+                "source": Source.SEGMENT,
+                "partial": True,
+                "file_name": write_key.name,
+                "status": ImportJob.Status.SUCCEEDED,
+                "started_at": batch.started_at or now,
+            },
+        )
+        changes: dict = {
+            "rows_seen": F("rows_seen") + batch.rows_seen,
+            "rows_inserted": F("rows_inserted") + batch.rows_inserted,
+            "rows_updated": F("rows_updated") + batch.rows_updated,
+            "rows_duplicate": F("rows_duplicate") + batch.rows_duplicate,
+            "rows_rejected": F("rows_rejected") + batch.rows_rejected,
+            "finished_at": now,
+        }
+        if batch.status != ImportJob.Status.SUCCEEDED:
+            changes.update(status=batch.status, message=batch.message)
+        if batch.errors:
+            # Stored errors need the row read: lock it, and number each batch's rows
+            # after those of the batches before it, so that every row is told apart.
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            room = MAX_STORED_ERRORS - len(locked.errors)
+            if room > 0:
+                changes["errors"] = locked.errors + [
+                    {**error, "row": error["row"] + locked.rows_seen}
+                    for error in batch.errors[:room]
+                ]
+        ImportJob.objects.filter(pk=job.pk).update(**changes)
+    job.refresh_from_db()
+    return job

@@ -117,8 +117,10 @@ def run(
     frames: Iterable[pd.DataFrame] | Callable[[], Iterable[pd.DataFrame]],
     *,
     header: HeaderCheck | None = None,
+    persist: bool = True,
 ) -> ImportJob:
-    """Validate and land every frame of text columns for ``job``; return the job, saved.
+    """Validate and land every frame of text columns for ``job``; return the job, saved
+    unless ``persist`` is false (its counts then go into another job's).
 
     ``frames`` may be a function that reads them afresh: then a load the database
     aborted as the loser of a deadlock or a serialization failure is run again from
@@ -167,13 +169,13 @@ def run(
     except Exception as exc:  # the job row must say it failed; the error is re-raised
         job.status = ImportJob.Status.FAILED
         job.message = _("The import failed: %(error)s") % {"error": exc}
-        _save(job, runs[-1] if runs else _Run(job, header), result)
+        _save(job, runs[-1] if runs else _Run(job, header), result, persist)
         raise
-    _save(job, runs[-1] if runs else _Run(job, header), result)
+    _save(job, runs[-1] if runs else _Run(job, header), result, persist)
     return job
 
 
-def _save(job: ImportJob, state: _Run, result: SinkResult) -> None:
+def _save(job: ImportJob, state: _Run, result: SinkResult, persist: bool = True) -> None:
     job.rows_seen = state.seen
     job.rows_rejected = state.rejected
     job.rows_inserted = result.inserted
@@ -181,7 +183,8 @@ def _save(job: ImportJob, state: _Run, result: SinkResult) -> None:
     job.rows_duplicate = result.duplicate
     job.errors = state.errors
     job.finished_at = timezone.now()
-    job.save()
+    if persist:
+        job.save()
 
 
 def _header_warnings(header: HeaderCheck) -> list[str]:
@@ -238,10 +241,10 @@ def _rewound(stream: BinaryIO) -> BinaryIO:
     return stream
 
 
-def run_records(job: ImportJob, records: list[dict]) -> ImportJob:
+def run_records(job: ImportJob, records: list[dict], *, persist: bool = True) -> ImportJob:
     """Import a list of JSON objects (the REST and tracking doors) into ``job``."""
     if not records:
-        return _reject(job, _("The batch is empty."))
+        return _reject(job, _("The batch is empty."), persist=persist)
     frame = pd.DataFrame.from_records(records).astype(object)
     for column in frame.columns:
         nested = frame[column].map(lambda value: isinstance(value, dict | list))
@@ -253,18 +256,22 @@ def run_records(job: ImportJob, records: list[dict]) -> ImportJob:
         return _reject(
             job,
             _("Missing required fields: %(fields)s.") % {"fields": ", ".join(header.missing)},
+            persist=persist,
         )
     frame = frame[list(header.rename)].rename(columns=header.rename)
     frame.index = pd.RangeIndex(1, len(frame) + 1)  # the n-th record of the batch
-    return run(job, lambda: [frame], header=header)
+    return run(job, lambda: [frame], header=header, persist=persist)
 
 
-def _reject(job: ImportJob, message: str, warnings: list[str] | None = None) -> ImportJob:
+def _reject(
+    job: ImportJob, message: str, warnings: list[str] | None = None, *, persist: bool = True
+) -> ImportJob:
     now = timezone.now()
     job.status = ImportJob.Status.REJECTED
     job.message = message
     job.warnings = warnings or []
     job.started_at = job.started_at or now
     job.finished_at = now
-    job.save()
+    if persist:
+        job.save()
     return job

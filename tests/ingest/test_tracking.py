@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -373,3 +373,31 @@ def test_events_sent_by_the_real_segment_library_land(live_server, request):
     assert acme.plan == "Enterprise"
     key.refresh_from_db()
     assert key.last_used_at is not None
+
+
+def test_batches_of_a_minute_add_up_into_one_job_per_write_key(client, write_key, acme, clock):
+    """GIVEN a source sending 20 batches within a minute, each with two good events and
+    one for an account it may not write to WHEN they arrive THEN each answer reports its
+    own batch, one job holds the sums and every stored error, and the next minute
+    starts a new job; another key's batches go to a job of their own."""
+    clock.move_to(datetime(2026, 6, 15, 10, 0, 5, tzinfo=UTC))
+    answers = []
+    for n in range(20):
+        batch = [_track(f"a{n}"), _track(f"b{n}"), _track(f"c{n}", group="NOPE")]
+        answers.append(_post(client, "batch", {"batch": batch}, write_key.key).json())
+    assert {(a["inserted"], a["rejected"]) for a in answers} == {(2, 1)}
+    assert {a["errors"][0]["index"] for a in answers} == {2}
+    job = ImportJob.objects.get()
+    assert {a["job"] for a in answers} == {job.pk}
+    assert (job.rows_seen, job.rows_inserted, job.rows_rejected) == (60, 40, 20)
+    assert (job.write_key, job.file_name, job.source) == (write_key, write_key.name, "segment")
+    assert [e["row"] for e in job.errors] == list(range(3, 61, 3))  # told apart per batch
+    assert job.status == ImportJob.Status.SUCCEEDED
+
+    clock.shift(timedelta(minutes=1))
+    later = _post(client, "batch", {"batch": [_track("d1")]}, write_key.key).json()
+    other_key = WriteKeyFactory()
+    elsewhere = _post(client, "batch", {"batch": [_track("e1")]}, other_key.key).json()
+    assert len({job.pk, later["job"], elsewhere["job"]}) == 3
+    assert ImportJob.objects.get(pk=later["job"]).rows_inserted == 1
+    assert ImportJob.objects.count() == 3
