@@ -12,6 +12,10 @@ production must not keep:
 * gunicorn names itself in a ``Server`` header on every response, which tells a scanner
   which server's vulnerabilities to try. gunicorn has no setting for it, so the header
   line is taken out of the response it writes.
+* gunicorn's access log names the HTTP Basic user of each request (``%(u)s``), and the
+  tracking API's clients send their write key as that user: every log line would hold
+  a key that lets its reader write usage. The format here is gunicorn's default
+  without it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csplatform.settings")
 # on a bad environment: a SystemExit, which gunicorn lets through, so the interpreter
 # prints its one line and exits with status 1.
 settings.SECRET_KEY  # noqa: B018
+
+#: gunicorn's default access log format, with "-" where it puts the Basic-auth user.
+access_log_format = '%(h)s %(l)s - %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 
 _default_headers = _gunicorn_wsgi.Response.default_headers
 

@@ -6,6 +6,7 @@ nothing external is needed."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
@@ -59,25 +60,32 @@ def test_a_bad_configuration_stops_gunicorn_with_one_line(tmp_path, overrides, v
     assert variable in lines[0]
 
 
-def test_gunicorn_sends_no_server_header(tmp_path):
+def _serve(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, int]:
+    """gunicorn with one worker on a port the system chose, once it listens."""
     process = subprocess.Popen(
-        [*GUNICORN, "csplatform.wsgi", "--bind", "127.0.0.1:0", "--workers", "1"],
+        [*GUNICORN, "csplatform.wsgi", "--bind", "127.0.0.1:0", "--workers", "1", *args],
         cwd=ROOT,
         env=_env(tmp_path),
         stderr=subprocess.PIPE,
         text=True,
     )
+    # gunicorn names the port the system chose once it listens.
+    deadline = time.monotonic() + 30
+    assert process.stderr is not None
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        if found := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
+            return process, int(found.group(1))
+    process.terminate()
+    process.wait(timeout=30)
+    raise AssertionError("gunicorn did not listen within 30 s")
+
+
+def test_gunicorn_sends_no_server_header(tmp_path):
+    process, port = _serve(tmp_path)
     try:
-        # gunicorn names the port the system chose once it listens.
-        deadline = time.monotonic() + 30
-        port = None
-        assert process.stderr is not None
-        while port is None and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            assert line, "gunicorn stopped before it listened"
-            if found := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
-                port = int(found.group(1))
-        assert port, "gunicorn did not listen within 30 s"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as response:
             assert response.status == 200
             headers = response.headers
@@ -88,3 +96,24 @@ def test_gunicorn_sends_no_server_header(tmp_path):
     assert headers["Date"]  # gunicorn's other headers are still there
     assert "Content-Security-Policy" in headers
     assert "Permissions-Policy" in headers
+
+
+def test_the_access_log_holds_no_write_key(tmp_path):
+    """GIVEN gunicorn logging access WHEN a Segment library sends its write key as the
+    Basic-auth user THEN the access log has the request, and not the key."""
+    log = tmp_path / "access.log"
+    process, port = _serve(tmp_path, "--access-logfile", str(log))
+    key = "wk-secret-0123456789abcdef"
+    token = base64.b64encode(f"{key}:".encode()).decode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/healthz", headers={"Authorization": f"Basic {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (http, loopback)
+            assert response.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    written = log.read_text()
+    assert "GET /healthz" in written
+    assert key not in written
