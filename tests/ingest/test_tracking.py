@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, Contact, DailyUsage, Source, UsageEvent
-from ingest.models import ImportJob, WriteKey
+from ingest.models import MAX_STORED_ERRORS, ImportJob, WriteKey
 from tests.accounts.factories import AccountFactory, ContactFactory
 from tests.ingest.factories import WriteKeyFactory
 
@@ -401,3 +401,15 @@ def test_batches_of_a_minute_add_up_into_one_job_per_write_key(client, write_key
     assert len({job.pk, later["job"], elsewhere["job"]}) == 3
     assert ImportJob.objects.get(pk=later["job"]).rows_inserted == 1
     assert ImportJob.objects.count() == 3
+
+
+def test_a_minute_job_keeps_errors_up_to_the_stored_maximum(client, write_key, acme, clock):
+    clock.move_to(datetime(2026, 6, 15, 10, 0, 5, tzinfo=UTC))
+    for batch_number in range(2):
+        batch = [_track(f"x{batch_number}-{n}", group="NOPE") for n in range(60)]
+        body = _post(client, "batch", {"batch": batch}, write_key.key).json()
+        assert len(body["errors"]) == 60
+    job = ImportJob.objects.get()
+    assert job.rows_rejected == 120
+    assert len(job.errors) == MAX_STORED_ERRORS
+    assert job.errors[-1]["row"] == 100
