@@ -270,7 +270,11 @@ class _ContactBook:
         contact = self.by_user.get((account_id, update.user_id)) if update.user_id else None
         if contact is None and email:
             same_email = self.by_email.get((account_id, email))
-            if same_email is not None and same_email.tracking_user_id in ("", update.user_id):
+            # Not a contact another user ID holds; a call without a user ID names the
+            # person by e-mail alone.
+            if same_email is not None and (
+                not update.user_id or same_email.tracking_user_id in ("", update.user_id)
+            ):
                 contact = same_email
         if contact is None:
             name = update.name or (profile.name if profile else "")

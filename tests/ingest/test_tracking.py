@@ -413,3 +413,12 @@ def test_a_minute_job_keeps_errors_up_to_the_stored_maximum(client, write_key, a
     assert job.rows_rejected == 120
     assert len(job.errors) == MAX_STORED_ERRORS
     assert job.errors[-1]["row"] == 100
+
+
+def test_identify_by_email_alone_updates_the_contact_linked_to_a_user_id(client, write_key, acme):
+    ContactFactory(account=acme, email="cy@acme.test", name="Cy", tracking_user_id="u-9")
+    message = {"anonymousId": "a-1", "groupId": "ACME",
+               "traits": {"email": "cy@acme.test", "title": "CTO"}}  # fmt: skip
+    body = _post(client, "identify", message, write_key.key).json()
+    assert (body["contacts_created"], body["contacts_updated"]) == (0, 1)
+    assert Contact.objects.get().title == "CTO"
