@@ -42,3 +42,19 @@ def test_work_waiting_longer_than_the_threshold_is_503(settings):
     body = response.json()
     assert body["status"] == "unavailable"
     assert body["oldest_pending_seconds"] >= 601
+
+
+@pytest.mark.django_db
+def test_job_tables_that_cannot_be_read_are_reported_down_not_a_500(client, monkeypatch):
+    """A database that answers but was never migrated (or lost a table)."""
+    from django.db import ProgrammingError
+
+    from core import health
+
+    def unreadable(now):
+        raise ProgrammingError('relation "core_job" does not exist')
+
+    monkeypatch.setitem(health._pending, "unreadable", unreadable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
