@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.http import is_api_request
+
 
 class UserTimezoneMiddleware:
     """Show times in the signed-in user's zone; they are stored in UTC."""
@@ -47,7 +49,7 @@ class RefuseNulMiddleware:
         if not fields:
             return self.get_response(request)
         message = _("Must not contain control characters.")
-        if request.path.startswith("/api/"):
+        if is_api_request(request):
             return JsonResponse({field: [message] for field in fields}, status=400)
         return render(request, "400.html", status=400)
 

@@ -1,12 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from core import views
 from core.access import public
+from core.routers import Router
+from core.views import errors
 from feedback.api.ideas import IdeaViewSet
 from healthscores import api as health_api
 from ingest.api import imports as ingest_api
@@ -18,7 +19,7 @@ from ttfv import api as ttfv_api
 admin.site.site_header = _("csplatform administration")
 admin.site.site_title = _("csplatform")
 
-router = DefaultRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 router.include_root_view = False
 router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("contacts", accounts_api.ContactViewSet, basename="contact")
@@ -46,7 +47,15 @@ api_patterns = [
     ),
     *router.urls,
     path("ttfv/cohorts/", ttfv_api.CohortsView.as_view(), name="api-ttfv-cohorts"),
+    # Last: whatever no endpoint matched is a JSON 404, not Django's HTML page.
+    re_path(r"^.*$", errors.api_not_found, name=errors.NOT_FOUND_NAME),
 ]
+
+# Under /api/ these answer JSON; elsewhere the friendly templates.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", views.home, name="home"),
