@@ -1,20 +1,28 @@
-"""The REST API's router: ids are numbers, so anything else in their place matches no
-route and is the catch-all's JSON 404 (``core.views.errors``)."""
+"""The REST API's router: ids are numbers, and there are no format suffixes, so
+``/api/ideas/abc/`` and ``/api/ideas.json/`` match no route and are the catch-all's JSON
+404 (``core.views.errors``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 #: Every model of ours has an integer primary key.
 ID_PATTERN = r"\d+"
 
 
-class Router(DefaultRouter):
-    """REST framework's router, whose default lookup accepts any segment: ``abc`` in
-    place of an id then reached the view and, for an anonymous caller, answered 401
-    before the id was read. A viewset may still declare its own ``lookup_value_regex``."""
+class Router(SimpleRouter):
+    """REST framework's router, with two differences.
+
+    Not its ``DefaultRouter``: that one also routes ``.json``-style format suffixes,
+    passing a ``format`` argument our actions do not take (a 500), and answers nothing
+    a client needs: the API speaks JSON only, and its root is the schema.
+
+    Its default lookup accepts any segment: ``abc`` in place of an id then reached the
+    view and, for an anonymous caller, answered 401 before the id was read. A viewset
+    may still declare its own ``lookup_value_regex``.
+    """
 
     def get_lookup_regex(self, viewset: Any, lookup_prefix: str = "") -> str:
         lookup_field = getattr(viewset, "lookup_field", "pk")

@@ -20,7 +20,6 @@ admin.site.site_header = _("csplatform administration")
 admin.site.site_title = _("csplatform")
 
 router = Router(trailing_slash=True)
-router.include_root_view = False
 router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("contacts", accounts_api.ContactViewSet, basename="contact")
 router.register("import-jobs", ingest_api.ImportJobViewSet, basename="import-job")
