@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -22,6 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core import limits
 
 if TYPE_CHECKING:
+    from rest_framework.request import Request
     from rest_framework.views import APIView
 
     # To the type checker the mixin is an API view, whose handle_exception it extends;
@@ -38,8 +41,73 @@ class DetailSerializer(serializers.Serializer[Any]):
 
 
 class Pagination(PageNumberPagination):
+    """``?page=`` and ``?page_size=``, each a whole number, or a 400 naming it.
+
+    REST framework answers a page that is not a number, or beyond the last, with a 404
+    (the client could not tell it from a wrong address), and silently replaces a page
+    size it cannot use with the default. Both are the caller's mistakes: a 400 with the
+    parameter's name says which, and a 404 of a list always means the address is wrong.
+    An empty list still has its page 1.
+    """
+
     page_size_query_param = "page_size"
     max_page_size = 500
+    # The schema says a number: "last" would be a second way no client is told about.
+    last_page_strings = ()
+
+    def get_page_size(self, request: Request) -> int | None:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        size = _whole_number(raw)
+        if size is None or not 1 <= size <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Must be a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return size
+
+    def get_page_number(self, request: Request, paginator: DjangoPaginator[Any]) -> int:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        number = _whole_number(raw)
+        if number is None or number < 1:
+            raise ValidationError({self.page_query_param: [_("Must be a whole number from 1.")]})
+        if number > max(paginator.num_pages, 1):
+            raise ValidationError(
+                {
+                    self.page_query_param: [
+                        _("There is no page %(page)d: the last is %(last)d.")
+                        % {"page": number, "last": max(paginator.num_pages, 1)}
+                    ]
+                }
+            )
+        return number
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
+
+def _whole_number(raw: str) -> int | None:
+    """``raw`` as a number written in digits only (no sign, space or exponent)."""
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    # Beyond every bound, and too long for int() to read without complaint.
+    return int(raw) if len(raw) <= _LONGEST_NUMBER else 10**_LONGEST_NUMBER
+
+
+_LONGEST_NUMBER = 18
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
