@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import PRODUCT_ROLES
@@ -17,8 +18,19 @@ class Column(models.TextChoices):
     SHIPPED = "shipped", _("Shipped")
 
 
+#: The years a target quarter may name. A roadmap looks a few years ahead and its
+#: history starts with the product: a year outside these is a typo (0000, 2207).
+QUARTER_YEARS = range(2000, 2100)
+#: ``QUARTER_YEARS`` as a pattern, so that the API schema can state it too.
+QUARTER_PATTERN = r"^20\d{2}-Q[1-4]$"
+
 validate_quarter = RegexValidator(
-    r"^\d{4}-Q[1-4]$", _("Write the quarter as YYYY-Qn, for example 2027-Q1.")
+    QUARTER_PATTERN,
+    format_lazy(
+        _("Write the quarter as YYYY-Qn, for example 2027-Q1, with a year from {first} to {last}."),
+        first=QUARTER_YEARS.start,
+        last=QUARTER_YEARS.stop - 1,
+    ),
 )
 
 

@@ -88,7 +88,10 @@ class RoadmapItemWriteSerializer(serializers.Serializer):
     )
     column = serializers.ChoiceField(Column.choices, required=False)
     target_quarter = serializers.CharField(
-        required=False, allow_blank=True, validators=[validate_quarter], help_text="YYYY-Qn."
+        required=False,
+        allow_blank=True,
+        validators=[validate_quarter],
+        help_text="YYYY-Qn, from 2000-Q1 to 2099-Q4.",
     )
     is_public = serializers.BooleanField(
         required=False, help_text="Shown on the public roadmap and changelog."

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Idea
-from roadmap.models import Column, RoadmapItem, validate_quarter
+from roadmap.models import QUARTER_PATTERN, Column, RoadmapItem, validate_quarter
 
 
 class RoadmapItemForm(forms.Form):
@@ -25,7 +25,7 @@ class RoadmapItemForm(forms.Form):
         max_length=7,
         validators=[validate_quarter],
         help_text=_("For example 2027-Q1. Leave empty if you do not want to say."),
-        widget=forms.TextInput(attrs={"placeholder": "2027-Q1", "pattern": r"\d{4}-Q[1-4]"}),
+        widget=forms.TextInput(attrs={"placeholder": "2027-Q1", "pattern": QUARTER_PATTERN}),
     )
     is_public = forms.BooleanField(
         label=_("Public"),

@@ -169,6 +169,12 @@ def test_pm_creates_a_draft_at_the_end_of_its_column(client_for, pm):
     [
         ({}, "title"),
         ({"title": "X", "target_quarter": "next year"}, "target_quarter"),
+        ({"title": "X", "target_quarter": "0000-Q1"}, "target_quarter"),
+        ({"title": "X", "target_quarter": "2026-Q5"}, "target_quarter"),
+        ({"title": "X", "target_quarter": "2026-Q0"}, "target_quarter"),
+        ({"title": "X", "target_quarter": "1999-Q4"}, "target_quarter"),
+        ({"title": "X", "target_quarter": "2100-Q1"}, "target_quarter"),
+        ({"title": "X", "target_quarter": "9999-Q4"}, "target_quarter"),
         ({"title": "X", "column": "someday"}, "column"),
         ({"title": "X", "ideas": [999999]}, "ideas"),
     ],
@@ -241,3 +247,13 @@ def test_put_is_not_offered(client_for, pm):
     item = RoadmapItemFactory()
     response = client_for(pm).put(detail(item), {"title": "X"}, content_type="application/json")
     assert response.status_code == 405
+
+
+def test_the_schema_states_which_quarters_are_taken():
+    from drf_spectacular.generators import SchemaGenerator
+
+    from roadmap.models import QUARTER_PATTERN
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    quarter = schema["components"]["schemas"]["RoadmapItemWrite"]["properties"]["target_quarter"]
+    assert {"type": "string", "pattern": QUARTER_PATTERN} in quarter["oneOf"]  # or blank

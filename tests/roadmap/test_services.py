@@ -353,9 +353,27 @@ def test_item_update_saves_text_moves_and_relinks_in_one_status_change_per_idea(
     assert StatusChange.objects.filter(idea=added).count() == 1
 
 
-def test_item_update_refuses_a_bad_quarter(pm):
+@pytest.mark.parametrize("quarter", ["Q1 2027", "0000-Q1", "2026-Q5", "1999-Q4", "2100-Q1"])
+def test_item_update_refuses_a_bad_quarter(pm, quarter):
     from django.core.exceptions import ValidationError
 
     item = RoadmapItemFactory()
     with pytest.raises(ValidationError):
-        services.item_update(item=item, actor=pm, target_quarter="Q1 2027")
+        services.item_update(item=item, actor=pm, target_quarter=quarter)
+
+
+@pytest.mark.parametrize("quarter", ["2000-Q1", "2026-Q4", "2099-Q4"])
+def test_item_update_takes_quarters_of_the_years_a_roadmap_names(pm, quarter):
+    item = RoadmapItemFactory()
+    services.item_update(item=item, actor=pm, target_quarter=quarter)
+    item.refresh_from_db()
+    assert item.target_quarter == quarter
+
+
+def test_the_quarter_pattern_states_the_years_a_quarter_may_name():
+    import re
+
+    from roadmap.models import QUARTER_PATTERN, QUARTER_YEARS
+
+    for year in range(1000, 10000):
+        assert bool(re.search(QUARTER_PATTERN, f"{year}-Q1")) == (year in QUARTER_YEARS), year
