@@ -15,6 +15,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -38,6 +40,18 @@ class DetailSerializer(serializers.Serializer[Any]):
     """The body of every error answer: ``{"detail": "…"}``, for the schema."""
 
     detail = serializers.CharField()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class UserIdField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A user as every endpoint names one: by id, as ``/api/me/`` gives it and the
+    filters (``csm_owner``, ``csm``) take it; null when there is none (an account without
+    a CSM, a job of the command line, a user since deleted)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
 
 
 class Pagination(PageNumberPagination):

@@ -8,11 +8,12 @@ from rest_framework.views import APIView
 
 from accounts.models import Account, Contact, User
 from core.access import allow
+from core.api import UserIdField
 from core.roles import ALL_ROLES, STAFF_ROLES
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    csm_owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    csm_owner = UserIdField(help_text="The CSM who owns the account (a user id).")
 
     class Meta:
         model = Account
@@ -20,9 +21,14 @@ class AccountSerializer(serializers.ModelSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    # Declared: inferred from the model, the e-mail of the (account, email) unique
+    # constraint gets a default of "", which is no e-mail address to a schema validator.
+    email = serializers.EmailField(read_only=True, allow_blank=True, help_text="Blank if unknown.")
+
     class Meta:
         model = Contact
         fields = ["id", "account", "name", "email", "title", "is_champion", "created_at"]
+        read_only_fields = fields
 
 
 @allow(STAFF_ROLES)

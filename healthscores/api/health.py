@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Account
 from core.access import allow
+from core.api import UserIdField
 from core.roles import STAFF_ROLES
 from healthscores import selectors
 from healthscores.models import AccountHealth, Band
@@ -107,7 +108,7 @@ class AccountHealthSummarySerializer(serializers.ModelSerializer):
 
 
 class AccountWithHealthSerializer(serializers.ModelSerializer):
-    csm_owner = serializers.PrimaryKeyRelatedField(read_only=True)
+    csm_owner = UserIdField(help_text="The CSM who owns the account (a user id).")
     health = AccountHealthSummarySerializer(
         read_only=True, allow_null=True, help_text="Null until the account is first scored."
     )

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Source
 from core.access import allow
-from core.api import DetailSerializer
+from core.api import DetailSerializer, UserIdField
 from core.roles import Role
 from ingest.models import ImportJob
 from ingest.services import imports
@@ -42,7 +42,7 @@ class ImportRowErrorSerializer(serializers.Serializer):
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = UserIdField(help_text="Who started it (a user id); null from the command line.")
     errors = ImportRowErrorSerializer(many=True, read_only=True)
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
     progress = serializers.SerializerMethodField()

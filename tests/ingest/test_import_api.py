@@ -94,7 +94,7 @@ def test_json_batch_is_imported_with_a_token(client, csm, acme):
     body = response.json()
     assert (body["status"], body["rows_inserted"], body["rows_rejected"]) == ("succeeded", 2, 0)
     assert body["source"] == Source.API
-    assert body["created_by"] == "csm"
+    assert body["created_by"] == csm.pk
     assert set(Ticket.objects.values_list("external_id", flat=True)) == {"T-1", "T-2"}
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.models import User
 from core.roles import Role
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.ttfv import journeys as shared
@@ -65,7 +66,7 @@ def test_returns_the_onboarding_and_its_milestones_in_order(
         "is_first_value": False,
         "achieved_on": days_ago(38).isoformat(),
         "source": "manual",
-        "checked_by": "kim",
+        "checked_by": User.objects.get(username="kim").pk,
         "state": "reached",
     }
     assert data_connected["achieved_on"] is None

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import account_for_user
 from core.access import allow
+from core.api import UserIdField
 from core.roles import STAFF_ROLES
 from ttfv import selectors, services
 from ttfv.models import Milestone, MilestoneProgress, Onboarding
@@ -48,8 +49,8 @@ class MilestoneStepSerializer(serializers.Serializer):
     source = serializers.ChoiceField(
         source="reached.source", choices=MilestoneProgress.Source.choices, allow_null=True
     )
-    checked_by = serializers.CharField(
-        source="reached.checked_by.username", allow_null=True, help_text="Who checked it off."
+    checked_by = UserIdField(
+        source="reached.checked_by", help_text="Who checked it off (a user id)."
     )
     state = serializers.ChoiceField(
         source="state.state", choices=["reached", "overdue", "due", "pending"]

@@ -1,0 +1,114 @@
+"""The API schema's shared rules, applied to every operation once rather than per view.
+
+drf-spectacular documents what a view declares; the answers every view shares come from
+the layers around it, and are added here from the same facts those layers read:
+
+- who may call an operation (``core.access`` policies and the view's permissions,
+  asked for each role and for an anonymous caller): an operation anyone may call
+  declares authentication optional, one that some signed-in caller is refused can
+  answer 403;
+- 401 for a missing or wrong token or session, on every operation (a wrong token is
+  refused even where none is needed);
+- 400 wherever there is input to get wrong (query parameters or a body), with the
+  errors by field name or a ``detail``;
+- 404 wherever the path names an object.
+
+A view's own declaration of one of these codes keeps its description; it only gets the
+body it left out. 429 is declared by the views whose services limit a rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from drf_spectacular import openapi
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+
+from core.api import DetailSerializer
+from core.roles import ALL_ROLES
+
+#: The body of a 400: errors by field name (a list of messages, or nested errors for a
+#: nested field), and ``detail`` for what belongs to no field.
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Errors by field or parameter name; `detail` for the others.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {},
+}
+
+DESCRIPTIONS = {
+    "400": "Invalid parameters or body: the errors by name, or a `detail`.",
+    "401": "No credentials, or wrong ones.",
+    "403": "Not allowed for your role, or (signed in by session) no CSRF token.",
+    "404": "No such object, or not one you may see.",
+}
+
+
+@dataclass(frozen=True)
+class _Caller:
+    """A signed-in user of one role, as the permission classes read one."""
+
+    role: str
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+
+
+class AutoSchema(openapi.AutoSchema):
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        if self._permits(AnonymousUser()) and {} not in operation.get("security", [{}]):
+            operation["security"].append({})
+        responses: dict[str, Any] = operation["responses"]
+        for status in self._error_statuses(operation):
+            responses.setdefault(status, {"description": DESCRIPTIONS[status]})
+        for status, response in responses.items():
+            if status.startswith("4") and "content" not in response:
+                response["content"] = {"application/json": {"schema": self._error_body(status)}}
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _error_statuses(self, operation: dict[str, Any]) -> list[str]:
+        places = {parameter["in"] for parameter in operation.get("parameters", [])}
+        statuses = ["401"]
+        if "query" in places or "requestBody" in operation:
+            statuses.append("400")
+        if self.method not in SAFE_METHODS or not all(
+            self._permits(_Caller(role)) for role in ALL_ROLES
+        ):
+            statuses.append("403")
+        if "path" in places:
+            statuses.append("404")
+        return statuses
+
+    def _permits(self, user: Any) -> bool:
+        """Whether the view's permissions let ``user`` call this operation.
+
+        A request of its own: the one being served is the reader's, and must keep its user.
+        """
+        django_request = HttpRequest()
+        django_request.method = self.method
+        request = Request(django_request)
+        request.user = user
+        return all(
+            permission.has_permission(request, self.view)
+            for permission in self.view.get_permissions()
+        )
+
+    def _error_body(self, status: str) -> dict[str, Any]:
+        if status == "400":
+            component = ResolvedComponent(
+                name="ValidationError",
+                type=ResolvedComponent.SCHEMA,
+                object="ValidationError",
+                schema=VALIDATION_ERROR_SCHEMA,
+            )
+            self.registry.register_on_missing(component)
+            return component.ref
+        return self.resolve_serializer(DetailSerializer(), "response").ref
