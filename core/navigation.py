@@ -70,7 +70,7 @@ def nav_items(user: Any, current_path: str) -> list[NavEntry]:
         path, policy = _resolved(item.url_name)
         if path is None or policy is None or not policy.permits(user):
             continue
-        if item.roles and user.role not in item.roles:
+        if item.roles and getattr(user, "role", None) not in item.roles:  # anonymous: none
             continue
         entry: NavEntry = {
             "label": item.label,

@@ -300,6 +300,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["core.access.RolePermission"],
+    # /api/schema/ and /api/docs/ show each reader the operations their role may call
+    # (the views' own permissions, asked with the reader's request); anonymous readers
+    # get the public roadmap. `manage.py spectacular` still writes the whole API.
+    "SERVE_PUBLIC": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

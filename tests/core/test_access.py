@@ -32,7 +32,7 @@ ENDPOINTS = {
     "account-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "account-detail": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "contact-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
-    "api-schema": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
+    "api-schema": [OK, OK, OK, OK, OK],  # each reader sees what they may call
     "product-risk-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "idea-list": [UNAUTHORIZED, OK, OK, OK, OK],
     "roadmap-item-list": [OK, OK, OK, OK, OK],
@@ -75,18 +75,6 @@ def test_endpoint_access(actors, account_a, name, actor, expected):
     if expected in (UNAUTHORIZED, FORBIDDEN):
         assert response["Content-Type"].startswith("application/json")
         assert "detail" in response.json()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("actor", "expected"), list(zip(ACTORS, [UNAUTHORIZED, FORBIDDEN, OK, OK, OK], strict=True))
-)
-def test_interactive_api_docs_are_for_signed_in_staff(actors, actor, expected):
-    response = actors[actor].get(reverse("api-docs"), HTTP_ACCEPT="text/html")
-    assert response.status_code == expected
-    if expected == OK:
-        assert "swagger-ui" in response.content.decode()
-        assert "cdn.jsdelivr" not in response.content.decode()
 
 
 @pytest.mark.django_db
