@@ -86,3 +86,55 @@ def test_weak_secret_key_is_refused_in_production(secret_key):
 def test_short_secret_key_is_still_fine_in_development():
     result = manage("check", env={"SECRET_KEY": "abcde", "DEBUG": "true"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Two requests that each read, then write, at the same time: deferred transactions hold
+# a read lock each and the second writer failed at once with "database is locked".
+CONCURRENT_WRITERS = """
+import threading, time
+import django
+django.setup()
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE counter (n integer)")
+    cursor.execute("INSERT INTO counter VALUES (0)")
+errors = []
+
+def read_then_write():
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT n FROM counter")
+            time.sleep(0.3)  # the other request reads meanwhile
+            cursor.execute("UPDATE counter SET n = n + 1")
+    except Exception as exc:
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=read_then_write) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT n FROM counter")
+    print(errors, cursor.fetchone()[0])
+"""
+
+
+def test_sqlite_requests_that_write_at_once_wait_for_each_other(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", CONCURRENT_WRITERS],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "csplatform.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] 2"
