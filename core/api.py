@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -55,13 +55,14 @@ class UserIdField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
 
 
 class Pagination(PageNumberPagination):
-    """``?page=`` and ``?page_size=``, each a whole number, or a 400 naming it.
+    """``?page=`` and ``?page_size=``, each a whole number in range, or a 400 naming it.
 
-    REST framework answers a page that is not a number, or beyond the last, with a 404
-    (the client could not tell it from a wrong address), and silently replaces a page
-    size it cannot use with the default. Both are the caller's mistakes: a 400 with the
-    parameter's name says which, and a 404 of a list always means the address is wrong.
-    An empty list still has its page 1.
+    REST framework answers a page that is not a number with a 404 (the client cannot
+    tell it from a wrong address), and silently replaces a page size it cannot use with
+    the default: both are a 400 naming the parameter. A page beyond the last is a
+    well-formed request for a page that does not exist: a 404, whose ``detail`` names
+    the last page (an empty list still has its page 1). An empty value, as for every
+    filter, means the parameter was not given.
     """
 
     page_size_query_param = "page_size"
@@ -71,7 +72,7 @@ class Pagination(PageNumberPagination):
 
     def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if not raw:
             return self.page_size
         size = _whole_number(raw)
         if size is None or not 1 <= size <= self.max_page_size:
@@ -86,19 +87,16 @@ class Pagination(PageNumberPagination):
 
     def get_page_number(self, request: Request, paginator: DjangoPaginator[Any]) -> int:
         raw = request.query_params.get(self.page_query_param)
-        if raw is None:
+        if not raw:
             return 1
         number = _whole_number(raw)
         if number is None or number < 1:
             raise ValidationError({self.page_query_param: [_("Must be a whole number from 1.")]})
-        if number > max(paginator.num_pages, 1):
-            raise ValidationError(
-                {
-                    self.page_query_param: [
-                        _("There is no page %(page)d: the last is %(last)d.")
-                        % {"page": number, "last": max(paginator.num_pages, 1)}
-                    ]
-                }
+        last = max(paginator.num_pages, 1)
+        if number > last:
+            raise NotFound(
+                _("There is no page %(page)d: the last is %(last)d.")
+                % {"page": number, "last": last}
             )
         return number
 
@@ -117,11 +115,10 @@ def _whole_number(raw: str) -> int | None:
     """``raw`` as a number written in digits only (no sign, space or exponent)."""
     if not raw.isascii() or not raw.isdigit():
         return None
-    # Beyond every bound, and too long for int() to read without complaint.
-    return int(raw) if len(raw) <= _LONGEST_NUMBER else 10**_LONGEST_NUMBER
-
-
-_LONGEST_NUMBER = 18
+    try:
+        return int(raw)
+    except ValueError:  # longer than int() reads (thousands of digits)
+        return None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -11,7 +11,9 @@ the layers around it, and are added here from the same facts those layers read:
   refused even where none is needed);
 - 400 wherever there is input to get wrong (query parameters or a body), with the
   errors by field name or a ``detail``;
-- 404 wherever the path names an object.
+- 404 wherever the path names an object, or a page may lie beyond the last;
+- a filter, search, ordering or page parameter sent empty means "not given", as
+  django-filter and REST framework read it: ``allowEmptyValue``.
 
 A view's own declaration of one of these codes keeps its description; it only gets the
 body it left out. 429 is declared by the views whose services limit a rate.
@@ -45,7 +47,7 @@ DESCRIPTIONS = {
     "400": "Invalid parameters or body: the errors by name, or a `detail`.",
     "401": "No credentials, or wrong ones.",
     "403": "Not allowed for your role, or (signed in by session) no CSRF token.",
-    "404": "No such object, or not one you may see.",
+    "404": "No such object, or not one you may see; or a page beyond the last.",
 }
 
 
@@ -74,6 +76,12 @@ class AutoSchema(openapi.AutoSchema):
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        return _empty_means_absent(super()._get_filter_parameters())
+
+    def _get_pagination_parameters(self) -> list[dict[str, Any]]:
+        return _empty_means_absent(super()._get_pagination_parameters())
+
     def _error_statuses(self, operation: dict[str, Any]) -> list[str]:
         places = {parameter["in"] for parameter in operation.get("parameters", [])}
         statuses = ["401"]
@@ -83,7 +91,8 @@ class AutoSchema(openapi.AutoSchema):
             self._permits(_Caller(role)) for role in ALL_ROLES
         ):
             statuses.append("403")
-        if "path" in places:
+        pages = any(p["name"] == "page" for p in operation.get("parameters", []))
+        if "path" in places or pages:
             statuses.append("404")
         return statuses
 
@@ -112,3 +121,10 @@ class AutoSchema(openapi.AutoSchema):
             self.registry.register_on_missing(component)
             return component.ref
         return self.resolve_serializer(DetailSerializer(), "response").ref
+
+
+def _empty_means_absent(parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for parameter in parameters:
+        if parameter.get("in") == "query":
+            parameter["allowEmptyValue"] = True
+    return parameters

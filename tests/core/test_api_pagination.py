@@ -1,5 +1,5 @@
 """``?page=`` and ``?page_size=`` are whole numbers in range, or a 400 naming them; a page
-beyond the last is a 400 too, so a list's 404 always means a wrong address."""
+beyond the last is a 404 naming the last; an empty value is no value."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ LISTS = {
     "customer": ["/api/ideas/", "/api/notifications/", "/api/roadmap-items/"],
     "csm": ["/api/accounts/", "/api/contacts/", "/api/health/", "/api/import-jobs/"],
 }
-BAD_PAGES = ["0", "-1", "abc", "", "1.5", "+1", " 1", "\u0661"]  # the last: an Arabic-Indic one
-BAD_PAGE_SIZES = ["0", "-1", "abc", "", "501", "99999999999999999999999999", "2e2"]
+BAD_PAGES = ["0", "-1", "abc", "1.5", "+1", " 1", "\u0661"]  # the last: an Arabic-Indic one
+BAD_PAGE_SIZES = ["0", "-1", "abc", "501", "99999999999999999999999999", "2e2"]
 
 
 def _assert_names(response, parameter: str) -> None:
@@ -43,22 +43,36 @@ def test_a_bad_page_size_is_a_400_naming_it(actors, actor):
             _assert_names(actors[actor].get(url, {"page_size": size}), "page_size")
 
 
+def _assert_no_such_page(response, last: int) -> None:
+    assert response.status_code == 404, response.content[:200]
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "detail": f"There is no page {response.wsgi_request.GET['page']}: the last is {last}."
+    }
+
+
 @pytest.mark.django_db
-def test_a_page_beyond_the_last_is_a_400_saying_which_is_last(actors):
+def test_a_page_beyond_the_last_is_a_404_saying_which_is_last(actors):
     IdeaFactory.create_batch(3)
     client = actors["customer"]
     assert client.get("/api/ideas/", {"page": 2, "page_size": 2}).status_code == 200
-    response = client.get("/api/ideas/", {"page": 3, "page_size": 2})
-    _assert_names(response, "page")
-    assert "2" in response.json()["page"][0]
+    _assert_no_such_page(client.get("/api/ideas/", {"page": 3, "page_size": 2}), last=2)
+    _assert_no_such_page(client.get("/api/ideas/", {"page": "9" * 30}), last=1)
 
 
 @pytest.mark.django_db
 def test_an_empty_list_has_its_first_page_only(actors):
     client = actors["customer"]
-    assert client.get("/api/roadmap-items/", {"page": 1})["Content-Type"] == "application/json"
-    assert client.get("/api/roadmap-items/", {"page": 1}).json()["results"] == []
-    _assert_names(client.get("/api/roadmap-items/", {"page": 2}), "page")
+    response = client.get("/api/roadmap-items/", {"page": 1})
+    assert (response.status_code, response.json()["results"]) == (200, [])
+    _assert_no_such_page(client.get("/api/roadmap-items/", {"page": 2}), last=1)
+
+
+@pytest.mark.django_db
+def test_an_empty_page_or_page_size_is_no_value(actors):
+    IdeaFactory.create_batch(3)
+    body = actors["customer"].get("/api/ideas/", {"page": "", "page_size": ""}).json()
+    assert (body["count"], len(body["results"])) == (3, 3)
 
 
 @pytest.mark.django_db
@@ -75,8 +89,9 @@ def test_the_schema_states_the_bounds(tmp_path):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--file", str(target), "--format", "openapi-json")
     schema = json.loads(target.read_text())
-    parameters = {
-        p["name"]: p["schema"] for p in schema["paths"]["/api/ideas/"]["get"]["parameters"]
-    }
-    assert parameters["page"] == {"type": "integer", "minimum": 1}
-    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500}
+    parameters = {p["name"]: p for p in schema["paths"]["/api/ideas/"]["get"]["parameters"]}
+    assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
+    assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 500}
+    assert parameters["page"]["allowEmptyValue"]
+    assert parameters["page_size"]["allowEmptyValue"]
+    assert "404" in schema["paths"]["/api/ideas/"]["get"]["responses"]
