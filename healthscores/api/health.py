@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Account
 from core.access import allow
-from core.api import UserIdField
+from core.api import IdFilter, UserIdField
 from core.roles import STAFF_ROLES
 from healthscores import selectors
 from healthscores.models import AccountHealth, Band
@@ -126,7 +126,7 @@ class HealthFilter(django_filters.FilterSet):
         label=_("The band shown (an override in force, else the computed band)."),
     )
     segment = django_filters.CharFilter(field_name="segment", label=_("Account segment."))
-    csm = django_filters.NumberFilter(field_name="csm_owner_id", label=_("CSM owner's user ID."))
+    csm = IdFilter(field_name="csm_owner_id", label=_("CSM owner's user ID."))
 
     class Meta:
         model = Account

@@ -19,6 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from core.access import RolePermission, allow
+from core.api import IdFilter
 from core.roles import PRODUCT_ROLES, STAFF_ROLES
 from productrisk import rules
 from productrisk.models import ProductRisk, ProductRiskAccount
@@ -129,10 +130,10 @@ class ProductRiskFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ProductRisk.Status.choices)
     severity = django_filters.MultipleChoiceFilter(choices=ProductRisk.Severity.choices)
     min_arr_at_risk = django_filters.NumberFilter(field_name="arr_at_risk", lookup_expr="gte")
-    account = django_filters.NumberFilter(
+    account = IdFilter(
         method="touching_account", label="Flags whose evidence includes this account id"
     )
-    idea = django_filters.NumberFilter(field_name="idea_id")
+    idea = IdFilter(field_name="idea_id")
 
     class Meta:
         model = ProductRisk
