@@ -10,24 +10,30 @@ the layers around it, and are added here from the same facts those layers read:
 - 401 for a missing or wrong token or session, on every operation (a wrong token is
   refused even where none is needed);
 - 400 wherever there is input to get wrong (query parameters or a body), with the
-  errors by field name or a ``detail``;
+  errors by field name or a ``detail``; the door refuses a control character in any
+  query parameter that way (``core.middleware.RefuseNulMiddleware``), so every 400 may
+  have that shape besides the one its view declares;
 - 404 wherever the path names an object, or a page may lie beyond the last;
 - a filter, search, ordering or page parameter sent empty means "not given", as
   django-filter and REST framework read it: ``allowEmptyValue``.
 
 A view's own declaration of one of these codes keeps its description; it only gets the
 body it left out. 429 is declared by the views whose services limit a rate.
+
+A request serializer may say ``whole_on_patch = True``: its PATCH changes one thing and
+needs all of its required fields (a product-risk flag's status), where drf-spectacular
+would otherwise document every field of a PATCH as optional.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from drf_spectacular import openapi
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_serializer
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
@@ -71,8 +77,8 @@ class AutoSchema(openapi.AutoSchema):
         for status in self._error_statuses(operation):
             responses.setdefault(status, {"description": DESCRIPTIONS[status]})
         for status, response in responses.items():
-            if status.startswith("4") and "content" not in response:
-                response["content"] = {"application/json": {"schema": self._error_body(status)}}
+            if status.startswith("4"):
+                self._give_body(status, response)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
@@ -81,6 +87,15 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_pagination_parameters(self) -> list[dict[str, Any]]:
         return _empty_means_absent(super()._get_pagination_parameters())
+
+    def _get_request_for_media_type(
+        self, serializer: Any, direction: Literal["request", "response"] = "request"
+    ) -> Any:
+        serializer = force_instance(serializer)
+        whole = is_serializer(serializer) and getattr(serializer, "whole_on_patch", False)
+        if self.method == "PATCH" and whole:
+            return self.resolve_serializer(serializer, direction).ref, True
+        return super()._get_request_for_media_type(serializer, direction)
 
     def _error_statuses(self, operation: dict[str, Any]) -> list[str]:
         places = {parameter["in"] for parameter in operation.get("parameters", [])}
@@ -110,17 +125,34 @@ class AutoSchema(openapi.AutoSchema):
             for permission in self.view.get_permissions()
         )
 
-    def _error_body(self, status: str) -> dict[str, Any]:
-        if status == "400":
-            component = ResolvedComponent(
-                name="ValidationError",
-                type=ResolvedComponent.SCHEMA,
-                object="ValidationError",
-                schema=VALIDATION_ERROR_SCHEMA,
-            )
-            self.registry.register_on_missing(component)
-            return component.ref
-        return self.resolve_serializer(DetailSerializer(), "response").ref
+    def _give_body(self, status: str, response: dict[str, Any]) -> None:
+        """The JSON body of an error answer: what the view declared, else the shared
+        one; a 400 also admits the field errors of the door's refusal."""
+        content = response.setdefault("content", {})
+        declared = content.get("application/json", {}).get("schema")
+        if status != "400":
+            content.setdefault("application/json", {"schema": self._detail_ref()})
+            return
+        errors = self._validation_error_ref()
+        if declared is None or declared == self._detail_ref():
+            content["application/json"] = {"schema": errors}
+        elif declared != errors:
+            content["application/json"]["schema"] = {"anyOf": [declared, errors]}
+
+    def _detail_ref(self) -> dict[str, str]:
+        ref: dict[str, str] = self.resolve_serializer(DetailSerializer(), "response").ref
+        return ref
+
+    def _validation_error_ref(self) -> dict[str, str]:
+        component = ResolvedComponent(
+            name="ValidationError",
+            type=ResolvedComponent.SCHEMA,
+            object="ValidationError",
+            schema=VALIDATION_ERROR_SCHEMA,
+        )
+        self.registry.register_on_missing(component)
+        ref: dict[str, str] = component.ref
+        return ref
 
 
 def _empty_means_absent(parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:

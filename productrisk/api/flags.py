@@ -114,6 +114,9 @@ class ProductRiskDetailSerializer(ProductRiskSerializer):
 
 
 class ProductRiskStatusSerializer(serializers.Serializer):
+    # A PATCH sets the status, which it must name (core.schema documents it so).
+    whole_on_patch = True
+
     status = serializers.ChoiceField(
         choices=SETTABLE,
         help_text="acknowledged, dismissed (reason required) or open (re-open).",

@@ -105,3 +105,25 @@ def test_the_public_roadmap_declares_that_no_authentication_is_needed(schema):
     for method, path, operation in _operations(schema):
         # {} beside the schemes: optional; product managers' tokens also show drafts.
         assert ({} in operation["security"]) == ((method, path) in anyone), (method, path)
+
+
+def test_every_400_admits_the_field_errors_of_the_door(schema):
+    errors = {"$ref": "#/components/schemas/ValidationError"}
+    for method, path, operation in _operations(schema):
+        response = operation["responses"].get("400")
+        if response:
+            body = response["content"]["application/json"]["schema"]
+            assert body == errors or errors in body.get("anyOf", []), (method, path)
+
+
+def test_query_parameters_say_that_empty_means_not_given(schema):
+    board = {p["name"]: p for p in schema["paths"]["/api/ideas/"]["get"]["parameters"]}
+    for name in ("status", "category", "tag", "search", "ordering", "page", "page_size"):
+        assert board[name]["allowEmptyValue"] is True, name
+
+
+def test_a_flag_patch_documents_the_status_it_needs(schema):
+    body = schema["paths"]["/api/product-risks/{id}/"]["patch"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert body["required"] is True
+    assert schema["components"]["schemas"][ref]["required"] == ["status"]
