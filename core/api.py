@@ -9,6 +9,7 @@ only this translation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import django_filters
@@ -73,10 +74,56 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", ID_MAX)
         super().__init__(*args, **kwargs)
-        # Per filter, to keep its label: the schema of a filter with its own schema
-        # takes nothing else from the filter.
-        schema = {"type": "integer", "format": "int64", "minimum": 1, "maximum": ID_MAX}
-        extend_schema_field({**schema, "description": self.label} if self.label else schema)(self)
+        _document(self, {"type": "integer", "format": "int64", "minimum": 1, "maximum": ID_MAX})
+
+
+class StrictCharField(serializers.CharField):
+    """Text, and only text: REST framework also takes a number (``0`` becomes ``"0"``),
+    which no client means. A form sends strings only, so it loses nothing."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictManyRelatedField(serializers.ManyRelatedField):
+    """A list of related rows that is a list: REST framework's iterates whatever it is
+    given, so ``{}`` was taken as no rows and ``{"a": 1}`` as the row named "a"."""
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if isinstance(data, Mapping):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return list(super().to_internal_value(data))
+
+
+def list_of(
+    child: serializers.RelatedField[Any, Any, Any], **kwargs: Any
+) -> StrictManyRelatedField:
+    """``child`` many times, in a list (what ``many=True`` builds, but strict)."""
+    return StrictManyRelatedField(child_relation=child, **kwargs)
+
+
+class BooleanFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false``, or a 400: django-filter's BooleanFilter reads anything else
+    (``maybe``, ``-5``) as no filter, a list that looks right and is not."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        super().__init__(*args, **kwargs)
+        _document(self, {"type": "boolean"})
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value in ("true", "false"):
+            value = value == "true"
+        return super().filter(qs, value)
+
+
+def _document(query_filter: django_filters.Filter, schema: dict[str, Any]) -> None:
+    """Give one filter its schema. Per filter, to keep its label: drf-spectacular takes
+    nothing else from a filter with a schema of its own."""
+    label = query_filter.label
+    extend_schema_field({**schema, "description": label} if label else schema)(query_filter)
 
 
 class Pagination(PageNumberPagination):

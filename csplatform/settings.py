@@ -309,6 +309,9 @@ SPECTACULAR_SETTINGS = {
     # (the views' own permissions, asked with the reader's request); anonymous readers
     # get the public roadmap. `manage.py spectacular` still writes the whole API.
     "SERVE_PUBLIC": False,
+    # Request bodies are documented as JSON, the API's language. Forms are still read
+    # (REST framework's parsers), but a list or an object has no one form encoding.
+    "PARSER_WHITELIST": ["core.parsers.PlainTextJSONParser"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import django_filters
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Account, Contact, User
 from core.access import allow
-from core.api import UserIdField
+from core.api import BooleanFilter, UserIdField
 from core.roles import ALL_ROLES, STAFF_ROLES
 
 
@@ -43,10 +45,18 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
         return Account.objects.visible_to(self.request.user).select_related("csm_owner")
 
 
+class ContactFilter(django_filters.FilterSet):
+    is_champion = BooleanFilter(label=_("true: only champions; false: only the others."))
+
+    class Meta:
+        model = Contact
+        fields = ["account", "is_champion"]
+
+
 @allow(STAFF_ROLES)
 class ContactViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ContactSerializer
-    filterset_fields = ["account", "is_champion"]
+    filterset_class = ContactFilter
     search_fields = ["name", "email"]
     ordering = ["name"]
 

@@ -12,6 +12,8 @@ POST into a GET. Votes, follows, comments and edits on a merged idea are a 400.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import django_filters
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -291,10 +293,12 @@ class IdeaViewSet(IdeaErrorsMixin, viewsets.GenericViewSet):
                 note=payload.validated_data["note"],
             )
         else:
+            if not isinstance(request.data, Mapping):
+                raise exceptions.ValidationError({"detail": _("Send a JSON object, or no body.")})
             # The contact as sent, unresolved: whether another id exists is no customer's
             # business, and the service refuses anyone but themself.
-            named = request.data.get("contact") if hasattr(request.data, "get") else None
-            note = request.data.get("note", "") if hasattr(request.data, "get") else ""
+            named = request.data.get("contact")
+            note = request.data.get("note", "")
             created = services.vote_cast(
                 idea=idea, actor=request.user, contact_id=named, note=str(note or "")
             )

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Contact
+from core.api import StrictCharField, list_of
 from feedback import policies
 from feedback.models import Category, Comment, Idea, StatusChange, Tag
 from feedback.selectors import statuses
@@ -173,10 +174,10 @@ class StaffIdeaDetailSerializer(StaffIdeaSerializer):
 class IdeaWriteSerializer(serializers.Serializer):
     """Posting or editing an idea. Category and tags are named by slug."""
 
-    title = serializers.CharField(
+    title = StrictCharField(
         max_length=policies.TITLE_MAX, min_length=policies.TITLE_MIN, trim_whitespace=True
     )
-    description = serializers.CharField(
+    description = StrictCharField(
         max_length=policies.DESCRIPTION_MAX,
         required=False,
         allow_blank=True,
@@ -190,8 +191,10 @@ class IdeaWriteSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
     )
-    tags = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Tag.objects.all(), many=True, required=False, default=list
+    tags = list_of(
+        serializers.SlugRelatedField(slug_field="slug", queryset=Tag.objects.all()),
+        required=False,
+        default=list,
     )
 
     def validate_title(self, value: str) -> str:
@@ -209,7 +212,7 @@ class VoteRequestSerializer(serializers.Serializer):
         required=False,
         help_text="Staff only, and required for them: the person the vote is from.",
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         max_length=policies.NOTE_MAX,
         required=False,
         allow_blank=True,
@@ -278,7 +281,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentWriteSerializer(serializers.Serializer):
-    body = serializers.CharField(
+    body = StrictCharField(
         max_length=policies.COMMENT_MAX, trim_whitespace=True, help_text="Markdown."
     )
     internal = serializers.BooleanField(

@@ -19,7 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from core.access import RolePermission, allow
-from core.api import IdFilter
+from core.api import IdFilter, StrictCharField
 from core.roles import PRODUCT_ROLES, STAFF_ROLES
 from productrisk import rules
 from productrisk.models import ProductRisk, ProductRiskAccount
@@ -121,7 +121,7 @@ class ProductRiskStatusSerializer(serializers.Serializer):
         choices=SETTABLE,
         help_text="acknowledged, dismissed (reason required) or open (re-open).",
     )
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
     def validate(self, data):
         if data["status"] == ProductRisk.Status.DISMISSED and not data.get("reason", "").strip():

@@ -19,7 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from core.access import RolePermission, public
-from core.api import ServiceErrorsMixin
+from core.api import ServiceErrorsMixin, StrictCharField, list_of
 from core.roles import PRODUCT_ROLES
 from feedback.models import Idea
 from feedback.selectors import statuses
@@ -82,12 +82,12 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
 
 
 class RoadmapItemWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=160, trim_whitespace=True)
-    description = serializers.CharField(
+    title = StrictCharField(max_length=160, trim_whitespace=True)
+    description = StrictCharField(
         required=False, allow_blank=True, max_length=20_000, help_text="Public Markdown."
     )
     column = serializers.ChoiceField(Column.choices, required=False)
-    target_quarter = serializers.CharField(
+    target_quarter = StrictCharField(
         required=False,
         allow_blank=True,
         validators=[validate_quarter],
@@ -96,9 +96,8 @@ class RoadmapItemWriteSerializer(serializers.Serializer):
     is_public = serializers.BooleanField(
         required=False, help_text="Shown on the public roadmap and changelog."
     )
-    ideas = serializers.PrimaryKeyRelatedField(
-        queryset=Idea.objects.all(),
-        many=True,
+    ideas = list_of(
+        serializers.PrimaryKeyRelatedField(queryset=Idea.objects.all()),
         required=False,
         help_text="Linked ideas (all of them: the list replaces the links). A merged idea "
         "is linked as the idea it went into.",
