@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run test any-day lint format bench install dev worker beat clean
+.PHONY: help run test any-day api-contract lint format bench install dev worker beat clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -49,6 +49,10 @@ any-day: $(VENV)/.installed-dev  ## Run the date-sensitive tests under five pinn
 	  echo "== tests marked any_day, on $$day"; \
 	  CSPLATFORM_TEST_NOW=$$day $(BIN)/python -m pytest -m any_day -n $(TEST_WORKERS) --dist worksteal -q --reuse-db; \
 	done
+
+# A live server on a database of its own; schemathesis as staff, a customer and anonymous.
+api-contract: $(VENV)/.installed-dev  ## Check the API answers as its OpenAPI schema says
+	$(BIN)/python -m tests.api_contract
 
 lint: $(VENV)/.installed-dev  ## ruff, the import contracts, and mypy against its baseline
 	$(BIN)/ruff check .
