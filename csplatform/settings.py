@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from csp.constants import NONE, SELF
-from django.utils.translation import gettext_lazy as _
 
 from csplatform.beat import DEFAULT_ENTRIES, build_schedule
 from csplatform.env import ConfigError, env
@@ -141,7 +140,9 @@ LOGOUT_REDIRECT_URL = "login"
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en")
-LANGUAGES = [("en", _("English"))]
+# Each language names itself, so a reader finds their own in the switcher whatever
+# language the page is in.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("el", "Ελληνικά")]
 USE_I18N = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
