@@ -117,6 +117,12 @@ def test_usage_charts_are_embedded_as_json_for_the_static_script(client_for, csm
     assert "vendor/plotly.min.js" in html
     assert "js/charts.js" in html
     assert "<script>" not in html  # no inline scripts
+    # The numbers behind each chart, for readers who cannot see it: the events table
+    # has the week's count under the event's column.
+    events_table = html.split('id="events-chart-data"')[1].split("</details>")[0]
+    assert "Show the numbers" in events_table
+    assert '<th scope="col" class="num">report.viewed</th>' in events_table
+    assert '<td class="num">7</td>' in events_table
 
     activity = response.context["c360"].activity_figure["data"][0]
     assert len(activity["y"]) == 90
