@@ -73,3 +73,19 @@ def test_csm_adds_a_vote_on_behalf_from_the_keyboard(sign_in, live_server):
     expect(page.locator("#demand")).to_contain_text("0 votes from customers, 1 added by CSMs")
     vote = Vote.objects.get(idea=idea)
     assert (vote.contact_id, vote.note) == (hank.pk, "Asked on the QBR call")
+
+
+def test_a_keyboard_vote_keeps_focus_on_the_vote_button(sign_in, live_server):
+    UserFactory(username="e2e-keyboard", role=Role.CUSTOMER)
+    IdeaFactory(title="Bulk edit contacts")
+    page = sign_in("e2e-keyboard")
+    page.goto(f"{live_server.url}/ideas/")
+    page.wait_for_load_state("load")
+    button = page.get_by_role("button", name="Vote for “Bulk edit contacts”")
+    button.focus()
+    page.keyboard.press("Enter")
+    voted = page.get_by_role("button", name="Remove your vote for “Bulk edit contacts”")
+    expect(voted).to_be_focused()
+    page.keyboard.press("Space")
+    expect(button).to_be_focused()
+    expect(button).to_have_attribute("aria-pressed", "false")
