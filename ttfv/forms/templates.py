@@ -79,6 +79,7 @@ class TemplateForm(forms.Form):
         max=MAX_TARGET_DAYS,
     )
     at_risk_percent = _number(
+        # xgettext:no-python-format
         label=_("At risk from (% of the target)"),
         help_text=_("Without first value past this share of the target, an onboarding is at risk."),
         min=MIN_AT_RISK_PERCENT,

@@ -26,6 +26,7 @@ class MilestoneTemplate(models.Model):
         help_text=_("Days from the start by which the first value should be reached."),
     )
     at_risk_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("at risk from (% of target)"),
         default=DEFAULT_AT_RISK_PERCENT,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
