@@ -8,6 +8,10 @@ were not there before are the new active contacts of their (account, day, event)
 each touched day's all-events count is recounted from that narrow table. Raw events
 are never re-read, which keeps a load's cost proportional to what it brings, not to
 the history it lands on.
+
+Every statement that may meet another load's rows writes them in the order of its
+unique key (``ORDER BY``), so concurrent loads on the same days wait for each other in
+one order and never deadlock (see ``ingest.services.sinks.UsageSink._lock_accounts``).
 """
 
 from __future__ import annotations
@@ -35,13 +39,14 @@ def create_new_events_table(cursor: CursorWrapper, vendor: str) -> None:
     cursor.execute("DELETE FROM csp_new")
 
 
-def _insert_new_contacts(cursor: CursorWrapper, vendor: str) -> None:
+def _insert_new_contacts(cursor: CursorWrapper, vendor: str, *, analyze: bool) -> None:
     """Add the new (account, day, event, contact) tuples; keep those that were new in
     csp_new_contacts."""
     select = (
         f"INSERT INTO {CONTACTS} (account_id, day, event, contact_id) "
         f"SELECT DISTINCT account_id, day, event, contact_id FROM csp_new "
-        f"WHERE contact_id IS NOT NULL ON CONFLICT DO NOTHING "
+        f"WHERE contact_id IS NOT NULL ORDER BY account_id, day, event, contact_id "
+        f"ON CONFLICT DO NOTHING "
         f"RETURNING account_id, day, event, contact_id"
     )
     if vendor == "postgresql":
@@ -51,7 +56,8 @@ def _insert_new_contacts(cursor: CursorWrapper, vendor: str) -> None:
         )
         cursor.execute("DELETE FROM csp_new_contacts")
         cursor.execute(f"WITH fresh AS ({select}) INSERT INTO csp_new_contacts SELECT * FROM fresh")
-        cursor.execute("ANALYZE csp_new_contacts")
+        if analyze:
+            cursor.execute("ANALYZE csp_new_contacts")
     else:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS csp_new_contacts (account_id integer, day text, "
@@ -64,13 +70,14 @@ def _insert_new_contacts(cursor: CursorWrapper, vendor: str) -> None:
         )
 
 
-def apply_new_events(cursor: CursorWrapper, vendor: str) -> set[int]:
-    """Fold csp_new into the rollups; return the accounts whose data changed."""
-    if vendor == "postgresql":
+def apply_new_events(cursor: CursorWrapper, vendor: str, *, analyze: bool = False) -> set[int]:
+    """Fold csp_new into the rollups; return the accounts whose data changed.
+    ``analyze``: give the temporary tables statistics first (PostgreSQL, big loads)."""
+    if analyze:
         # A temporary table has no statistics until analysed; without them the planner
         # guesses a handful of rows and picks nested loops over a million.
         cursor.execute("ANALYZE csp_new")
-    _insert_new_contacts(cursor, vendor)
+    _insert_new_contacts(cursor, vendor, analyze=analyze)
     # The tuples this load added are exactly the new distinct contacts of their
     # (account, day, event), so active_contacts grows by their count: no recount.
     cursor.execute(
@@ -81,7 +88,8 @@ def apply_new_events(cursor: CursorWrapper, vendor: str) -> set[int]:
         f"LEFT JOIN (SELECT account_id, day, event, count(*) AS people FROM csp_new_contacts "
         f"GROUP BY account_id, day, event) f "
         f"ON f.account_id = n.account_id AND f.day = n.day AND f.event = n.event "
-        f"WHERE true ON CONFLICT (account_id, day, event) DO UPDATE SET "
+        f"WHERE true ORDER BY n.account_id, n.day, n.event "
+        f"ON CONFLICT (account_id, day, event) DO UPDATE SET "
         f"event_count = {USAGE}.event_count + excluded.event_count, "
         f"quantity = {USAGE}.quantity + excluded.quantity, "
         f"active_contacts = {USAGE}.active_contacts + excluded.active_contacts"
@@ -89,9 +97,13 @@ def apply_new_events(cursor: CursorWrapper, vendor: str) -> set[int]:
     cursor.execute(
         f"INSERT INTO {ACTIVITY} (account_id, day, event_count, active_contacts) "
         f"SELECT account_id, day, count(*), 0 FROM csp_new WHERE true "
-        f"GROUP BY account_id, day ON CONFLICT (account_id, day) DO UPDATE SET "
+        f"GROUP BY account_id, day ORDER BY account_id, day "
+        f"ON CONFLICT (account_id, day) DO UPDATE SET "
         f"event_count = {ACTIVITY}.event_count + excluded.event_count"
     )
+    # The rows this updates are the ones the statement above locked (each load's own
+    # days), so it waits for no one; and it runs after that lock was granted, so its
+    # recount sees every contact of a load on the same day that committed before.
     cursor.execute(
         f"UPDATE {ACTIVITY} SET active_contacts = recount.n FROM ("
         f"SELECT c.account_id, c.day, count(DISTINCT c.contact_id) AS n FROM {CONTACTS} c "

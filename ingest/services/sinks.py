@@ -79,11 +79,8 @@ DIALECTS = {
 }
 
 
-#: Namespace of the advisory locks that order concurrent loads ("LOAD" in ASCII).
-LOAD_LOCK_NAMESPACE = 0x4C4F4144
-#: Account slots those locks cover: few enough for PostgreSQL's lock table whatever
-#: the load, enough that loads on different accounts rarely wait for each other.
-LOAD_LOCK_SLOTS = 64
+#: Staged rows from which a load analyses its temporary tables (``UsageSink.analyze``).
+ANALYZE_FROM_ROWS = 10_000
 
 
 class UsageSink:
@@ -105,6 +102,14 @@ class UsageSink:
             staging.write(cursor, self.vendor, rows)
         self.staged += len(rows)
 
+    @property
+    def analyze(self) -> bool:
+        """Whether to give the load's temporary tables statistics (PostgreSQL). A small
+        load (a tracking batch) is planned well without: the planner sizes a table it
+        has no statistics for from its pages, and four ANALYZE statements would cost
+        more than its whole insert."""
+        return self.vendor == "postgresql" and self.staged >= ANALYZE_FROM_ROWS
+
     def finish(self) -> SinkResult:
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
@@ -112,6 +117,7 @@ class UsageSink:
                 # default 4 MB each hash aggregate spills to disk in dozens of batches.
                 # SET LOCAL ends with the load's transaction.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
+            if self.analyze:
                 # A temporary table has no statistics until analysed; without them the
                 # planner guesses a handful of rows and picks nested loops over a million.
                 cursor.execute(f"ANALYZE {staging.TABLE}")
@@ -119,7 +125,7 @@ class UsageSink:
             self._add_people(cursor)
             rollups.create_new_events_table(cursor, self.vendor)
             inserted = self._insert_events(cursor)
-            account_ids = rollups.apply_new_events(cursor, self.vendor)
+            account_ids = rollups.apply_new_events(cursor, self.vendor, analyze=self.analyze)
             if self.vendor != "postgresql":
                 cursor.execute(f"DROP TABLE {staging.TABLE}")
         return SinkResult(
@@ -134,6 +140,14 @@ class UsageSink:
         referenced account so that it could not be deleted before commit; this takes
         the same locks, once per account instead of once per row. SQLite needs none: a
         writer holds the whole database.
+
+        Loads on the same accounts run side by side. What keeps them from deadlocking is
+        the order of their writes: every load writes the same tables in the same order
+        (contacts, events, then each rollup), and within each statement in the order of
+        its key (``ORDER BY`` the unique key the statement may conflict on), so two
+        loads wanting the same rows want them in one order, and one waits for the other
+        instead of each holding what the other needs. A conflict this misses costs a
+        retry (``core.retry``), never the load.
         """
         if self.vendor != "postgresql":
             return
@@ -148,17 +162,6 @@ class UsageSink:
                 _("%(count)d accounts of this load were deleted while it ran.")
                 % {"count": referenced - locked}
             )
-        # Loads touching the same accounts take turns, in one order: their inserts and
-        # rollup upserts would otherwise lock the same rows in the orders their plans
-        # happen to produce, and deadlock. One transaction-scoped advisory lock per slot
-        # of accounts (a bounded number of locks, however many accounts a load names),
-        # taken in slot order: loads on other accounts still run side by side.
-        cursor.execute(
-            "SELECT count(pg_advisory_xact_lock(%s, slot)) FROM (SELECT DISTINCT "
-            f"(account_id %% {LOAD_LOCK_SLOTS})::int AS slot FROM {staging.TABLE} "
-            "ORDER BY slot) AS slots",
-            [LOAD_LOCK_NAMESPACE],
-        )
 
     def _add_people(self, cursor: CursorWrapper) -> None:
         """Create a contact for each (account, e-mail) the load names that has none, and
@@ -177,7 +180,7 @@ class UsageSink:
         cursor.execute(
             f"INSERT INTO {CONTACTS} (account_id, email, name, title, is_champion, created_at) "
             f"SELECT account_id, email, {sql.local_part}, '', {sql.false}, {sql.now} "
-            f"FROM ({named}) AS named WHERE true ON CONFLICT DO NOTHING"
+            f"FROM ({named}) AS named ORDER BY account_id, email ON CONFLICT DO NOTHING"
         )
         # Probes the (account, e-mail) unique index once per distinct pair, so the cost
         # follows the load's people, not the size of the contacts table. (A table left
@@ -200,7 +203,7 @@ class UsageSink:
             f"AS named JOIN {CONTACTS} c ON c.tracking_user_id = named.user_id "
             f"AND c.account_id = named.account_id {sql.lock_contacts}"
         )
-        if self.vendor == "postgresql":
+        if self.analyze:
             cursor.execute(f"ANALYZE {PEOPLE}")
             cursor.execute(f"ANALYZE {USERS}")
 
@@ -218,8 +221,9 @@ class UsageSink:
             f"FROM {staging.TABLE} s LEFT JOIN {PEOPLE} p "
             f"ON p.account_id = s.account_id AND p.email = s.contact_email "
             f"LEFT JOIN {USERS} u ON u.account_id = s.account_id AND u.user_id = s.user_id "
-            # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the join.
-            f"WHERE true ON CONFLICT (source, source_id) DO NOTHING "
+            # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the join; the
+            # order is the lock order of the unique key (see _lock_accounts).
+            f"WHERE true ORDER BY s.source_id ON CONFLICT (source, source_id) DO NOTHING "
         )
         if self.vendor == "postgresql":
             # One statement inserts and hands the inserted rows (duplicates excluded) on
@@ -361,6 +365,14 @@ class EntitySink:
                 batch_size=1000,
             )
             self.result.updated += len(changed)
+
+    @property
+    def analyze(self) -> bool:
+        """Whether to give the load's temporary tables statistics (PostgreSQL). A small
+        load (a tracking batch) is planned well without: the planner sizes a table it
+        has no statistics for from its pages, and four ANALYZE statements would cost
+        more than its whole insert."""
+        return self.vendor == "postgresql" and self.staged >= ANALYZE_FROM_ROWS
 
     def finish(self) -> SinkResult:
         return self.result
