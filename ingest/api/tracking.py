@@ -20,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -28,8 +27,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import Account, Contact
-from accounts.signals import announce_account_data_changed, one_announcement
+from accounts.signals import announce_account_data_changed
 from core.access import public
+from core.retry import atomic_with_retry
 from core.text import has_forbidden
 from ingest.models import ImportJob, TrackedUser, WriteKey
 from ingest.services.imports import import_tracking_batch
@@ -108,16 +108,33 @@ class TrackingResult:
 
 def tracking_receive(*, mapped: Mapped, write_key: WriteKey) -> TrackingResult:
     """Apply one mapped batch: account traits, then contacts, then usage, so that an
-    identify and the events after it in the same batch land together."""
+    identify and the events after it in the same batch land together.
+
+    Each write announces its accounts in its own transaction, so the recomputes it
+    needs commit with the data (``accounts.signals``); the second announcement of a
+    batch folds into the job the first one queued (``core.jobs.job_request``)."""
     result = TrackingResult(received=mapped.received, ignored=mapped.ignored)
     for error in mapped.errors:
         result.reject(error)
-    with one_announcement():  # account traits and usage of one batch: one recompute
-        with transaction.atomic():
-            _update_accounts(mapped, result)
-            _update_contacts(mapped, result)
-        _import_usage(mapped, result, write_key)
+    people = atomic_with_retry(lambda: _update_people(mapped))
+    for error in people.errors:
+        result.reject(error)
+    result.accounts_updated = people.accounts_updated
+    result.contacts_created = people.contacts_created
+    result.contacts_updated = people.contacts_updated
+    _import_usage(mapped, result, write_key)
     return result
+
+
+def _update_people(mapped: Mapped) -> TrackingResult:
+    """Account traits and contacts, in one transaction that may run again from the
+    start (``core.retry``) when a concurrent batch deadlocks with it: so it reports into
+    a fresh result each time. Its writes go in primary-key (or unique-key) order, so
+    two batches naming the same people lock them in one order and rarely need that."""
+    people = TrackingResult()
+    _update_accounts(mapped, people)
+    _update_contacts(mapped, people)
+    return people
 
 
 def _not_writable_reason() -> str:
@@ -165,7 +182,9 @@ def _update_accounts(mapped: Mapped, result: TrackingResult) -> None:
         for account in changed.values():
             account.updated_at = now
         Account.objects.bulk_update(
-            changed.values(), ["name", "plan", "segment", "updated_at"], batch_size=500
+            sorted(changed.values(), key=lambda a: a.pk),
+            ["name", "plan", "segment", "updated_at"],
+            batch_size=500,
         )
         announce_account_data_changed(changed)
     result.accounts_updated = len(changed)
@@ -208,10 +227,16 @@ def _update_contacts(mapped: Mapped, result: TrackingResult) -> None:
         book.link(update, account_id, profiles.get(update.user_id))
     if book.new:
         # Ignore conflicts: a concurrent request may create the same contact first.
-        Contact.objects.bulk_create(book.new, ignore_conflicts=True, batch_size=500)
+        Contact.objects.bulk_create(
+            sorted(book.new, key=lambda c: (c.account_id, c.email, c.tracking_user_id)),
+            ignore_conflicts=True,
+            batch_size=500,
+        )
     if book.changed:
         Contact.objects.bulk_update(
-            book.changed.values(), ["name", "title", "email", "tracking_user_id"], batch_size=500
+            [book.changed[pk] for pk in sorted(book.changed)],
+            ["name", "title", "email", "tracking_user_id"],
+            batch_size=500,
         )
     result.contacts_created = len(book.new)
     result.contacts_updated = len(book.changed)
@@ -324,7 +349,7 @@ def _remember_users(updates: list[ContactUpdate]) -> dict[str, TrackedUser]:
         TrackedUser.objects.bulk_create(
             [
                 TrackedUser(user_id=p.user_id, email=p.email, name=p.name, title=p.title)
-                for p in dirty.values()
+                for _user, p in sorted(dirty.items())
             ],
             update_conflicts=True,
             unique_fields=["user_id"],
@@ -461,15 +486,18 @@ def _receive(request: HttpRequest, message_type: str | None) -> JsonResponse:
         response["Allow"] = "POST"
         return response
     header_key = _basic_user(request)
-    if header_key is not None and write_key_find(header_key) is None:
+    write_key = write_key_find(header_key) if header_key is not None else None
+    if header_key is not None and write_key is None:
         return _error(401, "unauthorized", _("The write key is missing, wrong or inactive."))
     try:
-        body = decode(_read_body(request))
+        decoded = decode(_read_body(request))
+        body = decoded.data
     except _TooLarge:
         return _error(413, "payload_too_large", _("A request may carry at most 500 KB of events."))
     except PayloadError as problem:
         return _error(400, "invalid_request", str(problem))
-    write_key = write_key_find(header_key if header_key is not None else _body_key(body))
+    if header_key is None:
+        write_key = write_key_find(_body_key(body))
     if write_key is None:
         return _error(401, "unauthorized", _("The write key is missing, wrong or inactive."))
     write_key_touch(write_key=write_key)
@@ -480,19 +508,19 @@ def _receive(request: HttpRequest, message_type: str | None) -> JsonResponse:
         )
     except PayloadError as problem:
         return _error(400, "invalid_request", str(problem))
-    mapped = map_messages(messages, received_at=timezone.now())
+    mapped = map_messages(messages, received_at=timezone.now(), plain=decoded.plain)
     result = tracking_receive(mapped=mapped, write_key=write_key)
     if message_type is not None and result.errors:
         # One message, refused: a 400 naming its field, with the batch's report, so a
         # library logs why and does not send it again.
         error = result.errors[0]
-        body = {
+        answer = {
             **result.as_dict(),
             "success": False,
             "code": "invalid_request",
             "message": f"{error.field} {error.reason}",
         }
-        return JsonResponse(body, status=400)
+        return JsonResponse(answer, status=400)
     return JsonResponse(result.as_dict())
 
 
