@@ -184,14 +184,18 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn(redis_url: str, log: Path, **env: str) -> Iterator[Gunicorn]:
-    """gunicorn serving the project on the test database and ``redis_url``."""
+def gunicorn(
+    redis_url: str, log: Path, *, workers: int = 1, threads: int = 4, **env: str
+) -> Iterator[Gunicorn]:
+    """gunicorn serving the project on the test database and ``redis_url``, with the
+    production configuration (``csplatform.gunicorn_conf``)."""
     port = free_port()
     with log.open("a") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.pinned_process", "gunicorn",
-             "csplatform.wsgi:application", f"--bind=127.0.0.1:{port}", "--workers=1",
-             "--threads=4", "--timeout=60", "--log-level=warning"],
+             "-c", "python:csplatform.gunicorn_conf", "csplatform.wsgi:application",
+             f"--bind=127.0.0.1:{port}", f"--workers={workers}", f"--threads={threads}",
+             "--timeout=60", "--log-level=warning"],
             cwd=ROOT, env=_env(redis_url, DEBUG="false", **env), stdout=out,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
