@@ -141,9 +141,16 @@ def job_request(
     fold the request into a job of the same kind, day and alerting still queued.
 
     ``account_ids=None`` means every account. ``countdown`` holds the task back for a
-    while, so that the requests of a burst fold into the one job.
+    while, so that the requests of a burst fold into the one job; a request for some
+    accounts waits ``JOB_DEBOUNCE_SECONDS`` unless it says otherwise. That is what keeps
+    a busy tracking source (a batch every few milliseconds, each asking to recompute its
+    accounts) to one pending run per kind: every request until the run starts folds into
+    it, the requests made while it runs fold into the next, and the burst's last data is
+    scored at most the debounce and one run after it ends.
     """
     ids = _ids(account_ids)
+    if countdown is None and ids and job_kind(kind).by_account:
+        countdown = settings.JOB_DEBOUNCE_SECONDS
     # Locked: a worker claiming the queued job waits for the fold to commit (and sees
     # the accounts it added), or claimed it first and the fold finds it no longer queued.
     pending = (
@@ -156,9 +163,10 @@ def job_request(
         if not pending.is_full and job_kind(kind).by_account:
             if not ids:
                 pending.is_full, pending.account_ids = True, []
-            else:
+                pending.save(update_fields=["is_full", "account_ids"])
+            elif not set(ids) <= set(pending.account_ids):  # else: nothing to write
                 pending.account_ids = sorted({*pending.account_ids, *ids})
-            pending.save(update_fields=["is_full", "account_ids"])
+                pending.save(update_fields=["account_ids"])
         return pending
     job = job_create(kind, account_ids=ids, day=day, raise_alerts=raise_alerts)
     if countdown:

@@ -371,6 +371,9 @@ JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", 10, minimum=1)
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", 60, minimum=2)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", 3, minimum=1)
 JOB_RESEND_SECONDS = env.int("JOB_RESEND_SECONDS", 60, minimum=1)
+# How long a recompute of some accounts waits for a worker, gathering the requests that
+# follow it (a burst of tracking batches) into one run; see core.jobs.job_request.
+JOB_DEBOUNCE_SECONDS = env.int("JOB_DEBOUNCE_SECONDS", 5, minimum=0)
 #: /healthz answers 503 when work has waited for a worker longer than this.
 HEALTHZ_PENDING_MAX_SECONDS = env.int("HEALTHZ_PENDING_MAX_SECONDS", 15 * 60, minimum=1)
 CELERY_BEAT_SCHEDULE = build_schedule(DEFAULT_ENTRIES, env)
