@@ -5,7 +5,8 @@ table ``csp_new (account_id, day, event, contact_id, quantity)``. Counts and qua
 add up, so they are added to the existing rollup rows; distinct active contacts do not,
 so the new (account, day, event, contact) tuples go into DailyEventContact: those that
 were not there before are the new active contacts of their (account, day, event), and
-each touched day's all-events count is recounted from that narrow table. Raw events
+each day that gained such a tuple has its all-events count recounted from that narrow
+table (a day that gained none has no new active contact). Raw events
 are never re-read, which keeps a load's cost proportional to what it brings, not to
 the history it lands on.
 
@@ -107,7 +108,7 @@ def apply_new_events(cursor: CursorWrapper, vendor: str, *, analyze: bool = Fals
     cursor.execute(
         f"UPDATE {ACTIVITY} SET active_contacts = recount.n FROM ("
         f"SELECT c.account_id, c.day, count(DISTINCT c.contact_id) AS n FROM {CONTACTS} c "
-        f"JOIN (SELECT DISTINCT account_id, day FROM csp_new) t "
+        f"JOIN (SELECT DISTINCT account_id, day FROM csp_new_contacts) t "
         f"ON c.account_id = t.account_id AND c.day = t.day "
         f"GROUP BY c.account_id, c.day) recount "
         f"WHERE {ACTIVITY}.account_id = recount.account_id AND {ACTIVITY}.day = recount.day"
