@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -242,6 +243,64 @@ def test_unstorable_fields_refuse_their_message_by_path(message, field, reason):
     assert len(mapped.usage) == 1
     assert (mapped.contacts, mapped.accounts) == ([], [])
     assert [(e.index, e.field, e.reason) for e in mapped.errors] == [(1, field, reason)]
+
+
+def _body(*messages) -> bytes:
+    return json.dumps({"batch": list(messages)}, ensure_ascii=False).encode()
+
+
+def test_a_body_of_plain_text_and_finite_numbers_is_plain():
+    raw = _body(
+        _track(groupId="ACC-1", userId="ana@x.io", properties={"q": 2.5, "n": -3, "e": 1e300}),
+        {"type": "identify", "userId": "u-1", "traits": {"name": "Zoë \\ Ünal / CTO"}},
+    )
+    assert decode(raw).plain
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _body(_track(properties={"note": "two\nlines"})),
+        _body(_track(groupId="ACC\x00")),
+        _body(_track(groupId="ACC\x1f")),
+        _body(_track(userId="ada\u2028@x.io")),  # raw in UTF-8: JSON allows it unescaped
+        _body(_track(userId="ada\x85@x.io")),
+        _body(_track(userId="del\x7f")),
+        b'{"batch": [{"type": "track", "event": "e", "properties": {"r": NaN}}]}',
+        b'{"batch": [{"type": "track", "event": "e", "properties": {"r": -Infinity}}]}',
+        b'{"batch": [{"type": "track", "event": "e", "properties": {"r": 1e400}}]}',
+        b'{"batch": [{"type": "track", "properties": {"r": 1' + b"0" * 400 + b'.5}}]}',
+        json.dumps({"batch": [_track(groupId="ACC-1")]}).encode("utf-16"),
+    ],
+)  # fmt: skip
+def test_a_body_that_may_hold_a_control_character_or_infinity_is_not_plain(raw):
+    assert not decode(raw).plain
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        _track(groupId="ACC\x00"),
+        _track(userId="ada\u2028@x.io"),
+        _track(properties={"a": {"b": ["ok", "\x00"]}}),
+        _track(properties={"k\x01": 1}),
+        _track(properties={"ratio": float("nan")}),
+        {"type": "identify", "traits": {"email": "a@x.io", "title": "C\r\nTO"}},
+    ],
+)
+def test_a_plain_body_maps_as_the_walk_would(message):
+    """Whatever the body, the door's decision and map_messages' walk agree: a refused
+    message is never in a body called plain, and a body called plain maps the same."""
+    body = decode(_body(_track(groupId="ACC-1"), message))
+    mapped = map_messages(body.data["batch"], received_at=NOW, plain=body.plain)
+    walked = map_messages(body.data["batch"], received_at=NOW)
+    assert mapped == walked
+    assert [e.index for e in mapped.errors] == [1]
+    clean = decode(_body(_track(groupId="ACC-1"), _track(groupId="ACC-2")))
+    assert clean.plain
+    assert map_messages(clean.data["batch"], received_at=NOW, plain=True) == map_messages(
+        clean.data["batch"], received_at=NOW
+    )
 
 
 def test_free_text_may_span_lines_where_it_is_not_a_name():
