@@ -26,7 +26,7 @@ from django.db.models import Count, Sum
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import DailyActivity, DailyUsage, UsageEvent
+from accounts.models import Contact, DailyActivity, DailyUsage, UsageEvent
 from tests.accounts.factories import AccountFactory
 from tests.ingest.factories import WriteKeyFactory
 
@@ -46,6 +46,7 @@ CLI_ROWS = 3000
 API_CLIENTS = 4
 API_BATCHES = 6
 BATCH = 250
+USERS = 6
 START = datetime(2026, 3, 1, tzinfo=UTC)
 
 
@@ -99,7 +100,19 @@ def _api_client(key: str, events: list[dict]) -> list[int]:
     statuses = []
     try:
         for start in range(0, len(events), BATCH):
-            batch = [
+            # People too: every client names the same users in the same accounts, so the
+            # batches' contact writes meet as their usage does.
+            people = [
+                {
+                    "type": kind,
+                    "userId": f"user-{n}",
+                    "groupId": f"ACC{(start // BATCH + n) % ACCOUNTS:02d}",
+                    "traits": {"email": f"user{n}@people.test", "name": f"User {start} {n}"},
+                }
+                for n in range(USERS)
+                for kind in ("identify", "group")
+            ]
+            batch = people + [
                 {
                     "type": "track",
                     "event": e["event"],
@@ -142,6 +155,10 @@ def test_eight_concurrent_loads_on_the_same_accounts_land_every_event_once(tmp_p
 
     assert [load.returncode for load in loads] == [0] * CLI_LOADS, outputs
     assert answers == [[200] * API_BATCHES] * API_CLIENTS
+    # One contact per user and account, however many batches linked it at once.
+    linked = Contact.objects.exclude(tracking_user_id="")
+    assert linked.count() == linked.values("account_id", "tracking_user_id").distinct().count()
+    assert linked.values("tracking_user_id").distinct().count() == USERS
     assert UsageEvent.objects.count() == sent
     recount = {
         (row["account_id"], row["day"], row["event"]): (row["n"], row["q"], row["people"])
