@@ -1,9 +1,10 @@
 """Running a transaction again when PostgreSQL chose it as the loser of a conflict.
 
-Concurrent loads on the same rows are ordered by design (``ingest`` locks the accounts
-it touches in one order), but a deadlock between two writers that do not share that
-order, or a serialization failure, must cost a retry, never the writer's data: the
-database rolled the whole transaction back, so running it again from the start is safe.
+Concurrent loads on the same rows are ordered by design (``ingest`` writes each
+statement's rows in the order of their unique key), but a deadlock between two writers
+that do not share that order, or a serialization failure, must cost a retry, never the
+writer's data: the database rolled the whole transaction back, so running it again from
+the start is safe.
 Only the outermost transaction can be retried; inside another, the error goes up to it.
 """
 

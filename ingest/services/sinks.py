@@ -366,13 +366,5 @@ class EntitySink:
             )
             self.result.updated += len(changed)
 
-    @property
-    def analyze(self) -> bool:
-        """Whether to give the load's temporary tables statistics (PostgreSQL). A small
-        load (a tracking batch) is planned well without: the planner sizes a table it
-        has no statistics for from its pages, and four ANALYZE statements would cost
-        more than its whole insert."""
-        return self.vendor == "postgresql" and self.staged >= ANALYZE_FROM_ROWS
-
     def finish(self) -> SinkResult:
         return self.result
