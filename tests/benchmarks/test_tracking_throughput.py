@@ -40,6 +40,7 @@ pytestmark = [
 ROOT = Path(settings.BASE_DIR)
 EVENTS = int(os.environ.get("BENCH_TRACKING_EVENTS", 100_000))
 CLIENTS = 4
+ROUNDS = 2
 BATCH = 500
 ACCOUNTS = 1_000
 PEOPLE = 30
@@ -73,12 +74,14 @@ def _write_csv(path: Path, events: list[dict]) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def _cli_seconds(path: Path) -> float:
+def _cli_seconds(path: Path, redis_url: str) -> float:
+    """The command line's time, sending its recomputes to the broker as in production
+    (with no broker they would run inline, in its time)."""
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "manage.py", "ingest", "usage", str(path)],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": ""},
+        env={**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url},
         capture_output=True,
         text=True,
     )
@@ -134,40 +137,52 @@ def _client(port: int, key: str, bodies: list[bytes]) -> list[tuple[int, float]]
     return answers
 
 
+def _api_seconds(port: int, key: str, bodies: list[bytes]) -> tuple[float, list]:
+    """Four clients share ``bodies``; the seconds until the last answer, and each
+    answer's status and seconds."""
+    shares = [bodies[n::CLIENTS] for n in range(CLIENTS)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        answers = [a for share in pool.map(lambda s: _client(port, key, s), shares) for a in share]
+    return time.perf_counter() - started, answers
+
+
 def test_tracking_api_sustains_half_the_command_lines_rate(tmp_path):
+    """The two loads take turns, ROUNDS times each, and each rate is its rows over its
+    total time: on a machine others share, a busy minute then weighs on both."""
     Account.objects.bulk_create(
         [Account(external_id=f"T-{i:05d}", name=f"Tracked {i}") for i in range(1, ACCOUNTS + 1)]
     )
     key = WriteKey.objects.create(name="benchmark").key
-
-    cli_events = _events("cli", EVENTS, seed=1)
-    path = tmp_path / "usage.csv"
-    _write_csv(path, cli_events)
-    cli_rate = EVENTS / _cli_seconds(path)
-    # The statistics autovacuum would have gathered by now on a live installation: the
-    # planner then probes the contacts and rollups by index instead of scanning them.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-    bodies = _batches(_events("api", EVENTS, seed=2))
-    shares = [bodies[n::CLIENTS] for n in range(CLIENTS)]
+    cli_seconds = api_seconds = 0.0
+    answers: list[tuple[int, float]] = []
     with (
         redis_server() as redis,
         gunicorn(redis.url, tmp_path / "gunicorn.log", workers=CLIENTS, threads=1) as web,
     ):
-        _client(web.port, key, _batches(_events("warm", CLIENTS * BATCH, seed=3)))
-        started = time.perf_counter()
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            answers = [
-                a for share in pool.map(lambda s: _client(web.port, key, s), shares) for a in share
-            ]
-        elapsed = time.perf_counter() - started
+        for round_ in range(ROUNDS):
+            path = tmp_path / f"usage{round_}.csv"
+            _write_csv(path, _events(f"cli{round_}", EVENTS, seed=2 * round_))
+            cli_seconds += _cli_seconds(path, redis.url)
+            # The statistics autovacuum would have gathered on a live installation: the
+            # planner then probes the contacts and rollups by index, not by a scan.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            if round_ == 0:
+                _client(web.port, key, _batches(_events("warm", CLIENTS * BATCH, seed=99)))
+            bodies = _batches(_events(f"api{round_}", EVENTS, seed=2 * round_ + 1))
+            seconds, round_answers = _api_seconds(web.port, key, bodies)
+            api_seconds += seconds
+            answers += round_answers
 
     statuses = [status for status, _seconds in answers]
-    api_rate = EVENTS / elapsed
+    rows = ROUNDS * EVENTS
     batch_p95_ms = p95([seconds for _status, seconds in answers]) * 1000
     ratio = report(
-        "tracking API events/s vs CLI rows/s", measured=api_rate, reference=cli_rate, unit="rows/s"
+        "tracking API events/s vs CLI rows/s",
+        measured=rows / api_seconds,
+        reference=rows / cli_seconds,
+        unit="rows/s",
     )
     report(
         "tracking API p95 per 500-event batch",
@@ -176,7 +191,7 @@ def test_tracking_api_sustains_half_the_command_lines_rate(tmp_path):
         unit="ms",
     )
     report("tracking API ratio vs goal", measured=ratio, reference=RATIO_TARGET, unit="x")
-    assert statuses == [200] * len(bodies)
-    assert UsageEvent.objects.count() == 2 * EVENTS + CLIENTS * BATCH
+    assert statuses == [200] * (rows // BATCH)
+    assert UsageEvent.objects.count() == 2 * rows + CLIENTS * BATCH
     assert batch_p95_ms < P95_LIMIT_MS
     assert ratio >= RATIO_TARGET
