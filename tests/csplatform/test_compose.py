@@ -55,3 +55,17 @@ def test_web_and_image_start_gunicorn_with_our_configuration():
         line for line in (root / "Dockerfile").read_text().splitlines() if line.startswith("CMD")
     )
     assert cmd.startswith('CMD ["gunicorn", "-c", "python:csplatform.gunicorn_conf",'), cmd
+
+
+def test_redis_keeps_its_messages_across_a_restart_on_its_own_volume():
+    """An append-only file on a named volume: a Redis restart loses none of the messages
+    it held, and uploads waiting for a worker sit on the volume web and workers share."""
+    services = COMPOSE["services"]
+    command = services["redis"]["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    volume = services["redis"]["volumes"][0].split(":")
+    assert volume[1] == "/data"
+    assert volume[0] in COMPOSE["volumes"]
+    media = {v for v in services["web"]["volumes"] if v.startswith("media:")}
+    assert media
+    assert media <= set(services["worker"]["volumes"])
