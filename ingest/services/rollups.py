@@ -6,9 +6,9 @@ add up, so they are added to the existing rollup rows; distinct active contacts 
 so the new (account, day, event, contact) tuples go into DailyEventContact: those that
 were not there before are the new active contacts of their (account, day, event), and
 each day that gained such a tuple has its all-events count recounted from that narrow
-table (a day that gained none has no new active contact). Raw events
-are never re-read, which keeps a load's cost proportional to what it brings, not to
-the history it lands on.
+table (a day that gained none has no new active contact). Raw events are never re-read,
+which keeps a load's cost proportional to what it brings, not to the history it lands
+on.
 
 Every statement that may meet another load's rows writes them in the order of its
 unique key (``ORDER BY``), so concurrent loads on the same days wait for each other in
