@@ -37,7 +37,7 @@ BATCHES = 24
 EVENTS = 100
 #: Between batches: the burst lasts several debounce windows, so runs start during it.
 PAUSE = 0.4
-DEBOUNCE = 2
+DEBOUNCE = 3
 
 
 def _batch(n: int, accounts: list[str]) -> str:
@@ -64,7 +64,7 @@ def _queued(kind: str) -> int:
 
 
 def test_a_burst_coalesces_its_recomputes_and_is_scored_within_a_minute(client, settings, tmp_path):
-    """GIVEN a worker, and 24 batches over 12 accounts sent over about ten seconds
+    """GIVEN a worker, and 24 batches over 12 accounts sent over ten seconds or more
     WHEN each batch asks for the health and onboarding recomputes of its accounts
     THEN at no moment is more than one run of a kind waiting, a few runs serve the
     whole burst instead of one per batch, and the run waiting when the burst ended
@@ -79,6 +79,7 @@ def test_a_burst_coalesces_its_recomputes_and_is_scored_within_a_minute(client, 
         try:
             assert wait_for(lambda: "ready" in log.read_text(), 60), log.read_text()[-3000:]
             most_waiting = 0
+            began = time.monotonic()
             for n in range(BATCHES):
                 response = client.post(
                     reverse("tracking:batch"),
@@ -106,8 +107,11 @@ def test_a_burst_coalesces_its_recomputes_and_is_scored_within_a_minute(client, 
 
     assert UsageEvent.objects.count() == BATCHES * EVENTS
     assert most_waiting == 1
+    # A run is queued only when none waits, and then waits the debounce: one run per
+    # window of the burst at most, however slow a busy machine makes the batches.
     runs = Job.objects.filter(kind="health").count()
-    assert runs <= BATCHES // 3, f"{runs} health runs for {BATCHES} batches"
+    assert runs <= (ended - began) / DEBOUNCE + 1, f"{runs} runs in {ended - began:.0f} s"
+    assert runs < BATCHES // 2
     assert last["health"].accounts_processed == ACCOUNTS
     today = timezone.now().date()
     assert HealthSnapshot.objects.filter(day=today).count() == ACCOUNTS
