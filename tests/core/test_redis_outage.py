@@ -159,8 +159,11 @@ def test_with_redis_down_pages_and_writes_answer_and_work_waits_for_its_return(
         worker = start_worker(redis.url, log, **env)
         try:
             # The debounced product-risk run is due in a minute, the re-sender waits
-            # JOB_RESEND_SECONDS: let the beat's clock pass both.
+            # JOB_RESEND_SECONDS: let the beat's clock pass both. The worker's clock
+            # stays behind, so the heartbeats it writes look that much older to the
+            # beat here: only a stop longer than the shift is a stopped worker.
             clock.shift(timedelta(seconds=settings.JOB_RESEND_SECONDS + 61))
+            settings.JOB_STALE_SECONDS += settings.JOB_RESEND_SECONDS + 61
             with broker_at(redis.url):
 
                 def all_done() -> bool:
