@@ -197,8 +197,9 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": idea.description,
         "category": idea.category_id,
         "tags": list(idea.tags.values_list("pk", flat=True)),
+        "language": idea.language,
     }
-    form = IdeaForm(request.POST or None, initial=initial)
+    form = IdeaForm(request.POST or None, initial=initial, with_language=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.idea_update(idea=idea, actor=request.user, **form.cleaned_data)
