@@ -17,10 +17,12 @@ spelled with their accents ("exportación" stems to "export" only with the accen
 
 The old expression index of migration 0002 is replaced by an index on the column. The
 trigram index serves the similar-idea suggestions (``similarity`` on titles).
-On SQLite only the language column is added; search there falls back to LIKE.
+On SQLite only the language column is added; search there falls back to LIKE. Existing
+ideas get ``LANGUAGE_CODE``, the language the installation has been running in.
 """
 
 import django.contrib.postgres.operations
+from django.conf import settings
 from django.db import migrations, models
 
 import feedback.models.ideas
@@ -58,6 +60,16 @@ def _run(statements):
     return run
 
 
+def _database_default(apps, schema_editor):
+    """Rows inserted in SQL, not through Django (loaders, COPY, benchmarks), are in the
+    installation's language too: Django's own default lives only in Python."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE feedback_idea ALTER COLUMN language SET DEFAULT %s",
+            [settings.LANGUAGE_CODE],
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [("feedback", "0006_risk_models_moved_to_productrisk")]
 
@@ -73,5 +85,6 @@ class Migration(migrations.Migration):
             ),
         ),
         django.contrib.postgres.operations.TrigramExtension(),
+        migrations.RunPython(_database_default, migrations.RunPython.noop),
         migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
     ]
