@@ -57,7 +57,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "como", "mas", "pero", "sin", "sobre", "entre", "desde", "hasta", "cada", "este",
         "esta", "estos", "estas", "ese", "esa", "nos", "les", "le", "me", "mi", "mis", "tu",
         "cuando", "todo", "todos", "todas", "cualquier", "nuestro", "nuestra", "nuestros",
-        "poder", "poder", "favor", "anadir", "agregar", "permitir", "nuevo", "nueva",
+        "poder", "favor", "anadir", "agregar", "permitir", "nuevo", "nueva",
     }),
     "el": frozenset({
         "ο", "η", "το", "οι", "τα", "του", "τησ", "των", "τον", "την", "τη", "στο", "στη",
@@ -101,7 +101,7 @@ class StoredVector(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler, connection):  # noqa: ARG002 - Django's signature
+    def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
         return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
@@ -172,8 +172,7 @@ def ideas_similar(queryset: QuerySet, text: str, *, language: str) -> QuerySet:
         )
         .filter(Q(search=query) | Q(TrigramMatch(F("title"), Value(cleaned))))
         .annotate(
-            similar_rank=SearchRank(F("search"), query)
-            + F("title_similarity") * TRIGRAM_WEIGHT
+            similar_rank=SearchRank(F("search"), query) + F("title_similarity") * TRIGRAM_WEIGHT
         )
         .order_by("-similar_rank", "-vote_count", "-pk")
     )

@@ -65,9 +65,9 @@ def idea_update(
     language: str | None = None,
 ) -> Idea:
     """Edit an idea (``tags=None`` keeps its tags, ``language=None`` its language: a PM
-    corrects the language an idea was posted in so search stems it right). Raises IdeaMerged for a merged idea,
-    PermissionDenied unless ``actor`` may edit it (``policies.may_edit``) and
-    ``limits.RateLimited`` past the hourly limit on edits."""
+    corrects the language an idea was posted in so search stems it right). Raises
+    IdeaMerged for a merged idea, PermissionDenied unless ``actor`` may edit it
+    (``policies.may_edit``) and ``limits.RateLimited`` past the hourly limit on edits."""
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
     if idea.status == IdeaStatus.MERGED:
         raise IdeaMerged(idea_id=idea.pk, target_id=idea.merged_into_id)

@@ -87,8 +87,10 @@ def test_broad_search_over_10k_matches(customer, db):
     matches = Idea.objects.matching(SEARCHED).count()
     with sql_time() as statements:
         search()
-    print(f"\n[bench] broad search: {matches:,} matching ideas; SQL per query (ms): "
-          + ", ".join(f"{ms:.1f}" for ms in statements))
+    print(
+        f"\n[bench] broad search: {matches:,} matching ideas; SQL per query (ms): "
+        + ", ".join(f"{ms:.1f}" for ms in statements)
+    )
     report(
         "broad search, SQL per page",
         measured=statistics.median(spent),
@@ -104,7 +106,9 @@ def test_similar_ideas_recall_at_5():
     rows = duplicates.pairs()
     duplicates.board_of(rows)
     recall = duplicates.recall_at_k(rows)
-    print(f"\n[bench] duplicates: {recall.found} of {recall.total} found in the first {duplicates.K}")
+    print(
+        f"\n[bench] duplicates: {recall.found} of {recall.total} found in the first {duplicates.K}"
+    )
     for new, existing, suggested in recall.misses:
         print(f"[bench]   missed {existing!r} for {new!r}; suggested {suggested}")
     report(

@@ -39,7 +39,9 @@ def test_similar_needs_any_word_and_ranks_more_votes_first_on_sqlite(customer_a)
 
 def test_the_last_word_matches_as_a_prefix_while_typing(customer_a):
     IdeaFactory(title="Salesforce integration")
-    assert _titles(similar_ideas("salesfo", language="en", user=customer_a)) == ["Salesforce integration"]
+    assert _titles(similar_ideas("salesfo", language="en", user=customer_a)) == [
+        "Salesforce integration"
+    ]
 
 
 def test_search_keeps_the_other_filters_and_hides_merged(customer_a):

@@ -38,7 +38,9 @@ def test_a_named_language_wins_and_an_unknown_one_is_refused(customer_a):
 
 def test_editing_keeps_the_language_unless_a_new_one_is_given(pm):
     idea = IdeaFactory(language="en")
-    services.idea_update(idea=idea, actor=pm, title="Exportar informes", description="", category=None)
+    services.idea_update(
+        idea=idea, actor=pm, title="Exportar informes", description="", category=None
+    )
     idea.refresh_from_db()
     assert idea.language == "en"
     services.idea_update(
@@ -54,7 +56,10 @@ def test_editing_keeps_the_language_unless_a_new_one_is_given(pm):
 def test_api_posts_in_the_request_language_or_the_one_named(client_for, customer_a):
     client = client_for(customer_a)
     response = client.post(
-        LIST, {"title": "Exportar informes"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="es"
+        LIST,
+        {"title": "Exportar informes"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="es",
     )
     assert response.status_code == 201
     assert response.json()["language"] == "es"

@@ -8,7 +8,6 @@ import pytest
 from feedback.search import fold, search_config, words
 
 
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
