@@ -34,8 +34,8 @@ class StatusLabelAdmin(admin.ModelAdmin):
 
 @admin.register(Idea)
 class IdeaAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "vote_count", "comment_count", "created_at"]
-    list_filter = ["status", "category"]
+    list_display = ["title", "status", "language", "vote_count", "comment_count", "created_at"]
+    list_filter = ["status", "language", "category"]
     search_fields = ["title"]
     readonly_fields = ["vote_count", "comment_count", "trend_score", "merged_into"]
     raw_id_fields = ["author"]

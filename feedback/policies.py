@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import text
@@ -28,6 +30,29 @@ NOTE_MAX = 1_000
 def normalise_title(title: str) -> str:
     """A title as stored: surrounding space gone, runs of spaces and line breaks one space."""
     return " ".join(title.split())
+
+
+def clean_language(language: str) -> str:
+    """An idea's language: one of the installation's ``LANGUAGES``, or a ValidationError.
+
+    Left blank, the language people are reading the site in when they post (their
+    saved preference, cookie or browser, as the locale middleware chose it): that is the
+    language they most likely write in. Search stems the idea with its rules.
+    """
+    if not language:
+        active = translation.get_language() or settings.LANGUAGE_CODE
+        try:
+            return translation.get_supported_language_variant(active)
+        except LookupError:
+            return settings.LANGUAGE_CODE
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        raise ValidationError(
+            _("Unknown language “%(language)s”: use one of %(codes)s.")
+            % {"language": language, "codes": ", ".join(codes)},
+            code="invalid_choice",
+        )
+    return language
 
 
 def clean_title(title: str) -> str:

@@ -8,6 +8,7 @@ response cannot grow a staff field by accident: the customer classes never name 
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -77,6 +78,7 @@ class IdeaSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "description_html",
+            "language",
             "status",
             "status_label",
             "category",
@@ -195,6 +197,13 @@ class IdeaWriteSerializer(serializers.Serializer):
         serializers.SlugRelatedField(slug_field="slug", queryset=Tag.objects.all()),
         required=False,
         default=list,
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="The language the idea is written in; search stems it with that "
+        "language's rules. Left out, the language of the request (Accept-Language, or "
+        "your saved preference).",
     )
 
     def validate_title(self, value: str) -> str:

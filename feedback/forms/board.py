@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact
@@ -97,8 +98,25 @@ class IdeaForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The language the idea is written in, so that search finds it."),
+    )
+
+    def __init__(self, *args: Any, with_language: bool = False, **kwargs: Any) -> None:
+        """``with_language`` on the edit page only: a new idea takes the poster's language."""
+        super().__init__(*args, **kwargs)
+        if not with_language:
+            del self.fields["language"]
+
     def clean_title(self) -> str:
         return policies.clean_title(self.cleaned_data["title"])
+
+    def clean_language(self) -> str | None:
+        """None, leaving the idea's language as it is, when the form does not send one."""
+        return self.cleaned_data["language"] or None
 
 
 class CommentForm(forms.Form):

@@ -56,6 +56,15 @@ class StatusLabel(models.Model):
         return self.label
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The installation's languages; a callable, so a new language needs no migration."""
+    return list(settings.LANGUAGES)
+
+
+def default_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
 class IdeaQuerySet(models.QuerySet):
     def visible_to(self, user) -> IdeaQuerySet:
         """Signed-in people see the board; anonymous visitors see no idea.
@@ -83,6 +92,11 @@ class Idea(models.Model):
     #: write so that no page renders Markdown per request.
     description = models.TextField(_("description"), blank=True)
     description_html = models.TextField(editable=False, blank=True)
+    #: The language the idea is written in: search stems and drops stop words with that
+    #: language's rules (see ``feedback.search``). Set from the poster's language.
+    language = models.CharField(
+        _("language"), max_length=16, choices=language_choices, default=default_language
+    )
     category = models.ForeignKey(
         Category,
         verbose_name=_("category"),

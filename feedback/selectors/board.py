@@ -8,6 +8,7 @@ counted on read for the board.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from accounts.models import Account, Contact
 from core.roles import Role
 from feedback import policies
 from feedback.models import Category, Comment, Follow, Idea, StatusChange, Tag, Vote
-from feedback.search import ideas_matching
+from feedback.search import ideas_matching, ideas_similar
 from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
 
 #: Sort key -> ORDER BY; each matches one of the board indexes on Idea (idea_top_idx,
@@ -93,16 +94,26 @@ def board_filter_choices() -> BoardChoices:
     return BoardChoices(categories=list(Category.objects.all()), tags=list(Tag.objects.all()))
 
 
-def similar_ideas(*, user, text: str, exclude_pk: int | None = None) -> list[Idea]:
-    """Up to five board ideas sharing words with a title being typed (any word)."""
-    ideas = Idea.objects.visible_to(user).on_board()
-    if exclude_pk is not None:
-        ideas = ideas.exclude(pk=exclude_pk)
-    return list(
-        ideas_matching(ideas, text, any_word=True).only(
-            "pk", "title", "status", "vote_count", "comment_count"
-        )[:SIMILAR_LIMIT]
-    )
+def similar_ideas(
+    text: str,
+    *,
+    language: str,
+    exclude: Collection[int] = (),
+    limit: int = SIMILAR_LIMIT,
+    user=None,
+) -> list[Idea]:
+    """Board ideas that may be the one ``text`` asks for: the similar-ideas box under a
+    title being typed, and duplicate suggestions in triage (``feedback.search``).
+
+    ``language`` is the language ``text`` is written in; ``exclude`` the ideas not to
+    suggest (the idea being edited or triaged). With ``user``, only ideas they may see.
+    """
+    ideas = Idea.objects.on_board()
+    if user is not None:
+        ideas = ideas.visible_to(user)
+    if exclude:
+        ideas = ideas.exclude(pk__in=exclude)
+    return list(ideas_similar(ideas, text, language=language)[:limit])
 
 
 # --- One idea -----------------------------------------------------------------------

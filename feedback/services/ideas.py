@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,15 +26,18 @@ def idea_create(
     description: str = "",
     category: Category | None = None,
     tags: Iterable[Tag] = (),
+    language: str = "",
 ) -> Idea:
     """Post an idea. The author follows it, and a customer's own idea gets their vote,
-    since asking for something is the strongest vote there is.
+    since asking for something is the strongest vote there is. ``language`` left blank
+    is the poster's active language (``policies.clean_language``).
 
     Raises ``limits.RateLimited`` past the hourly limit.
     """
     limits.ensure_can_post_idea(author)
     idea = Idea.objects.create(
         title=_clean_title(title),
+        language=_clean_language(language),
         description=description,
         description_html=render_markdown(description),
         category=category,
@@ -59,10 +62,12 @@ def idea_update(
     description: str,
     category: Category | None,
     tags: Iterable[Tag] | None = None,
+    language: str | None = None,
 ) -> Idea:
-    """Edit an idea (``tags=None`` keeps its tags). Raises IdeaMerged for a merged idea,
-    PermissionDenied unless ``actor`` may edit it (``policies.may_edit``) and
-    ``limits.RateLimited`` past the hourly limit on edits."""
+    """Edit an idea (``tags=None`` keeps its tags, ``language=None`` its language: a PM
+    corrects the language an idea was posted in so search stems it right). Raises
+    IdeaMerged for a merged idea, PermissionDenied unless ``actor`` may edit it
+    (``policies.may_edit``) and ``limits.RateLimited`` past the hourly limit on edits."""
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
     if idea.status == IdeaStatus.MERGED:
         raise IdeaMerged(idea_id=idea.pk, target_id=idea.merged_into_id)
@@ -73,18 +78,30 @@ def idea_update(
     idea.description = description
     idea.description_html = render_markdown(description)
     idea.category = category
-    idea.save(update_fields=["title", "description", "description_html", "category", "updated_at"])
+    fields = ["title", "description", "description_html", "category", "updated_at"]
+    if language is not None:
+        idea.language = _clean_language(language)
+        fields.append("language")
+    idea.save(update_fields=fields)
     if tags is not None:
         idea.tags.set(tags)
     return idea
 
 
 def _clean_title(title: str) -> str:
-    """``policies.clean_title``, its error filed under the title field."""
+    return _under_field("title", policies.clean_title, title)
+
+
+def _clean_language(language: str) -> str:
+    return _under_field("language", policies.clean_language, language)
+
+
+def _under_field(field: str, clean: Callable[[str], str], value: str) -> str:
+    """``clean(value)``, its ValidationError filed under ``field`` for forms and the API."""
     try:
-        return policies.clean_title(title)
+        return clean(value)
     except ValidationError as exc:
-        raise ValidationError({"title": exc.error_list}) from None
+        raise ValidationError({field: exc.error_list}) from None
 
 
 #: The weight of each kind of activity in an idea's trending score.

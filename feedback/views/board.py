@@ -14,8 +14,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import allow, policy_of
@@ -138,7 +138,10 @@ def similar(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("title", "")[:160]
     exclude = request.GET.get("exclude", "")
     ideas = selectors.similar_ideas(
-        user=request.user, text=text, exclude_pk=int(exclude) if exclude.isdigit() else None
+        text,
+        language=get_language(),
+        exclude=[int(exclude)] if exclude.isdigit() else (),
+        user=request.user,
     )
     return render(
         request,
@@ -194,8 +197,9 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": idea.description,
         "category": idea.category_id,
         "tags": list(idea.tags.values_list("pk", flat=True)),
+        "language": idea.language,
     }
-    form = IdeaForm(request.POST or None, initial=initial)
+    form = IdeaForm(request.POST or None, initial=initial, with_language=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.idea_update(idea=idea, actor=request.user, **form.cleaned_data)

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
-from feedback.models import Vote
+from feedback.models import Idea, Vote
 from tests.accounts.factories import UserFactory
 from tests.feedback.factories import IdeaFactory
 
@@ -46,6 +46,27 @@ def test_similar_ideas_appear_while_typing_a_title(sign_in, live_server):
     suggestions = page.locator("#similar-ideas")
     expect(suggestions).to_contain_text("Export reports to Excel")
     expect(suggestions).not_to_contain_text("Dark mode")
+
+
+@pytest.mark.needs_postgres
+def test_spanish_reader_sees_spanish_duplicates_and_posts_in_spanish(sign_in, live_server):
+    """Stemming in the idea's language: "exportar informes" meets "Exportación de
+    informes"; the new idea is stored as Spanish, the language the page is read in."""
+    UserFactory(username="e2e-lector", role=Role.CUSTOMER)
+    IdeaFactory(title="Exportación de informes programados por correo", language="es")
+    IdeaFactory(title="Modo oscuro para la aplicación", language="es")
+    page = sign_in("e2e-lector")
+    page.set_extra_http_headers({"Accept-Language": "es"})
+    page.goto(f"{live_server.url}/ideas/new/")
+    page.wait_for_load_state("load")
+    # Located by id, not label: the labels are in Spanish once the catalogue is compiled.
+    page.locator("#id_title").press_sequentially("Exportar informes a Excel", delay=30)
+    suggestions = page.locator("#similar-ideas")
+    expect(suggestions).to_contain_text("Exportación de informes programados por correo")
+    expect(suggestions).not_to_contain_text("Modo oscuro")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert Idea.objects.get(title="Exportar informes a Excel").language == "es"
 
 
 def test_csm_adds_a_vote_on_behalf_from_the_keyboard(sign_in, live_server):

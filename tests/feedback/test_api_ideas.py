@@ -30,6 +30,7 @@ CUSTOMER_FIELDS = {
     "title",
     "description",
     "description_html",
+    "language",
     "status",
     "status_label",
     "category",
