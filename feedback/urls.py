@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/", board.idea_detail, name="idea"),
     path("triage/", triage.triage, name="triage"),
     path("<int:pk>/status/", triage.idea_status, name="idea_status"),
+    path("<int:pk>/duplicates/", triage.duplicates, name="duplicates"),
     path("<int:pk>/merge/", triage_merge.merge, name="merge"),
     path("<int:pk>/tickets/", triage_tickets.idea_tickets, name="idea_tickets"),
     path("tickets/<int:ticket_pk>/", triage_tickets.ticket_ideas, name="ticket_ideas"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import allow, policy_of
 from core.roles import ALL_ROLES, Role
-from feedback import limits, policies, services
+from feedback import extensions, limits, policies, services
 from feedback.forms import BoardQueryForm, CommentForm, IdeaForm, InternalCommentForm
 from feedback.models import Idea
 from feedback.selectors import board as selectors
@@ -85,6 +85,10 @@ def idea_actions(user, idea: Idea) -> list[dict[str, str]]:
         policy = policy_of(resolve(path).func)
         if policy is not None and policy.permits(user):
             actions.append({"url": path, "label": str(label)})
+    actions.extend(
+        {"url": action.url(idea.pk), "label": str(action.label)}
+        for action in extensions.idea_actions(user)
+    )
     return actions
 
 
@@ -103,6 +107,7 @@ def idea_page_context(request: HttpRequest, page: selectors.IdeaPage, **forms: A
         "internal_form": (forms.get("internal_form") or InternalCommentForm()) if staff else None,
         "rate_limited": forms.get("rate_limited"),
         "actions": idea_actions(user, idea),
+        "panels": extensions.idea_panels(idea=idea, user=user),
     }
     if staff and idea.status in VOTABLE_STATUSES:
         context["on_behalf"] = on_behalf_context(request, idea)
