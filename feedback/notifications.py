@@ -51,6 +51,26 @@ def accounts_by_csm(idea_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]
     return dict(grouped)
 
 
+def recipients(
+    idea_ids: Sequence[int], *, actor_id: int | None
+) -> tuple[set[int], dict[int, list[tuple[int, str]]]]:
+    """Who an event about ``idea_ids`` reaches: the people behind the ideas, and the CSMs
+    with the accounts of theirs that asked. A CSM who also follows an idea gets only the
+    account list, which says more; the person who caused the event is not told."""
+    by_csm = {csm: rows for csm, rows in accounts_by_csm(idea_ids).items() if csm != actor_id}
+    people = people_behind(idea_ids) - set(by_csm) - {actor_id}
+    return people, by_csm
+
+
+def audience_size(idea_ids: Sequence[int], *, actor_id: int | None) -> int:
+    """How many people an event about ``idea_ids`` would tell (what a confirmation
+    says before a PM makes it happen)."""
+    if not idea_ids:
+        return 0
+    people, by_csm = recipients(idea_ids, actor_id=actor_id)
+    return len(people) + len(by_csm)
+
+
 def idea_event_notify(
     *,
     idea_ids: Sequence[int],
@@ -60,13 +80,9 @@ def idea_event_notify(
     url: str = "",
     actor_id: int | None = None,
 ) -> int:
-    """Raise the event's notifications; returns how many drafts were offered.
-
-    A CSM who also follows the idea gets only the account list, which says more.
-    The person who caused the event is not told about it.
-    """
-    by_csm = accounts_by_csm(idea_ids)
-    people = people_behind(idea_ids) - set(by_csm) - {actor_id}
+    """Raise the event's notifications to its :func:`recipients`; returns how many
+    drafts were offered."""
+    people, by_csm = recipients(idea_ids, actor_id=actor_id)
     drafts = [
         AlertDraft(
             kind=KIND_IDEA,
@@ -80,8 +96,6 @@ def idea_event_notify(
         for user_id in sorted(people)
     ]
     for csm_id, accounts in sorted(by_csm.items()):
-        if csm_id == actor_id:
-            continue
         accounts_line = accounts_listing(accounts)
         drafts.append(
             AlertDraft(

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,14 +29,47 @@ COLUMNS = list(Column.values)
 DIRECTIONS = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}
 
 
-def _board(request: HttpRequest, *, status: str = "", focus: tuple[int, str] | None = None):
+def _board(
+    request: HttpRequest,
+    *,
+    status: str = "",
+    focus: tuple[int, str] | None = None,
+    confirm: dict[str, Any] | None = None,
+):
     context = {
         "columns": selectors.editor_board(user=request.user),
         "status_message": status,
         "focus_item": focus[0] if focus else None,
         "focus_action": focus[1] if focus else "",
+        "confirm": confirm,
     }
     return render(request, "roadmap/_editor_board.html", context)
+
+
+def _confirmation(
+    request: HttpRequest,
+    *,
+    item: RoadmapItem,
+    consequence: services.Consequence,
+    action: str,
+    question: str,
+    fields: dict[str, str],
+) -> HttpResponse | None:
+    """Ask before an action that tells people or hides public content, unless this
+    post is the answer (``confirm=1``). htmx gets the board with the question on top;
+    a plain form post gets a page of its own. None: go ahead."""
+    if not consequence.needs_confirmation or request.POST.get("confirm") == "1":
+        return None
+    confirm = {
+        "item": item,
+        "consequence": consequence,
+        "action": action,
+        "question": question,
+        "fields": fields,
+    }
+    if request.htmx:
+        return _board(request, confirm=confirm)
+    return render(request, "roadmap/item_confirm.html", {"confirm": confirm})
 
 
 def _done(request: HttpRequest, message: str, *, focus: tuple[int, str] | None = None):
@@ -165,6 +199,20 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
         if column not in COLUMNS or not position_text.isdigit():
             return HttpResponseBadRequest(_("Say where to move the item."))
         position = int(position_text)
+    consequence = services.item_action_consequence(item=item, actor=request.user, column=column)
+    asked = _confirmation(
+        request,
+        item=item,
+        consequence=consequence,
+        action=reverse("roadmap:item_move", args=[item.pk]),
+        question=(
+            _("Ship “%(title)s”?") if column == Column.SHIPPED else _("Move “%(title)s”?")
+        )
+        % {"title": item.title},
+        fields={"column": column, "position": str(position)},
+    )
+    if asked is not None:
+        return asked
     item = services.item_move(item=item, column=column, position=position, actor=request.user)
     message = _("“%(title)s” is now in %(column)s, position %(position)d.") % {
         "title": item.title,
@@ -180,6 +228,18 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.editor_item(user=request.user, pk=pk)
     public = request.POST.get("public") == "1"
+    consequence = services.item_action_consequence(item=item, actor=request.user, public=public)
+    asked = _confirmation(
+        request,
+        item=item,
+        consequence=consequence,
+        action=reverse("roadmap:item_publish", args=[item.pk]),
+        question=(_("Publish “%(title)s”?") if public else _("Unpublish “%(title)s”?"))
+        % {"title": item.title},
+        fields={"public": "1" if public else "0"},
+    )
+    if asked is not None:
+        return asked
     item = services.item_publish(item=item, public=public, actor=request.user)
     if public:
         message = _("“%(title)s” is public.") % {"title": item.title}
