@@ -27,4 +27,5 @@ urlpatterns = [
     path("<int:pk>/vote-on-behalf/", on_behalf.vote_on_behalf, name="vote_on_behalf"),
     path("<int:pk>/follow/", participation.follow, name="follow"),
     path("<int:pk>/comment/", participation.comment, name="comment"),
+    path("<int:pk>/comments/", board.comments, name="comments"),
 ]
