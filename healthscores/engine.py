@@ -33,6 +33,7 @@ from healthscores.models import (
 )
 from healthscores.models.snapshots import BAND_ORDER
 from healthscores.raw_values import RawContext
+from healthscores.totals import health_totals_refresh
 from healthscores.scoring import (
     MeasureConfig,
     ScorecardConfig,
@@ -265,6 +266,7 @@ def write(
     )
     with transaction.atomic():
         upsert(HealthSnapshot, snapshots, conflict=("account_id", "day"))
+        health_totals_refresh([day])
         # Current health moves forward only: a backfill of a past day leaves it alone.
         table = connection.ops.quote_name(AccountHealth._meta.db_table)
         upsert(

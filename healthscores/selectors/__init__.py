@@ -16,7 +16,11 @@ from healthscores.selectors.portfolio import (
     with_health,
 )
 
+from healthscores.totals import health_totals_between, scored_snapshots
+
 __all__ = [
+    "health_totals_between",
+    "scored_snapshots",
     "HealthPanel",
     "account_health_detail",
     "account_health_panel",
