@@ -78,9 +78,7 @@ class _Hooks:
     demand_clock: Callable[[], DemandAsOf] | None = None
 
 
-_hooks = _Hooks(
-    status_changed=[], demand_changed=[], merged=[], badges={}, actions={}, panels={}
-)
+_hooks = _Hooks(status_changed=[], demand_changed=[], merged=[], badges={}, actions={}, panels={})
 
 
 def on_status_change(hook: Callable[..., None]) -> None:

@@ -33,7 +33,6 @@ from healthscores.models import (
 )
 from healthscores.models.snapshots import BAND_ORDER
 from healthscores.raw_values import RawContext
-from healthscores.totals import health_totals_refresh
 from healthscores.scoring import (
     MeasureConfig,
     ScorecardConfig,
@@ -41,6 +40,7 @@ from healthscores.scoring import (
     components_json,
     score_accounts,
 )
+from healthscores.totals import health_totals_refresh
 from notifications.models import Alert
 from notifications.services.alerts import AlertDraft, alerts_raise
 

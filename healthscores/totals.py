@@ -75,8 +75,9 @@ def health_totals_between(ranges: list[tuple[date, date]]) -> list[dict[str, Any
     where = Q()
     for start, end in ranges:
         where |= Q(day__range=(start, end))
-    return list(
+    rows = (
         DailyHealthTotal.objects.filter(where, score_n__gt=0)
         .values("day", "score_sum", "score_n")
         .order_by("day")
     )
+    return [dict(row) for row in rows]

@@ -46,9 +46,7 @@ class TriageQueryForm(forms.Form):
         self.fields["status"].choices = [
             ("", _("Needs triage")),
             (ALL_BUT_MERGED, _("All but merged")),
-        ] + [
-            (status.value, labels[status.value]) for status in IdeaStatus
-        ]
+        ] + [(status.value, labels[status.value]) for status in IdeaStatus]
         self.fields["category"].choices = [("", _("All categories"))] + [
             (category.pk, category.name) for category in categories
         ]

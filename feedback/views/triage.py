@@ -24,7 +24,6 @@ from feedback.forms.triage import IdeaStatusForm, TriageQueryForm
 from feedback.models import Category, Idea
 from feedback.selectors import statuses
 from feedback.selectors.board import similar_ideas
-from feedback.statuses import NEEDS_TRIAGE
 from feedback.selectors.demand import (
     BY_DEMAND_SORT,
     DEMAND_SORTS,
@@ -34,6 +33,7 @@ from feedback.selectors.demand import (
     triage_ideas,
     triage_rows,
 )
+from feedback.statuses import NEEDS_TRIAGE
 
 PAGE_SIZE = 25
 
@@ -81,14 +81,16 @@ def triage(request: HttpRequest) -> HttpResponse:
     # The page's keys were sorted narrow; its 25 rows come with their figures in one query.
     rows = triage_rows(page.object_list)
     actions = extensions.idea_actions(request.user)
-    for row in rows:
-        row.other_actions = [(action.label, action.url(row.pk)) for action in actions]
     page.object_list = rows
     return render(
         request,
         "feedback/triage.html",
         {
             "page": page,
+            # Each row with the links other apps add to it ("Put on the roadmap").
+            "rows": [
+                (row, [(action.label, action.url(row.pk)) for action in actions]) for row in rows
+            ],
             "status_labels": statuses.labels(),
             "form": form,
             "search": params["q"],

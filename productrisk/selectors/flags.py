@@ -278,9 +278,7 @@ def impact_report(
     )
     # Every account's health by day comes from the stored daily totals (one row a day),
     # not from a scan of every account's snapshots around the ship dates.
-    totals = impact.frame_of(
-        health_totals_between(_ranges(ship_dates, span)), impact.TOTAL_COLUMNS
-    )
+    totals = impact.frame_of(health_totals_between(_ranges(ship_dates, span)), impact.TOTAL_COLUMNS)
     report.series = impact.offset_series(affected, totals, ship_dates, span=span)
     report.windows = impact.window_summaries(report.series)
     if len(ship_dates) > 1:

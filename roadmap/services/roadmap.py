@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.markdown import render_markdown
 from feedback.models import Idea, IdeaStatus
-from feedback.notifications import audience_size
+from feedback.selectors.audience import audience_size
 from feedback.services import idea_status_change, notify_after_commit
 from roadmap.models import Column, RoadmapItem
 
@@ -208,7 +208,7 @@ class Consequence:
 def item_action_consequence(
     *,
     item: RoadmapItem,
-    actor: User | None,
+    actor_id: int | None,
     column: str | None = None,
     public: bool | None = None,
 ) -> Consequence:
@@ -216,7 +216,8 @@ def item_action_consequence(
 
     The same rule as ``_sync_ideas``: only a public item moves its ideas, only forward,
     and only into another column or on being published; so reordering a column or
-    moving a draft tells no one and needs no confirmation.
+    moving a draft tells no one and needs no confirmation. ``actor_id`` is who would
+    act: not told of their own action, so not counted.
     """
     after_public = item.is_public if public is None else public
     after_column = item.column if column is None else column
@@ -231,7 +232,7 @@ def item_action_consequence(
         )
     return Consequence(
         ideas=len(idea_ids),
-        people=audience_size(idea_ids, actor_id=getattr(actor, "pk", None)),
+        people=audience_size(idea_ids, actor_id=actor_id),
         hides_public=hides_public,
     )
 

@@ -47,7 +47,7 @@ def _board(
 
 
 def _confirmation(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     *,
     item: RoadmapItem,
     consequence: services.Consequence,
@@ -182,7 +182,7 @@ def idea_search(request: HttpRequest) -> HttpResponse:
 @allow(EDITORS)
 @require_POST
 @_gone_answered
-def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Move with a button (``direction``) or by drag and drop (``column`` + ``position``)."""
     item = selectors.editor_item(user=request.user, pk=pk)
     direction = request.POST.get("direction", "")
@@ -199,15 +199,15 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
         if column not in COLUMNS or not position_text.isdigit():
             return HttpResponseBadRequest(_("Say where to move the item."))
         position = int(position_text)
-    consequence = services.item_action_consequence(item=item, actor=request.user, column=column)
+    consequence = services.item_action_consequence(
+        item=item, actor_id=request.user.pk, column=column
+    )
     asked = _confirmation(
         request,
         item=item,
         consequence=consequence,
         action=reverse("roadmap:item_move", args=[item.pk]),
-        question=(
-            _("Ship “%(title)s”?") if column == Column.SHIPPED else _("Move “%(title)s”?")
-        )
+        question=(_("Ship “%(title)s”?") if column == Column.SHIPPED else _("Move “%(title)s”?"))
         % {"title": item.title},
         fields={"column": column, "position": str(position)},
     )
@@ -225,10 +225,12 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(EDITORS)
 @require_POST
 @_gone_answered
-def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def item_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = selectors.editor_item(user=request.user, pk=pk)
     public = request.POST.get("public") == "1"
-    consequence = services.item_action_consequence(item=item, actor=request.user, public=public)
+    consequence = services.item_action_consequence(
+        item=item, actor_id=request.user.pk, public=public
+    )
     asked = _confirmation(
         request,
         item=item,

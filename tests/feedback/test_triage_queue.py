@@ -128,10 +128,12 @@ def test_idea_page_shows_the_roadmap_item_and_quarter(client_for, pm, customer_a
     draft.ideas.add(idea)
     url = reverse("feedback:idea", args=[idea.pk])
     pm_html = client_for(pm).get(url).content.decode()
-    assert "Exports v2" in pm_html and "target 2027-Q2" in pm_html
+    assert "Exports v2" in pm_html
+    assert "target 2027-Q2" in pm_html
     assert "Secret draft" in pm_html
     assert f"?link_idea={idea.pk}" in pm_html  # "Put on the roadmap"
     customer_html = client_for(customer_a).get(url).content.decode()
-    assert "Exports v2" in customer_html and "target 2027-Q2" in customer_html
+    assert "Exports v2" in customer_html
+    assert "target 2027-Q2" in customer_html
     assert "Secret draft" not in customer_html
     assert "Put on the roadmap" not in customer_html

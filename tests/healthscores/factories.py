@@ -10,7 +10,6 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Account, DailyEventContact, Ticket
-from healthscores.totals import health_totals_refresh
 from healthscores.models import (
     AccountHealth,
     Band,
@@ -20,6 +19,7 @@ from healthscores.models import (
     Sentiment,
 )
 from healthscores.services import today_utc
+from healthscores.totals import health_totals_refresh
 from tests.accounts.factories import (
     AccountFactory,
     ContactFactory,

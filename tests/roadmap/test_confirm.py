@@ -37,13 +37,13 @@ def item_with_people(customer_a, customer_b, csm):
 
 def test_consequence_counts_each_person_once_and_leaves_out_the_actor(item_with_people, pm):
     item, _idea = item_with_people
-    shipped = services.item_action_consequence(item=item, actor=pm, column=Column.SHIPPED)
+    shipped = services.item_action_consequence(item=item, actor_id=pm.pk, column=Column.SHIPPED)
     # Customers A and B, the follower, and A's CSM.
     assert (shipped.ideas, shipped.people, shipped.hides_public) == (1, 4, False)
     assert shipped.needs_confirmation
-    same_column = services.item_action_consequence(item=item, actor=pm, column=Column.PLANNED)
+    same_column = services.item_action_consequence(item=item, actor_id=pm.pk, column=Column.PLANNED)
     assert not same_column.needs_confirmation
-    hidden = services.item_action_consequence(item=item, actor=pm, public=False)
+    hidden = services.item_action_consequence(item=item, actor_id=pm.pk, public=False)
     assert (hidden.people, hidden.hides_public, hidden.needs_confirmation) == (0, True, True)
 
 
