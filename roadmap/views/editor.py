@@ -50,20 +50,24 @@ def _confirmation(
     request: HtmxHttpRequest,
     *,
     item: RoadmapItem,
-    consequence: services.Consequence,
-    action: str,
+    url_name: str,
     question: str,
     fields: dict[str, str],
+    **change: Any,
 ) -> HttpResponse | None:
-    """Ask before an action that tells people or hides public content, unless this
-    post is the answer (``confirm=1``). htmx gets the board with the question on top;
-    a plain form post gets a page of its own. None: go ahead."""
-    if not consequence.needs_confirmation or request.POST.get("confirm") == "1":
+    """Ask before an action (``change``: the column or public flag it sets) that tells
+    people or hides public content, unless this post is the answer (``confirm=1``).
+    htmx gets the board with the question on top; a plain form post gets a page of its
+    own. None: go ahead."""
+    if request.POST.get("confirm") == "1":
+        return None
+    consequence = services.item_action_consequence(item=item, actor_id=request.user.pk, **change)
+    if not consequence.needs_confirmation:
         return None
     confirm = {
         "item": item,
         "consequence": consequence,
-        "action": action,
+        "action": reverse(url_name, args=[item.pk]),
         "question": question,
         "fields": fields,
     }
@@ -199,17 +203,14 @@ def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if column not in COLUMNS or not position_text.isdigit():
             return HttpResponseBadRequest(_("Say where to move the item."))
         position = int(position_text)
-    consequence = services.item_action_consequence(
-        item=item, actor_id=request.user.pk, column=column
-    )
     asked = _confirmation(
         request,
         item=item,
-        consequence=consequence,
-        action=reverse("roadmap:item_move", args=[item.pk]),
+        url_name="roadmap:item_move",
         question=(_("Ship “%(title)s”?") if column == Column.SHIPPED else _("Move “%(title)s”?"))
         % {"title": item.title},
         fields={"column": column, "position": str(position)},
+        column=column,
     )
     if asked is not None:
         return asked
@@ -228,17 +229,14 @@ def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def item_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = selectors.editor_item(user=request.user, pk=pk)
     public = request.POST.get("public") == "1"
-    consequence = services.item_action_consequence(
-        item=item, actor_id=request.user.pk, public=public
-    )
     asked = _confirmation(
         request,
         item=item,
-        consequence=consequence,
-        action=reverse("roadmap:item_publish", args=[item.pk]),
+        url_name="roadmap:item_publish",
         question=(_("Publish “%(title)s”?") if public else _("Unpublish “%(title)s”?"))
         % {"title": item.title},
         fields={"public": "1" if public else "0"},
+        public=public,
     )
     if asked is not None:
         return asked
