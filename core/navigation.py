@@ -23,6 +23,8 @@ class NavItem:
     order: int
     #: ``f(user) -> int``, a count shown beside the link (unread notifications).
     count: Callable[[Any], int] | None = None
+    #: How the count is drawn (with ``count`` in the context): it says what it counts.
+    count_template: str = "includes/nav_alert_count.html"
     #: "main" links sit in the header; "manage" ones (set-up and configuration pages
     #: most people open rarely) in its "Manage" menu, so the header stays one line.
     group: str = "main"
@@ -39,6 +41,7 @@ class NavEntry(TypedDict):
     active: bool
     #: The item's count, computed when first drawn (a lazy int).
     count: SimpleLazyObject | None
+    count_template: str
     group: str
 
 
@@ -77,6 +80,7 @@ def nav_items(user: Any, current_path: str) -> list[NavEntry]:
             "url": path,
             "active": False,
             "count": None,
+            "count_template": item.count_template,
             "group": item.group,
         }
         if item.count:

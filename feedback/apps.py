@@ -8,6 +8,16 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav_item
+        from feedback.selectors.demand import needs_triage_count
 
-        register_nav_item(NavItem(_("Triage"), "feedback:triage", order=30))
+        register_nav_item(
+            NavItem(
+                _("Triage"),
+                "feedback:triage",
+                order=30,
+                # The same queue for every PM: the viewer does not change the count.
+                count=lambda user: needs_triage_count(),
+                count_template="feedback/nav_triage_count.html",
+            )
+        )
         register_nav_item(NavItem(_("Ideas"), "feedback:board", order=40))

@@ -45,16 +45,40 @@ class DemandAsOf:
     renewal_window_days: int
 
 
+@dataclass(frozen=True)
+class IdeaAction:
+    """A link to another app's page about one idea, on its triage row and its page
+    (the roadmap's "Put on the roadmap"); shown to ``roles`` only."""
+
+    key: str
+    label: Any
+    #: ``url(idea_pk) -> str``; builds a string, runs no query.
+    url: Callable[[int], str]
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class IdeaPanel:
+    """A section of an idea's page another app fills (the roadmap items carrying it)."""
+
+    key: str
+    template: str
+    #: ``context(idea=idea, user=user) -> dict``: one query at most.
+    context: Callable[..., dict[str, Any]]
+
+
 @dataclass
 class _Hooks:
     status_changed: list[Callable[..., None]]
     demand_changed: list[Callable[[], None]]
     merged: list[Callable[..., None]]
     badges: dict[str, IdeaBadge]
+    actions: dict[str, IdeaAction]
+    panels: dict[str, IdeaPanel]
     demand_clock: Callable[[], DemandAsOf] | None = None
 
 
-_hooks = _Hooks(status_changed=[], demand_changed=[], merged=[], badges={})
+_hooks = _Hooks(status_changed=[], demand_changed=[], merged=[], badges={}, actions={}, panels={})
 
 
 def on_status_change(hook: Callable[..., None]) -> None:
@@ -77,6 +101,14 @@ def on_merge(hook: Callable[..., None]) -> None:
 
 def register_idea_badge(badge: IdeaBadge) -> None:
     _hooks.badges[badge.key] = badge
+
+
+def register_idea_action(action: IdeaAction) -> None:
+    _hooks.actions[action.key] = action
+
+
+def register_idea_panel(panel: IdeaPanel) -> None:
+    _hooks.panels[panel.key] = panel
 
 
 def register_demand_clock(clock: Callable[[], DemandAsOf]) -> None:
@@ -105,6 +137,20 @@ def ideas_merged(*, source: Any, target: Any) -> None:
 
 def idea_badges() -> list[IdeaBadge]:
     return list(_hooks.badges.values())
+
+
+def idea_actions(user: Any) -> list[IdeaAction]:
+    """The registered actions ``user``'s role may take."""
+    role = getattr(user, "role", None)
+    return [action for action in _hooks.actions.values() if role in action.roles]
+
+
+def idea_panels(*, idea: Any, user: Any) -> list[dict[str, Any]]:
+    """Each registered panel of an idea's page: its template and its context."""
+    return [
+        {"template": panel.template, **panel.context(idea=idea, user=user)}
+        for panel in _hooks.panels.values()
+    ]
 
 
 def with_badges(ideas: QuerySet) -> QuerySet:

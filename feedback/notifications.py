@@ -9,46 +9,16 @@ retried task or a second delivery raises nothing new and e-mails nobody twice.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db.models import Q
 from django.utils.translation import ngettext
 
-from accounts.models import Account, User
-from feedback.models import Follow
+from feedback.selectors.audience import recipients
 from notifications.models import Alert
 from notifications.services import AlertDraft, accounts_listing, alerts_raise
 
 KIND_IDEA = "feedback.idea"
 KIND_IDEA_ACCOUNTS = "feedback.idea_accounts"
-
-
-def people_behind(idea_ids: Sequence[int]) -> set[int]:
-    """Active users who voted for (themselves or through a CSM) or follow the ideas."""
-    voters = User.objects.filter(is_active=True, contact__idea_votes__idea_id__in=idea_ids)
-    followers = Follow.objects.filter(idea_id__in=idea_ids, user__is_active=True)
-    return set(voters.values_list("pk", flat=True)) | set(
-        followers.values_list("user_id", flat=True)
-    )
-
-
-def accounts_by_csm(idea_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
-    """For each CSM, the (id, name) of their accounts with a vote on the ideas."""
-    rows = (
-        Account.objects.filter(
-            Q(idea_votes__idea_id__in=idea_ids),
-            csm_owner__isnull=False,
-            csm_owner__is_active=True,
-        )
-        .values_list("csm_owner_id", "pk", "name")
-        .distinct()
-        .order_by("csm_owner_id", "name")
-    )
-    grouped: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for csm_id, account_id, name in rows:
-        grouped[csm_id].append((account_id, name))
-    return dict(grouped)
 
 
 def idea_event_notify(
@@ -60,13 +30,9 @@ def idea_event_notify(
     url: str = "",
     actor_id: int | None = None,
 ) -> int:
-    """Raise the event's notifications; returns how many drafts were offered.
-
-    A CSM who also follows the idea gets only the account list, which says more.
-    The person who caused the event is not told about it.
-    """
-    by_csm = accounts_by_csm(idea_ids)
-    people = people_behind(idea_ids) - set(by_csm) - {actor_id}
+    """Raise the event's notifications to its :func:`recipients`; returns how many
+    drafts were offered."""
+    people, by_csm = recipients(idea_ids, actor_id=actor_id)
     drafts = [
         AlertDraft(
             kind=KIND_IDEA,
@@ -80,8 +46,6 @@ def idea_event_notify(
         for user_id in sorted(people)
     ]
     for csm_id, accounts in sorted(by_csm.items()):
-        if csm_id == actor_id:
-            continue
         accounts_line = accounts_listing(accounts)
         drafts.append(
             AlertDraft(

@@ -24,3 +24,6 @@ VOTABLE_STATUSES = frozenset(
 )
 #: A PM sets these from triage; MERGED is reached only through a merge.
 SETTABLE_STATUSES = tuple(s for s in IdeaStatus if s != IdeaStatus.MERGED)
+#: Statuses a PM still has to decide on: the triage queue and the count in the header.
+#: Any other status is a decision, so the idea leaves the queue.
+NEEDS_TRIAGE = (IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/", board.idea_detail, name="idea"),
     path("triage/", triage.triage, name="triage"),
     path("<int:pk>/status/", triage.idea_status, name="idea_status"),
+    path("<int:pk>/duplicates/", triage.duplicates, name="duplicates"),
     path("<int:pk>/merge/", triage_merge.merge, name="merge"),
     path("<int:pk>/tickets/", triage_tickets.idea_tickets, name="idea_tickets"),
     path("tickets/<int:ticket_pk>/", triage_tickets.ticket_ideas, name="ticket_ideas"),
@@ -26,4 +27,5 @@ urlpatterns = [
     path("<int:pk>/vote-on-behalf/", on_behalf.vote_on_behalf, name="vote_on_behalf"),
     path("<int:pk>/follow/", participation.follow, name="follow"),
     path("<int:pk>/comment/", participation.comment, name="comment"),
+    path("<int:pk>/comments/", board.comments, name="comments"),
 ]

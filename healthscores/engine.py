@@ -40,6 +40,7 @@ from healthscores.scoring import (
     components_json,
     score_accounts,
 )
+from healthscores.totals import health_totals_refresh
 from notifications.models import Alert
 from notifications.services.alerts import AlertDraft, alerts_raise
 
@@ -265,6 +266,7 @@ def write(
     )
     with transaction.atomic():
         upsert(HealthSnapshot, snapshots, conflict=("account_id", "day"))
+        health_totals_refresh([day])
         # Current health moves forward only: a backfill of a past day leaves it alone.
         table = connection.ops.quote_name(AccountHealth._meta.db_table)
         upsert(

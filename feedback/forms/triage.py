@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Category
 from feedback.selectors import statuses
-from feedback.selectors.demand import DEFAULT_SORT, SORTS_BY_KEY
+from feedback.selectors.demand import (
+    ALL_BUT_MERGED,
+    DEFAULT_SORT,
+    NEEDS_TRIAGE_SORT,
+    SORTS_BY_KEY,
+)
 from feedback.statuses import SETTABLE_STATUSES, IdeaStatus
 
 #: Longest public message a status change carries (it is e-mailed to every voter).
@@ -20,7 +25,10 @@ STATUS_MESSAGE_MAX_LENGTH = 5000
 
 class TriageQueryForm(forms.Form):
     """The triage table's GET parameters. Unknown values fall back to the defaults
-    rather than erroring: an old bookmark still opens the table."""
+    rather than erroring: an old bookmark still opens the table.
+
+    No status is the queue ("Needs triage"), oldest first: the PM's daily work. Every
+    other view is one choice away, sorted by votes as before."""
 
     q = forms.CharField(label=_("Search ideas"), max_length=100, required=False, strip=True)
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -35,9 +43,10 @@ class TriageQueryForm(forms.Form):
     def __init__(self, data: Any, *, categories: list[Category]) -> None:
         super().__init__(data)
         labels = statuses.labels()
-        self.fields["status"].choices = [("", _("All but merged"))] + [
-            (status.value, labels[status.value]) for status in IdeaStatus
-        ]
+        self.fields["status"].choices = [
+            ("", _("Needs triage")),
+            (ALL_BUT_MERGED, _("All but merged")),
+        ] + [(status.value, labels[status.value]) for status in IdeaStatus]
         self.fields["category"].choices = [("", _("All categories"))] + [
             (category.pk, category.name) for category in categories
         ]
@@ -46,11 +55,17 @@ class TriageQueryForm(forms.Form):
         """The cleaned parameters, each invalid one replaced by its default."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        sort = data.get("sort") or DEFAULT_SORT
-        direction = data.get("dir") or SORTS_BY_KEY[sort].first_dir
+        status = data.get("status") or ""
+        default_sort, default_dir = NEEDS_TRIAGE_SORT if not status else (DEFAULT_SORT, None)
+        sort = data.get("sort") or default_sort
+        direction = (
+            data.get("dir")
+            or (default_dir if sort == default_sort else None)
+            or SORTS_BY_KEY[sort].first_dir
+        )
         return {
             "q": data.get("q") or "",
-            "status": data.get("status") or "",
+            "status": status,
             "category": data.get("category"),
             "sort": sort,
             "dir": direction,
@@ -58,7 +73,8 @@ class TriageQueryForm(forms.Form):
 
     @property
     def has_filters(self) -> bool:
-        return any(self.data.get(name) for name in self.FILTERS)
+        # "All but merged" is a view, not a filter narrowing it.
+        return any(self.data.get(name) not in ("", None, ALL_BUT_MERGED) for name in self.FILTERS)
 
 
 class IdeaStatusForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import STAFF_ROLES, Role
 from feedback.search import ideas_matching
-from feedback.statuses import IdeaStatus
+from feedback.statuses import NEEDS_TRIAGE, IdeaStatus
 
 
 class Category(models.Model):
@@ -80,6 +80,10 @@ class IdeaQuerySet(models.QuerySet):
     def on_board(self) -> IdeaQuerySet:
         """Ideas listed on the board: a merged idea lives on only as a redirect."""
         return self.exclude(status=IdeaStatus.MERGED)
+
+    def needs_triage(self) -> IdeaQuerySet:
+        """Ideas no PM has decided on yet (the triage queue)."""
+        return self.filter(status__in=NEEDS_TRIAGE)
 
     def matching(self, text: str, *, any_word: bool = False) -> IdeaQuerySet:
         """These ideas containing the words of ``text``, best first (``feedback.search``)."""
@@ -162,6 +166,13 @@ class Idea(models.Model):
             models.Index(fields=["-created_at", "-id"], name="idea_newest_idx"),
             # Rate limit: how many ideas this person posted in the last hour.
             models.Index(fields=["author", "created_at"], name="idea_author_time_idx"),
+            # The triage queue, oldest first, and the count beside "Triage" in the header
+            # on every PM page: only undecided ideas, so it stays small as the board grows.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status__in=NEEDS_TRIAGE),
+                name="idea_needs_triage_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,6 +36,9 @@ BOARD_STATUSES = tuple(s for s in IdeaStatus if s != IdeaStatus.MERGED)
 SIMILAR_LIMIT = 5
 #: Hops followed from a merged idea to the idea that lives on; a cycle cannot loop.
 MERGE_CHAIN_LIMIT = 10
+#: Public comments an idea's page shows at first, and each "Show earlier comments" adds:
+#: the latest ones, so a long thread stays a page and a new comment is always in view.
+COMMENTS_PAGE = 20
 VOTING_ACCOUNTS_LIMIT = 50
 
 
@@ -168,13 +171,26 @@ class Demand:
     more_accounts: int
 
 
+@dataclass(frozen=True)
+class CommentSlice:
+    """The latest public comments before a point, oldest first, and whether earlier
+    ones remain (``earlier_than``: the pk of the first shown, for the next slice)."""
+
+    rows: list[CommentRow]
+    has_earlier: bool
+
+    @property
+    def earlier_than(self) -> int | None:
+        return self.rows[0].comment.pk if self.rows else None
+
+
 @dataclass
 class IdeaPage:
     idea: Idea
     author: Authored
     tags: list[Tag]
     history: list[StatusChange]
-    comments: list[CommentRow]
+    comments: CommentSlice
     internal_comments: list[CommentRow]
     viewer_voted: bool
     viewer_follows: bool
@@ -229,8 +245,27 @@ def _comment_authors(user) -> tuple[str, ...]:
     return ("author", "author__contact__account")
 
 
-def idea_page(*, user, pk: int) -> IdeaPage:
-    """Everything an idea's page shows to ``user``, in a fixed number of queries."""
+def comment_slice(
+    *, user, idea: Idea, count: int = COMMENTS_PAGE, before: int | None = None
+) -> CommentSlice:
+    """The ``count`` latest public comments of ``idea`` (before the comment ``before``),
+    oldest first: one query, whatever the length of the thread."""
+    comments = Comment.objects.filter(idea=idea, is_internal=False).select_related(
+        *_comment_authors(user)
+    )
+    if before is not None:
+        comments = comments.filter(pk__lt=before)
+    latest = list(comments.order_by("-created_at", "-pk")[: count + 1])
+    rows = [
+        CommentRow(comment=comment, author=_authored(comment.author, viewer=user))
+        for comment in reversed(latest[:count])
+    ]
+    return CommentSlice(rows=rows, has_earlier=len(latest) > count)
+
+
+def idea_page(*, user, pk: int, comments_shown: int = COMMENTS_PAGE) -> IdeaPage:
+    """Everything an idea's page shows to ``user``, in a fixed number of queries; the
+    latest ``comments_shown`` public comments."""
     staff = user.role != Role.CUSTOMER
     related = ["category", "author"]
     if staff:
@@ -251,19 +286,19 @@ def idea_page(*, user, pk: int) -> IdeaPage:
         target = merged_target(user=user, idea=idea)
         if target is not None:
             raise IdeaMerged(target)
-    comments = Comment.objects.filter(idea=idea).select_related(*_comment_authors(user))
-    if not staff:
-        comments = comments.filter(is_internal=False)
-    public, internal = [], []
-    for comment in comments:
-        row = CommentRow(comment=comment, author=_authored(comment.author, viewer=user))
-        (internal if comment.is_internal else public).append(row)
+    internal = []
+    if staff:
+        notes = Comment.objects.filter(idea=idea, is_internal=True)
+        internal = [
+            CommentRow(comment=comment, author=_authored(comment.author, viewer=user))
+            for comment in notes.select_related(*_comment_authors(user))
+        ]
     return IdeaPage(
         idea=idea,
         author=_authored(idea.author, viewer=user),
         tags=list(idea.tags.order_by("name")),
         history=list(StatusChange.objects.filter(idea=idea)),
-        comments=public,
+        comments=comment_slice(user=user, idea=idea, count=comments_shown),
         internal_comments=internal,
         viewer_voted=idea.viewer_voted,
         viewer_follows=idea.viewer_follows,

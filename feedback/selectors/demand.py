@@ -100,6 +100,12 @@ DEMAND_SORTS: tuple[DemandSort, ...] = (
 )
 SORTS_BY_KEY = {sort.key: sort for sort in DEMAND_SORTS}
 DEFAULT_SORT = "votes"
+#: The queue's own order: the idea that has waited longest for a decision first.
+NEEDS_TRIAGE_SORT = ("created", "asc")
+#: The queue's other order, "by demand": the revenue behind the votes, biggest first.
+BY_DEMAND_SORT = ("arr", "desc")
+#: The ``status`` filter value listing every idea but the merged ones.
+ALL_BUT_MERGED = "all"
 
 
 def with_demand(
@@ -190,6 +196,12 @@ def with_stored_demand(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
     )
 
 
+def needs_triage_count() -> int:
+    """How many ideas wait in the triage queue (the count beside "Triage" in the header):
+    one COUNT over the partial index ``idea_needs_triage_idx``."""
+    return Idea.objects.needs_triage().count()
+
+
 def demand_as_of() -> DemandAsOf:
     """When the stored demand was last computed and the renewal window it counts by, as
     the app that stores it (product risk's recompute) says; one query at most."""
@@ -212,11 +224,18 @@ def triage_ideas(
     the top-N sort costs ~20 ms at 10,000 ideas; sorting the narrow rows costs ~5 ms
     and the 25 rows of a page are then looked up by key (a late row lookup).
 
-    Merged ideas are left out unless asked for by status: they live on as redirects,
-    and their demand now belongs to the idea they went into.
+    No ``status`` is the queue: the ideas no PM has decided on (``NEEDS_TRIAGE``), so a
+    decision takes an idea out of it. Merged ideas are left out unless asked for by
+    status: they live on as redirects, and their demand now belongs to the idea they
+    went into.
     """
     ideas = Idea.objects.all()
-    ideas = ideas.filter(status=status) if status else ideas.exclude(status=IdeaStatus.MERGED)
+    if not status:
+        ideas = ideas.needs_triage()
+    elif status == ALL_BUT_MERGED:
+        ideas = ideas.exclude(status=IdeaStatus.MERGED)
+    else:
+        ideas = ideas.filter(status=status)
     if category_id is not None:
         ideas = ideas.filter(category_id=category_id)
     if search:

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import allow, policy_of
 from core.roles import ALL_ROLES, Role
-from feedback import limits, policies, services
+from feedback import extensions, limits, policies, services
 from feedback.forms import BoardQueryForm, CommentForm, IdeaForm, InternalCommentForm
 from feedback.models import Idea
 from feedback.selectors import board as selectors
@@ -29,6 +29,9 @@ from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
 from feedback.views.on_behalf import on_behalf_context
 
 PAGE_SIZE = 25
+#: The most pages of comments one request shows (``?comments=``): past that, the thread
+#: is read page by page with "Show earlier comments".
+COMMENT_PAGES_MAX = 50
 
 
 @allow(ALL_ROLES)
@@ -85,6 +88,10 @@ def idea_actions(user, idea: Idea) -> list[dict[str, str]]:
         policy = policy_of(resolve(path).func)
         if policy is not None and policy.permits(user):
             actions.append({"url": path, "label": str(label)})
+    actions.extend(
+        {"url": action.url(idea.pk), "label": str(action.label)}
+        for action in extensions.idea_actions(user)
+    )
     return actions
 
 
@@ -103,17 +110,29 @@ def idea_page_context(request: HttpRequest, page: selectors.IdeaPage, **forms: A
         "internal_form": (forms.get("internal_form") or InternalCommentForm()) if staff else None,
         "rate_limited": forms.get("rate_limited"),
         "actions": idea_actions(user, idea),
+        "panels": extensions.idea_panels(idea=idea, user=user),
+        "shown": len(page.comments.rows),
+        "comments_page": selectors.COMMENTS_PAGE,
     }
     if staff and idea.status in VOTABLE_STATUSES:
         context["on_behalf"] = on_behalf_context(request, idea)
     return context
 
 
+def comments_shown(request: HttpRequest) -> int:
+    """How many public comments the page shows: ``?comments=N`` (the link that shows
+    earlier comments without JavaScript), in whole pages, at least one page."""
+    value = request.GET.get("comments", "")
+    pages = -(-int(value) // selectors.COMMENTS_PAGE) if value.isdigit() else 1
+    return max(1, min(pages, COMMENT_PAGES_MAX)) * selectors.COMMENTS_PAGE
+
+
 def render_idea_page(
     request: HttpRequest, pk: int, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
+    shown = comments_shown(request)
     try:
-        page = selectors.idea_page(user=request.user, pk=pk)
+        page = selectors.idea_page(user=request.user, pk=pk, comments_shown=shown)
     except selectors.IdeaMerged as merged:
         return redirect("feedback:idea", merged.target.pk)
     return render(
@@ -129,6 +148,22 @@ def render_idea_page(
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An idea's page; a merged idea redirects to the idea it was merged into."""
     return render_idea_page(request, pk)
+
+
+@allow(ALL_ROLES)
+@require_GET
+def comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public comments before ``?before=`` (htmx, "Show earlier comments")."""
+    idea = selectors.idea_for_user(user=request.user, pk=pk)
+    before = request.GET.get("before", "")
+    if not before.isdigit():
+        return HttpResponseBadRequest(_("Say which comment to show earlier ones of."))
+    found = selectors.comment_slice(user=request.user, idea=idea, before=int(before))
+    return render(
+        request,
+        "feedback/_comment_slice.html",
+        {"idea": idea, "slice": found, "comments_page": selectors.COMMENTS_PAGE},
+    )
 
 
 @allow(ALL_ROLES)

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import allow
 from core.redirects import safe_next
@@ -23,13 +23,17 @@ from feedback import extensions, services
 from feedback.forms.triage import IdeaStatusForm, TriageQueryForm
 from feedback.models import Category, Idea
 from feedback.selectors import statuses
+from feedback.selectors.board import similar_ideas
 from feedback.selectors.demand import (
+    BY_DEMAND_SORT,
     DEMAND_SORTS,
+    NEEDS_TRIAGE_SORT,
     demand_as_of,
     idea_demand,
     triage_ideas,
     triage_rows,
 )
+from feedback.statuses import NEEDS_TRIAGE
 
 PAGE_SIZE = 25
 
@@ -50,6 +54,17 @@ def sort_columns(sort: str, direction: str) -> dict[str, dict[str, Any]]:
     return columns
 
 
+def queue_orders(sort: str, direction: str) -> list[dict[str, Any]]:
+    """The queue's two orders as links: oldest first, and by demand."""
+    return [
+        {"label": label, "sort": key, "dir": way, "active": (key, way) == (sort, direction)}
+        for label, (key, way) in (
+            (_("Oldest first"), NEEDS_TRIAGE_SORT),
+            (_("By demand"), BY_DEMAND_SORT),
+        )
+    ]
+
+
 @allow(Role.PM, Role.ADMIN)
 def triage(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.all())
@@ -64,17 +79,26 @@ def triage(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's keys were sorted narrow; its 25 rows come with their figures in one query.
-    page.object_list = triage_rows(page.object_list)
+    rows = triage_rows(page.object_list)
+    actions = extensions.idea_actions(request.user)
+    page.object_list = rows
     return render(
         request,
         "feedback/triage.html",
         {
             "page": page,
+            # Each row with the links other apps add to it ("Put on the roadmap").
+            "rows": [
+                (row, [(action.label, action.url(row.pk)) for action in actions]) for row in rows
+            ],
             "status_labels": statuses.labels(),
             "form": form,
             "search": params["q"],
             "has_filters": form.has_filters,
             "columns": sort_columns(params["sort"], params["dir"]),
+            "is_queue": not params["status"],
+            "queue_orders": queue_orders(params["sort"], params["dir"]),
+            "needs_triage": NEEDS_TRIAGE,
             "status_form": IdeaStatusForm(auto_id=False),
             "has_categories": bool(categories),
             # The figures are stored by the product-risk recompute: say how old they are.
@@ -129,4 +153,28 @@ def idea_status(request: HttpRequest, pk: int) -> HttpResponse:
             "next": back,
         },
         status=400 if form.errors else 200,
+    )
+
+
+#: Likely duplicates shown in a triage row; the merge page lists more.
+DUPLICATES_SHOWN = 3
+
+
+@allow(Role.PM, Role.ADMIN)
+@require_GET
+def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The likely duplicates of one idea, for its triage row (htmx, once it is seen):
+    the similar-ideas suggestions for its title, each linking to the merge
+    confirmation."""
+    idea = get_object_or_404(Idea.objects.only("pk", "title"), pk=pk)
+    similar = similar_ideas(user=request.user, text=idea.title, exclude_pk=idea.pk)
+    return render(
+        request,
+        "feedback/_duplicates.html",
+        {
+            "idea": idea,
+            "similar": similar[:DUPLICATES_SHOWN],
+            "status_labels": statuses.labels(),
+            "next": safe_next(request, reverse("feedback:triage")),
+        },
     )

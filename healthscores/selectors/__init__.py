@@ -15,6 +15,7 @@ from healthscores.selectors.portfolio import (
     no_health_match,
     with_health,
 )
+from healthscores.totals import health_totals_between, scored_snapshots
 
 __all__ = [
     "HealthPanel",
@@ -26,7 +27,9 @@ __all__ = [
     "filter_by_health",
     "health_list",
     "health_summary",
+    "health_totals_between",
     "no_health_match",
     "scorecard_for",
+    "scored_snapshots",
     "with_health",
 ]

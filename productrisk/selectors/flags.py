@@ -8,7 +8,6 @@ Every function runs a fixed number of queries whatever the number of flags or ac
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -34,10 +33,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from core.cache import cache_get, cache_set
 from feedback.extensions import DemandAsOf
 from feedback.models import Idea
-from healthscores.models import HealthSnapshot
+from healthscores.selectors import health_totals_between, scored_snapshots
 from productrisk import charts, impact
 from productrisk.models import ProductRisk, ProductRiskAccount, RiskRule
 from productrisk.services.flags import RULE_PK
@@ -206,9 +204,6 @@ def risk_history(risk: ProductRisk) -> list[HistoryEvent]:
 
 # --- Impact after shipping ------------------------------------------------------------
 
-#: The baseline's daily totals scan every account's snapshots around the ship dates;
-#: past days rarely change, so they are kept this long.
-TOTALS_CACHE_SECONDS = 3600
 #: The impact summary pools at most this many of the most recently resolved flags.
 IMPACT_FLAGS = 50
 
@@ -239,36 +234,11 @@ def _ranges(ship_dates: dict[int, date], span: int) -> list[tuple[date, date]]:
     return merged
 
 
-def _scored() -> QuerySet[HealthSnapshot]:
-    """Snapshots with a real score: "insufficient data" days would draw a trend nobody
-    measured."""
-    return HealthSnapshot.objects.filter(score__isnull=False).exclude(band="grey")
-
-
-def _day_totals(ranges: list[tuple[date, date]]) -> list[dict[str, Any]]:
-    digest = hashlib.sha1(repr(ranges).encode(), usedforsecurity=False).hexdigest()
-    key = "feedback:impact-totals:" + digest
-    rows = cache_get(key)
-    if rows is None:
-        where = Q()
-        for start, end in ranges:
-            where |= Q(day__range=(start, end))
-        rows = list(
-            _scored()
-            .filter(where)
-            .values("day")
-            .annotate(score_sum=Sum("score"), score_n=Count("score"))
-            .order_by("day")
-        )
-        cache_set(key, rows, TOTALS_CACHE_SECONDS)
-    return rows
-
-
 def impact_report(
     risks: list[ProductRisk], *, span: int = impact.SPAN_DAYS, title: str | None = None
 ) -> ImpactReport:
     """Health of the affected accounts around each flag's ship date against every other
-    account, pooled by day offset; two queries (one when the totals are cached).
+    account, pooled by day offset; two queries.
 
     ``risks`` carry ``shipped_on`` (see :func:`risk_for_page`); those without a ship
     date are left out.
@@ -288,7 +258,7 @@ def impact_report(
             day__range=(day - timedelta(days=span), day + timedelta(days=span)),
         )
     affected_rows = list(
-        _scored()
+        scored_snapshots()
         .filter(around)
         .values("account__product_risks__risk_id", "day")
         .annotate(score_sum=Sum("score"), score_n=Count("score"))
@@ -306,7 +276,9 @@ def impact_report(
         ],
         impact.AFFECTED_COLUMNS,
     )
-    totals = impact.frame_of(_day_totals(_ranges(ship_dates, span)), impact.TOTAL_COLUMNS)
+    # Every account's health by day comes from the stored daily totals (one row a day),
+    # not from a scan of every account's snapshots around the ship dates.
+    totals = impact.frame_of(health_totals_between(_ranges(ship_dates, span)), impact.TOTAL_COLUMNS)
     report.series = impact.offset_series(affected, totals, ship_dates, span=span)
     report.windows = impact.window_summaries(report.series)
     if len(ship_dates) > 1:

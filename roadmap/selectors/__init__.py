@@ -12,9 +12,11 @@ from roadmap.selectors.roadmap import (
     editor_board,
     editor_item,
     feed_items,
+    idea_roadmap,
     idea_to_link,
     linkable_ideas,
     public_board,
+    put_on_roadmap_url,
     with_cards,
 )
 
@@ -28,8 +30,10 @@ __all__ = [
     "editor_board",
     "editor_item",
     "feed_items",
+    "idea_roadmap",
     "idea_to_link",
     "linkable_ideas",
     "public_board",
+    "put_on_roadmap_url",
     "with_cards",
 ]

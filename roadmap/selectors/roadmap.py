@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Idea, IdeaStatus
@@ -127,3 +128,20 @@ def linkable_ideas(*, user, text: str, exclude: list[int] | None = None) -> list
             :IDEA_SEARCH_LIMIT
         ]
     )
+
+
+def idea_roadmap(*, idea: Idea, user) -> dict[str, object]:
+    """The roadmap items carrying ``idea`` that ``user`` may see, for the idea's page:
+    its column, target quarter and whether it is public (one query)."""
+    items = (
+        RoadmapItem.objects.visible_to(user)
+        .filter(ideas=idea)
+        .only("pk", "title", "column", "target_quarter", "is_public", "shipped_on")
+        .order_by("column", "position", "pk")
+    )
+    return {"roadmap_items": list(items)}
+
+
+def put_on_roadmap_url(idea_pk: int) -> str:
+    """The editor with its panel to put the idea on a new or an existing item."""
+    return f"{reverse('roadmap:editor')}?link_idea={idea_pk}"

@@ -10,6 +10,7 @@ out of "shipped" changes the item, not what customers were already told.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.markdown import render_markdown
 from feedback.models import Idea, IdeaStatus
+from feedback.selectors.audience import audience_size
 from feedback.services import idea_status_change, notify_after_commit
 from roadmap.models import Column, RoadmapItem
 
@@ -181,6 +183,58 @@ def item_publish(*, item: RoadmapItem, public: bool, actor: User | None = None) 
     if public:
         _sync_ideas(item=item, ideas=list(item.ideas.all()), actor=actor)
     return item
+
+
+# --- What an action would do --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What moving or publishing an item would do to people, before it is done: the
+    confirmation an editor answers before anyone is told or public content goes."""
+
+    #: Linked ideas whose status the action would move on (and announce).
+    ideas: int
+    #: People who would be told: voters, followers and their CSMs, each once.
+    people: int
+    #: Whether it takes an item off the public roadmap and changelog.
+    hides_public: bool
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.people > 0 or self.hides_public
+
+
+def item_action_consequence(
+    *,
+    item: RoadmapItem,
+    actor_id: int | None,
+    column: str | None = None,
+    public: bool | None = None,
+) -> Consequence:
+    """What ``item_move(column=…)`` or ``item_publish(public=…)`` would do now.
+
+    The same rule as ``_sync_ideas``: only a public item moves its ideas, only forward,
+    and only into another column or on being published; so reordering a column or
+    moving a draft tells no one and needs no confirmation. ``actor_id`` is who would
+    act: not told of their own action, so not counted.
+    """
+    after_public = item.is_public if public is None else public
+    after_column = item.column if column is None else column
+    hides_public = item.is_public and not after_public
+    changes = (column is not None and column != item.column) or (
+        public is True and not item.is_public
+    )
+    idea_ids: list[int] = []
+    if after_public and changes:
+        idea_ids = list(
+            item.ideas.filter(status__in=ADVANCES_FROM[after_column]).values_list("pk", flat=True)
+        )
+    return Consequence(
+        ideas=len(idea_ids),
+        people=audience_size(idea_ids, actor_id=actor_id),
+        hides_public=hides_public,
+    )
 
 
 # --- Linked ideas ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,14 +29,51 @@ COLUMNS = list(Column.values)
 DIRECTIONS = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}
 
 
-def _board(request: HttpRequest, *, status: str = "", focus: tuple[int, str] | None = None):
+def _board(
+    request: HttpRequest,
+    *,
+    status: str = "",
+    focus: tuple[int, str] | None = None,
+    confirm: dict[str, Any] | None = None,
+):
     context = {
         "columns": selectors.editor_board(user=request.user),
         "status_message": status,
         "focus_item": focus[0] if focus else None,
         "focus_action": focus[1] if focus else "",
+        "confirm": confirm,
     }
     return render(request, "roadmap/_editor_board.html", context)
+
+
+def _confirmation(
+    request: HtmxHttpRequest,
+    *,
+    item: RoadmapItem,
+    url_name: str,
+    question: str,
+    fields: dict[str, str],
+    **change: Any,
+) -> HttpResponse | None:
+    """Ask before an action (``change``: the column or public flag it sets) that tells
+    people or hides public content, unless this post is the answer (``confirm=1``).
+    htmx gets the board with the question on top; a plain form post gets a page of its
+    own. None: go ahead."""
+    if request.POST.get("confirm") == "1":
+        return None
+    consequence = services.item_action_consequence(item=item, actor_id=request.user.pk, **change)
+    if not consequence.needs_confirmation:
+        return None
+    confirm = {
+        "item": item,
+        "consequence": consequence,
+        "action": reverse(url_name, args=[item.pk]),
+        "question": question,
+        "fields": fields,
+    }
+    if request.htmx:
+        return _board(request, confirm=confirm)
+    return render(request, "roadmap/item_confirm.html", {"confirm": confirm})
 
 
 def _done(request: HttpRequest, message: str, *, focus: tuple[int, str] | None = None):
@@ -148,7 +186,7 @@ def idea_search(request: HttpRequest) -> HttpResponse:
 @allow(EDITORS)
 @require_POST
 @_gone_answered
-def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Move with a button (``direction``) or by drag and drop (``column`` + ``position``)."""
     item = selectors.editor_item(user=request.user, pk=pk)
     direction = request.POST.get("direction", "")
@@ -165,6 +203,17 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
         if column not in COLUMNS or not position_text.isdigit():
             return HttpResponseBadRequest(_("Say where to move the item."))
         position = int(position_text)
+    asked = _confirmation(
+        request,
+        item=item,
+        url_name="roadmap:item_move",
+        question=(_("Ship “%(title)s”?") if column == Column.SHIPPED else _("Move “%(title)s”?"))
+        % {"title": item.title},
+        fields={"column": column, "position": str(position)},
+        column=column,
+    )
+    if asked is not None:
+        return asked
     item = services.item_move(item=item, column=column, position=position, actor=request.user)
     message = _("“%(title)s” is now in %(column)s, position %(position)d.") % {
         "title": item.title,
@@ -177,9 +226,20 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(EDITORS)
 @require_POST
 @_gone_answered
-def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def item_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = selectors.editor_item(user=request.user, pk=pk)
     public = request.POST.get("public") == "1"
+    asked = _confirmation(
+        request,
+        item=item,
+        url_name="roadmap:item_publish",
+        question=(_("Publish “%(title)s”?") if public else _("Unpublish “%(title)s”?"))
+        % {"title": item.title},
+        fields={"public": "1" if public else "0"},
+        public=public,
+    )
+    if asked is not None:
+        return asked
     item = services.item_publish(item=item, public=public, actor=request.user)
     if public:
         message = _("“%(title)s” is public.") % {"title": item.title}

@@ -34,6 +34,9 @@ def test_pm_ships_an_item_with_the_keyboard_and_the_voter_hears_of_it_once(
     move_right = page.get_by_role("button", name="Move Spreadsheet exports to the next column")
     move_right.focus()
     page.keyboard.press("Enter")
+    # Shipping tells the voter: the board asks first, and its answer has the focus.
+    expect(page.get_by_role("alertdialog")).to_contain_text("1 person will be told")
+    page.keyboard.press("Enter")
 
     shipped = page.locator("section[data-column='shipped']")
     expect(shipped.get_by_role("link", name="Spreadsheet exports", exact=True)).to_be_visible()

@@ -98,7 +98,11 @@ def test_triage_before_the_first_recompute_shows_zeros_and_says_so(pm_client, db
 
 @pytest.mark.parametrize(
     ("query", "aria_sort"),
-    [("", "descending"), ("?sort=votes&dir=asc", "ascending"), ("?sort=arr", "none")],
+    [
+        ("?status=all", "descending"),
+        ("?sort=votes&dir=asc", "ascending"),
+        ("?status=all&sort=arr", "none"),
+    ],
 )
 def test_sort_links_carry_aria_sort(pm_client, db, query, aria_sort):
     _ideas_with_demand(2)
@@ -124,19 +128,23 @@ def test_filters_and_search(pm_client, db):
     category = ideas[0].category_id
     response = pm_client.get(TRIAGE, {"category": category})
     assert {i.pk for i in response.context["page"]} == {i.pk for i in ideas}
-    response = pm_client.get(TRIAGE, {"q": "dark"})
+    response = pm_client.get(TRIAGE, {"q": "dark", "status": "all"})
     assert [i.pk for i in response.context["page"]] == [planned.pk]
 
 
 def test_bad_parameters_fall_back_to_defaults(pm_client, db):
     _ideas_with_demand(1)
-    response = pm_client.get(TRIAGE, {"sort": "drop table", "dir": "x", "category": "abc"})
+    response = pm_client.get(
+        TRIAGE, {"status": "all", "sort": "drop table", "dir": "x", "category": "abc"}
+    )
     assert response.status_code == 200
     assert response.context["columns"]["votes"]["aria_sort"] == "descending"
 
 
 def test_empty_state(pm_client, db):
     response = pm_client.get(TRIAGE)
+    assert "Nothing left to triage" in response.content.decode()
+    response = pm_client.get(TRIAGE, {"status": "all"})
     assert "Nothing to triage" in response.content.decode()
     response = pm_client.get(TRIAGE, {"q": "nothing like this"})
     assert "No ideas match" in response.content.decode()

@@ -19,6 +19,7 @@ from healthscores.models import (
     Sentiment,
 )
 from healthscores.services import today_utc
+from healthscores.totals import health_totals_refresh
 from tests.accounts.factories import (
     AccountFactory,
     ContactFactory,
@@ -73,6 +74,7 @@ class HealthSnapshotFactory(DjangoModelFactory):
 
     class Meta:
         model = HealthSnapshot
+        skip_postgeneration_save = True
 
     account = factory.SubFactory(AccountFactory)
     day = factory.LazyFunction(today_utc)
@@ -93,6 +95,12 @@ class HealthSnapshotFactory(DjangoModelFactory):
     scorecard = factory.LazyFunction(default_scorecard)
     scorecard_version = 1
     computed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def totals(self, create: bool, extracted, **kwargs) -> None:
+        """Keep the day's totals, as the engine does in the transaction it writes in."""
+        if create:
+            health_totals_refresh([self.day])
 
 
 class AccountHealthFactory(DjangoModelFactory):

@@ -289,7 +289,12 @@ def test_publish_toggle(client_for, pm):
     assert "“A” is public." in response.content.decode()
     item.refresh_from_db()
     assert item.is_public
-    client.post(url, {"public": "0"})
+    # Unpublishing hides public content: it asks first, then goes ahead when confirmed.
+    response = client.post(url, {"public": "0"})
+    assert "It disappears from the public roadmap" in response.content.decode()
+    item.refresh_from_db()
+    assert item.is_public
+    client.post(url, {"public": "0", "confirm": "1"})
     item.refresh_from_db()
     assert not item.is_public
 
