@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0011_contact_tracking_user_id'),
-        ('feedback', '0006_risk_models_moved_to_productrisk'),
+        ('feedback', '0007_idea_language_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
