@@ -174,7 +174,9 @@ def _render_account(
             "sections": sections,
             # The section menu: each app's panel is listed where the page shows it.
             "section_links": {
-                slot: [(section.key, section.label) for section in registered[slot] if section.label]
+                slot: [
+                    (section.key, section.label) for section in registered[slot] if section.label
+                ]
                 for slot in ("top", "bottom")
             },
             # plotly is 4.8 MB: loaded only when something on the page draws a chart.

@@ -3,23 +3,20 @@ and Django's admin site."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.exceptions import NotAuthenticated
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from core.access import RoleHolder, allow, public
 from core.health import health_check
@@ -76,15 +73,16 @@ class DocsView(SpectacularSwaggerView):
     are inline, so they carry this response's nonce. No page of ours gets one.
 
     A page for people, behind a REST framework view: a visitor who is not signed in is
-    sent to sign in and back, like on every other page, not answered a bare JSON 401.
+    sent to sign in and back, like on every other page, before REST framework could
+    answer a bare JSON 401.
     """
 
     template_name = "core/api_docs.html"
 
-    def handle_exception(self, exc: Exception) -> Response | HttpResponse:
-        if isinstance(exc, NotAuthenticated):
-            return redirect_to_login(cast(Request, self.request).get_full_path())
-        return super().handle_exception(exc)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
 
 
 @public
