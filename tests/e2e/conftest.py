@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browser import sign_in_on
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -64,15 +66,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def sign_in(page, live_server):
-    """Sign in through the real form, as a person would."""
-
     def do(username: str, password: str = "correct-horse-battery"):
-        page.goto(f"{live_server.url}/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        return page
+        return sign_in_on(page, live_server.url, username, password)
 
     return do
 

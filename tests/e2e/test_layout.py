@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Account, User
 from demo.services.accounts import DEMO_PASSWORD, seed_demo
+from tests.e2e.browser import sign_in_on
 from tests.feedback.factories import IdeaFactory
 from tests.notifications.factories import AlertFactory
 from tests.productrisk.factories import flag_with_accounts
@@ -51,13 +52,7 @@ def signed_in(browser, live_server):
     def do(username: str, width: int, height: int = 900):
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        return page
+        return sign_in_on(context.new_page(), live_server.url, username, DEMO_PASSWORD)
 
     yield do
     for context in contexts:
