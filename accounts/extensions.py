@@ -26,6 +26,7 @@ Label = str | Promise
 class AccountSection:
     """A panel on the Customer 360 page."""
 
+    #: Also the id of the panel's root element, which the page's section menu links to.
     key: str
     template: str
     #: (request, account) -> the template's context.
@@ -33,6 +34,8 @@ class AccountSection:
     #: "top": under the profile, before usage; "bottom": after the notes.
     slot: str = "top"
     order: int = 100
+    #: The panel's name in the page's section menu; empty: not listed there.
+    label: Label = ""
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,9 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    # Before the admin's own routes: whoever the admin site turns away meets our sign-in
+    # or 403 page, not the admin's sign-in form.
+    path("admin/login/", views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("jobs/", include("core.urls")),
     # The health app's recompute list became every kind's jobs page.

@@ -38,6 +38,7 @@ class HealthscoresConfig(AppConfig):
                 context=account_views.section_context,
                 slot="top",
                 order=10,
+                label=_("Health"),
             )
         )
         register_portfolio_extension(portfolio.EXTENSION)

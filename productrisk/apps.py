@@ -48,6 +48,7 @@ class ProductriskConfig(AppConfig):
                 context=account_section_context,
                 slot="top",
                 order=300,
+                label=_("Product gaps"),
             )
         )
         # What the board's services and triage table need from product risk.

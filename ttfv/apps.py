@@ -34,5 +34,6 @@ class TtfvConfig(AppConfig):
                 context=section_context,
                 slot="top",
                 order=200,
+                label=_("Onboarding"),
             )
         )

@@ -151,10 +151,11 @@ def _render_account(
     request: HttpRequest, account_id: int, note_form: NoteForm, status: int = 200
 ) -> HttpResponse:
     data = selectors.account_360(user=request.user, account_id=account_id)
+    registered = {slot: extensions.account_sections(slot) for slot in ("top", "bottom")}
     sections = {
         slot: [
             _rendered(section.template, section.context(request, data.account), request)
-            for section in extensions.account_sections(slot)
+            for section in registered[slot]
         ]
         for slot in ("top", "bottom")
     }
@@ -171,6 +172,13 @@ def _render_account(
             "can_add_note": policy_of(add_note).permits(request.user),
             "can_manage_privacy": policy_of(contact_erase).permits(request.user),
             "sections": sections,
+            # The section menu: each app's panel is listed where the page shows it.
+            "section_links": {
+                slot: [
+                    (section.key, section.label) for section in registered[slot] if section.label
+                ]
+                for slot in ("top", "bottom")
+            },
             # plotly is 4.8 MB: loaded only when something on the page draws a chart.
             "needs_charts": data.has_usage
             or any("data-plotly-figure" in html for html in sections["top"] + sections["bottom"]),

@@ -2,11 +2,12 @@
 schema and docs, and the recompute jobs."""
 
 from core.views.jobs import jobs, jobs_recompute_all
-from core.views.pages import DocsView, SchemaView, healthz, home, login, logout
+from core.views.pages import DocsView, SchemaView, admin_login, healthz, home, login, logout
 
 __all__ = [
     "DocsView",
     "SchemaView",
+    "admin_login",
     "healthz",
     "home",
     "jobs",

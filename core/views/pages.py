@@ -1,15 +1,20 @@
-"""Project-wide views: the role-based home, sign-in, and the health check."""
+"""Project-wide views: the home, sign-in, the health check, and the gates of the API docs
+and Django's admin site."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -25,9 +30,13 @@ HOME_BY_ROLE: dict[str, str] = {
 }
 
 
-@allow(ALL_ROLES)
+@public
 def home(request: HttpRequest) -> HttpResponse:
-    # ``@allow`` lets in signed-in users only, and every one of them has a role.
+    """Each role's own start page; a visitor who is not signed in is told what the site is
+    and pointed at what they may read (the header's links for anonymous readers)."""
+    if not request.user.is_authenticated:
+        return render(request, "core/home.html")
+    # Every signed-in user has a role.
     user = cast(RoleHolder, request.user)
     return redirect(HOME_BY_ROLE[user.role])
 
@@ -57,10 +66,38 @@ class SchemaView(SpectacularAPIView):
     pass
 
 
-@public
+@allow(ALL_ROLES)
 @method_decorator(csp_update({"script-src": [NONCE], "style-src": [NONCE]}), name="get")
 class DocsView(SpectacularSwaggerView):
     """Swagger UI, from drf-spectacular's template: its start-up script and page style
-    are inline, so they carry this response's nonce. No page of ours gets one."""
+    are inline, so they carry this response's nonce. No page of ours gets one.
+
+    A page for people, behind a REST framework view: a visitor who is not signed in is
+    sent to sign in and back, like on every other page, before REST framework could
+    answer a bare JSON 401.
+    """
 
     template_name = "core/api_docs.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+
+@public
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Stands in for the admin site's own sign-in form, where the admin sends whoever it
+    does not let in: a visitor signs in on our page and comes back; someone signed in
+    without the admin role gets our 403 page; an admin goes on to the admin."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    target = target or reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(target)
+    if getattr(request.user, "role", None) != Role.ADMIN or not request.user.is_staff:
+        raise PermissionDenied
+    return redirect(target)

@@ -13,7 +13,8 @@ OK, REDIRECT, FORBIDDEN, UNAUTHORIZED = 200, 302, 403, 401
 
 # url name -> expected result for anonymous, customer, csm, pm, admin
 PAGES = {
-    "home": [LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+    "home": [OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+    "api-docs": [LOGIN, OK, OK, OK, OK],
     "accounts:portfolio": [LOGIN, FORBIDDEN, OK, OK, OK],
     "accounts:detail": [LOGIN, FORBIDDEN, OK, OK, OK],
     "accounts:getting_started": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],

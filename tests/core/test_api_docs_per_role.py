@@ -87,8 +87,8 @@ def test_a_customer_sees_no_staff_endpoint_nor_staff_component(actors):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("actor", ACTORS)
-def test_the_interactive_docs_open_for_every_reader(actors, actor):
+@pytest.mark.parametrize("actor", [actor for actor in ACTORS if actor != "anonymous"])
+def test_the_interactive_docs_open_for_every_signed_in_reader(actors, actor):
     response = actors[actor].get("/api/docs/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert "swagger-ui" in response.content.decode()

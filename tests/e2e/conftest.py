@@ -1,6 +1,16 @@
-"""Playwright against Debian's Chromium (no browser download) and a live server."""
+"""Playwright against Debian's Chromium (no browser download) and a live server.
+
+Screenshots and other files a reviewer should look at go to the ``artefacts`` directory:
+``$CSPLATFORM_E2E_ARTEFACTS`` when set (CI keeps it), otherwise ``e2e-artefacts`` under
+pytest's base temporary directory. Its path is printed at the end of the run.
+"""
+
+import os
+from pathlib import Path
 
 import pytest
+
+from tests.e2e.browser import sign_in_on
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -24,6 +34,27 @@ def _allow_sync_orm_beside_playwright():
         yield
 
 
+ARTEFACTS_ENV = "CSPLATFORM_E2E_ARTEFACTS"
+_artefact_dirs: set[Path] = set()
+
+
+@pytest.fixture(scope="session")
+def artefacts(tmp_path_factory) -> Path:
+    """Where tests save screenshots (``page.screenshot(path=artefacts / "name.png")``)."""
+    configured = os.environ.get(ARTEFACTS_ENV)
+    path = Path(configured) if configured else tmp_path_factory.getbasetemp() / "e2e-artefacts"
+    path.mkdir(parents=True, exist_ok=True)
+    _artefact_dirs.add(path)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    for path in sorted(_artefact_dirs):
+        files = sorted(p.name for p in path.iterdir())
+        terminalreporter.write_sep("-", f"e2e artefacts in {path}")
+        terminalreporter.write_line(", ".join(files) or "(none)")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
@@ -35,13 +66,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def sign_in(page, live_server):
-    """Sign in through the real form, as a person would."""
-
     def do(username: str, password: str = "correct-horse-battery"):
-        page.goto(f"{live_server.url}/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        return sign_in_on(page, live_server.url, username, password)
+
+    return do
+
+
+@pytest.fixture
+def sign_out():
+    """Sign out as a person would: the button sits in the menu under the person's name."""
+
+    def do(page):
+        page.locator(".user-menu > summary").click()
+        page.get_by_role("button", name="Sign out").click()
         page.wait_for_load_state()
         return page
 

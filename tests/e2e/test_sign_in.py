@@ -41,13 +41,13 @@ def test_wrong_password_shows_an_error_and_keeps_the_visitor_out(sign_in, live_s
     expect(page.locator("form")).to_contain_text("correct username and password")
 
 
-def test_csm_opens_an_account_from_the_portfolio_and_signs_out(sign_in, live_server):
+def test_csm_opens_an_account_from_the_portfolio_and_signs_out(sign_in, sign_out, live_server):
     csm = UserFactory(username="e2e-csm", role=Role.CSM)
     AccountFactory(name="Northwind Foods", csm_owner=csm)
     page = sign_in("e2e-csm")
     page.get_by_role("link", name="Northwind Foods").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Northwind Foods")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     expect(page).to_have_url(re.compile(r"/login/"))
 
 
@@ -58,7 +58,7 @@ def test_anonymous_visitor_reads_the_public_roadmap_but_not_the_board(page, live
     expect(page).to_have_url(re.compile(r"/login/\?next=/ideas/"))
 
 
-def test_every_demo_login_works_in_the_browser(sign_in, live_server):
+def test_every_demo_login_works_in_the_browser(sign_in, sign_out, live_server):
     """The logins `make run` prints are the ones a new user types."""
     from demo.services.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
@@ -67,5 +67,5 @@ def test_every_demo_login_works_in_the_browser(sign_in, live_server):
     for login in DEMO_LOGINS:
         page = sign_in(login.username, DEMO_PASSWORD)
         expect(page).to_have_url(re.compile(re.escape(live_server.url + homes[login.role])))
-        page.get_by_role("button", name="Sign out").click()
+        sign_out(page)
         expect(page).to_have_url(re.compile(r"/login/"))

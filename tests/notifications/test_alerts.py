@@ -5,35 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import factory
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
-from core.roles import Role
 from healthscores import services
 from notifications.models import Alert
-from tests.accounts.factories import AccountFactory, UserFactory
+from tests.accounts.factories import AccountFactory
 from tests.actors import ACTORS
 from tests.healthscores.factories import green_then_yellow_data
+from tests.notifications.factories import AlertFactory
 
 pytestmark = pytest.mark.django_db
 
 INBOX = reverse("notifications:inbox")
-
-
-class AlertFactory(DjangoModelFactory):
-    class Meta:
-        model = Alert
-
-    kind = "health.band_drop"
-    severity = Alert.Severity.WARNING
-    recipient = factory.SubFactory(UserFactory, role=Role.CSM)
-    account = factory.SubFactory(AccountFactory)
-    title = factory.Sequence(lambda n: f"Alert number {n}")
-    url = factory.LazyAttribute(lambda o: reverse("accounts:detail", args=[o.account.pk]))
-    dedupe_key = factory.Sequence(lambda n: f"test:{n}")
 
 
 def _ack(alert) -> str:

@@ -61,3 +61,69 @@
     if (target && document.activeElement !== target) { target.focus(); }
   });
 })();
+
+/* The header stays one line from 1024 px: the links that do not fit move, last first,
+   into the "More" menu (a priority+ menu); narrower, the links wrap on a row of their
+   own, as they do without this script. */
+(function () {
+  "use strict";
+  var WIDE = window.matchMedia("(min-width: 1024px)");
+  var list = document.querySelector("[data-nav-list]");
+  var more = list && list.querySelector("[data-nav-more]");
+  if (!more) { return; }
+  var moreList = more.querySelector("[data-nav-more-list]");
+  var items = Array.prototype.slice.call(list.querySelectorAll("[data-nav-item]"));
+
+  function wrapped() {
+    var shown = Array.prototype.filter.call(list.children, function (li) { return !li.hidden; });
+    return shown.some(function (li) { return li.offsetTop > shown[0].offsetTop; });
+  }
+
+  function fit() {
+    items.forEach(function (item) { list.insertBefore(item, more); });
+    more.hidden = true;
+    if (!WIDE.matches || !wrapped()) { return; }
+    more.hidden = false;
+    var kept = items.slice();
+    while (kept.length && wrapped()) {
+      moreList.insertBefore(kept.pop(), moreList.firstChild);
+    }
+    var current = moreList.querySelector("[aria-current]");
+    more.querySelector("summary").classList.toggle("active", Boolean(current));
+  }
+
+  var pending = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(fit, 100);
+  });
+  fit();
+})();
+
+/* Header menus are <details>: one open at a time, closed by a click elsewhere and by
+   Escape, which gives the focus back to the menu's summary. */
+(function () {
+  "use strict";
+  function menus() { return document.querySelectorAll("details[data-menu][open]"); }
+
+  document.addEventListener("click", function (event) {
+    menus().forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.open = false; }
+    });
+  });
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (!opened.matches || !opened.matches("details[data-menu]") || !opened.open) { return; }
+    menus().forEach(function (menu) {
+      if (menu !== opened && !menu.contains(opened)) { menu.open = false; }
+    });
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    menus().forEach(function (menu) {
+      var hadFocus = menu.contains(document.activeElement);
+      menu.open = false;
+      if (hadFocus) { menu.querySelector("summary").focus(); }
+    });
+  });
+})();
