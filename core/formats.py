@@ -1,0 +1,113 @@
+"""Numbers as a reader of the active language writes them: amounts of money with the
+installation's currency, scores, percentages and signed changes.
+
+Every figure a person reads goes through here (templates through the ``numbers``
+filters, charts and e-mails by calling these functions), so that "1,234.5" in English is
+"1.234,5" in Spanish and Greek, and no page formats a number of its own with ``%.1f`` or
+``{:,}``. Separators come from Django's formats for the active language (ours override
+Django's where they differ from use in print, see ``csplatform/formats``). Exports that
+are read back by a machine keep plain numbers and do not use this module.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import get_language
+
+Number = int | float | Decimal
+
+#: What a missing figure reads as, in every language.
+MISSING = "—"
+#: The typographic minus sign: a hyphen reads as a dash in Spanish and Greek print.
+MINUS = "\u2212"
+NBSP = "\xa0"
+
+#: The symbol printed for the installation's currency (ISO 4217 code in settings.CURRENCY).
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF"}
+
+#: Languages that write the currency symbol after the amount ("1.234 €"), and those that
+#: put a space before the percent sign ("45 %"), per their academies' style guides.
+_SYMBOL_AFTER = {"es", "el"}
+_SPACE_BEFORE_PERCENT = {"es"}
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def _is_missing(value: object) -> bool:
+    # NaN is the only value not equal to itself: pandas hands missing figures over as NaN.
+    return value is None or value == "" or value != value
+
+
+def plural_count(value: Number) -> int:
+    """The integer to hand to ngettext for ``value``, which may have decimals.
+
+    gettext chooses plural forms for integers only. In English, Spanish and Greek a number
+    with a fraction takes the form of "many" ("1,5 días", "0,5 ημέρες"), which is the form
+    gettext gives to 2; a whole number is passed as it is."""
+    whole = int(value)
+    return whole if whole == value else 2
+
+
+def _rounded(value: Number, decimals: int) -> Decimal:
+    """Half away from zero, as people round (Python's round() goes to even)."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def number(value: Number | None, decimals: int = 0) -> str:
+    """``value`` with the language's decimal and thousands separators.
+
+    A negative ``decimals`` shows up to that many decimals only when the rounded value is
+    not whole ("12" but "12,5"), as Django's ``floatformat`` does."""
+    if _is_missing(value):
+        return MISSING
+    assert value is not None
+    rounded = _rounded(value, abs(decimals))
+    if decimals < 0:
+        decimals = 0 if rounded == rounded.to_integral_value() else -decimals
+    return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def money(value: Number | None, decimals: int = 0) -> str:
+    """An amount in the installation's currency: "$1,234" in English, "1.234 $" in Spanish."""
+    if _is_missing(value):
+        return MISSING
+    assert value is not None
+    code = settings.CURRENCY
+    symbol = SYMBOLS.get(code, code)
+    amount = number(abs(Decimal(str(value))), decimals)
+    sign = MINUS if Decimal(str(value)) < 0 else ""
+    if _language() in _SYMBOL_AFTER or len(symbol) > 1:
+        return f"{sign}{amount}{NBSP}{symbol}"
+    return f"{sign}{symbol}{amount}"
+
+
+def percent(value: Number | None, decimals: int = 0) -> str:
+    """``value`` (already on a 0–100 scale) as a percentage."""
+    if _is_missing(value):
+        return MISSING
+    space = NBSP if _language() in _SPACE_BEFORE_PERCENT else ""
+    return f"{number(value, decimals)}{space}%"
+
+
+def score(value: Number | None, decimals: int = 0) -> str:
+    """A health or severity score: a plain number, one missing mark when there is none."""
+    return number(value, decimals)
+
+
+def signed(value: Number | None, decimals: int = 1) -> str:
+    """A change, always with its sign: "+1.2" / "−3.0" ("+1,2" / "−3,0" in Spanish)."""
+    if _is_missing(value):
+        return MISSING
+    assert value is not None
+    rounded = _rounded(value, decimals)
+    magnitude = number(abs(rounded), decimals)
+    if rounded > 0:
+        return f"+{magnitude}"
+    if rounded < 0:
+        return f"{MINUS}{magnitude}"
+    return magnitude
