@@ -77,13 +77,21 @@ def money(value: Number | None, decimals: int = 0) -> str:
     if _is_missing(value):
         return MISSING
     assert value is not None
-    code = settings.CURRENCY
-    symbol = SYMBOLS.get(code, code)
-    amount = number(abs(Decimal(str(value))), decimals)
     sign = MINUS if Decimal(str(value)) < 0 else ""
+    return sign + with_currency(number(abs(Decimal(str(value))), decimals))
+
+
+def currency_symbol() -> str:
+    return SYMBOLS.get(settings.CURRENCY, settings.CURRENCY)
+
+
+def with_currency(amount: str) -> str:
+    """An amount already written out (or a chart's ``%{x:,.0f}`` placeholder) with the
+    currency symbol on the side the language puts it."""
+    symbol = currency_symbol()
     if _language() in _SYMBOL_AFTER or len(symbol) > 1:
-        return f"{sign}{amount}{NBSP}{symbol}"
-    return f"{sign}{symbol}{amount}"
+        return f"{amount}{NBSP}{symbol}"
+    return f"{symbol}{amount}"
 
 
 def percent(value: Number | None, decimals: int = 0) -> str:
@@ -111,3 +119,49 @@ def signed(value: Number | None, decimals: int = 1) -> str:
     if rounded < 0:
         return f"{MINUS}{magnitude}"
     return magnitude
+
+
+# --- Charts -----------------------------------------------------------------------------
+
+#: Django date format characters and the d3-time-format directive plotly.js uses for each.
+#: Months are the abbreviated ones, the only form plotly's locales give in every case
+#: Greek needs ("5 Δεκ", where the full name would have to be in the genitive).
+_D3_DIRECTIVES = {
+    "j": "%-d",
+    "d": "%d",
+    "F": "%b",
+    "E": "%b",
+    "N": "%b",
+    "M": "%b",
+    "b": "%b",
+    "n": "%-m",
+    "m": "%m",
+    "Y": "%Y",
+    "y": "%y",
+}
+
+
+def d3_date_format(django_format: str) -> str:
+    """A Django date format ("j \\d\\e F") as plotly's d3 format ("%-d de %b"), so a
+    chart's hover dates are the pages' dates. Characters we do not map stay literal."""
+    out: list[str] = []
+    escaped = False
+    for char in django_format:
+        if escaped:
+            out.append("%%" if char == "%" else char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            out.append(_D3_DIRECTIVES.get(char, "%%" if char == "%" else char))
+    return "".join(out)
+
+
+def chart_day_format() -> str:
+    """The d3 format of a day in a chart's hover label, from MONTH_DAY_FORMAT."""
+    return d3_date_format(str(formats.get_format("MONTH_DAY_FORMAT")))
+
+
+def chart_separators() -> str:
+    """plotly's ``separators`` (decimal then thousands) for the active language."""
+    return f"{formats.get_format('DECIMAL_SEPARATOR')}{formats.get_format('THOUSAND_SEPARATOR')}"

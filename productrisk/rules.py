@@ -44,7 +44,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -321,7 +320,9 @@ def score_parts(rule: Any, numbers: Any) -> list[ScorePart]:
         ScorePart(
             "renewing",
             ngettext(
-                "Renewing within %(days)d day", "Renewing within %(days)d days", rule.renewal_window_days
+                "Renewing within %(days)d day",
+                "Renewing within %(days)d days",
+                rule.renewal_window_days,
             )
             % {"days": rule.renewal_window_days},
             round(RENEWAL_POINTS * min(1.0, renewing / reference), 2),
@@ -373,7 +374,10 @@ def explain(rule: Any, numbers: Any = None) -> list[str]:
         )
         % {"reference": formats.money(rule.arr_reference), "count": rule.count_reference},
         _("Severity is high from a score of %(high)s, medium from %(medium)s, low below.")
-        % {"high": formats.number(rule.high_score, -2), "medium": formats.number(rule.medium_score, -2)},
+        % {
+            "high": formats.number(rule.high_score, -2),
+            "medium": formats.number(rule.medium_score, -2),
+        },
     ]
     if numbers is not None:
         parts = score_parts(rule, numbers)
