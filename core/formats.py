@@ -38,9 +38,9 @@ def _language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def _is_missing(value: object) -> bool:
+def _is_nan(value: object) -> bool:
     # NaN is the only value not equal to itself: pandas hands missing figures over as NaN.
-    return value is None or value == "" or value != value
+    return value != value
 
 
 def plural_count(value: Number) -> int:
@@ -63,9 +63,8 @@ def number(value: Number | None, decimals: int = 0) -> str:
 
     A negative ``decimals`` shows up to that many decimals only when the rounded value is
     not whole ("12" but "12,5"), as Django's ``floatformat`` does."""
-    if _is_missing(value):
+    if value is None or _is_nan(value):
         return MISSING
-    assert value is not None
     rounded = _rounded(value, abs(decimals))
     if decimals < 0:
         decimals = 0 if rounded == rounded.to_integral_value() else -decimals
@@ -74,9 +73,8 @@ def number(value: Number | None, decimals: int = 0) -> str:
 
 def money(value: Number | None, decimals: int = 0) -> str:
     """An amount in the installation's currency: "$1,234" in English, "1.234 $" in Spanish."""
-    if _is_missing(value):
+    if value is None or _is_nan(value):
         return MISSING
-    assert value is not None
     sign = MINUS if Decimal(str(value)) < 0 else ""
     return sign + with_currency(number(abs(Decimal(str(value))), decimals))
 
@@ -95,8 +93,8 @@ def with_currency(amount: str) -> str:
 
 
 def percent(value: Number | None, decimals: int = 0) -> str:
-    """``value`` (already on a 0–100 scale) as a percentage."""
-    if _is_missing(value):
+    """``value`` (already on a 0 to 100 scale) as a percentage."""
+    if value is None or _is_nan(value):
         return MISSING
     space = NBSP if _language() in _SPACE_BEFORE_PERCENT else ""
     return f"{number(value, decimals)}{space}%"
@@ -108,10 +106,10 @@ def score(value: Number | None, decimals: int = 0) -> str:
 
 
 def signed(value: Number | None, decimals: int = 1) -> str:
-    """A change, always with its sign: "+1.2" / "−3.0" ("+1,2" / "−3,0" in Spanish)."""
-    if _is_missing(value):
+    """A change, always with its sign: "+1.2" / "-3.0", with a true minus sign and
+    the language's decimal separator ("+1,2" in Spanish)."""
+    if value is None or _is_nan(value):
         return MISSING
-    assert value is not None
     rounded = _rounded(value, decimals)
     magnitude = number(abs(rounded), decimals)
     if rounded > 0:
