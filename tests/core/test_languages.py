@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import formats as django_formats
 from django.utils import translation
 
-from core import formats
+from core import formats, timespans
 
 DAY = date(2026, 12, 5)
 MOMENT = datetime(2026, 12, 5, 14, 3)
@@ -176,3 +176,19 @@ def test_the_server_error_page_is_in_the_readers_language(language, title):
     assert response.status_code == 500
     assert f'<html lang="{language}">' in html
     assert title in html
+
+
+@pytest.mark.parametrize(
+    ("language", "ago", "ahead"),
+    [
+        ("es", "3\xa0días", "1\xa0mes, 1\xa0semana"),
+        ("el", "3\xa0ημέρες", "1\xa0μήνας, 1\xa0εβδομάδα"),
+    ],
+)
+def test_spans_of_time_have_units_in_every_language(language, ago, ahead):
+    """Django has no Greek for its time units: ours come from our catalogue."""
+    now = datetime(2026, 6, 15, 10)
+    with translation.override(language):
+        assert timespans.since(datetime(2026, 6, 12, 10), now) == ago
+        assert timespans.until(datetime(2026, 7, 23, 10), now) == ahead
+    assert timespans.since(None) == ""
