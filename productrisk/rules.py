@@ -386,14 +386,17 @@ def explain(rule: Any, numbers: Any = None) -> list[str]:
             _("%(label)s: %(points)s of %(max)s points (%(detail)s).")
             % {
                 "label": part.label,
-                "points": f"{part.points:g}",
-                "max": f"{part.max_points:g}",
+                "points": formats.number(part.points, -2),
+                "max": formats.number(part.max_points, -2),
                 "detail": part.detail,
             }
             for part in parts
         ]
         lines.append(
             _("Score %(score)s: %(severity)s.")
-            % {"score": f"{total:g}", "severity": severity_label(severity(rule, total))}
+            % {
+                "score": formats.number(total, -2),
+                "severity": severity_label(severity(rule, total)),
+            }
         )
     return lines

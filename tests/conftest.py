@@ -18,6 +18,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from core.roles import Role
 from csplatform.celery import app as celery_app
@@ -110,6 +111,15 @@ def compiled_catalogues(tmp_path_factory):
     # Changing LOCALE_PATHS makes Django drop the translations it has loaded.
     with override_settings(LOCALE_PATHS=[str(target)]):
         yield target
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request with Accept-Language leaves its language active in the thread (Django's
+    LocaleMiddleware activates and never deactivates): every test ends back in the
+    installation's language, so the next one does not read Greek by accident."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
