@@ -80,7 +80,8 @@ def money(value: Number | None, decimals: int = 0) -> str:
 
 
 def currency_symbol() -> str:
-    return SYMBOLS.get(settings.CURRENCY, settings.CURRENCY)
+    code = str(settings.CURRENCY)
+    return SYMBOLS.get(code, code)
 
 
 def with_currency(amount: str) -> str:

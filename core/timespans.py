@@ -10,11 +10,13 @@ algorithm through its ``time_strings`` argument. Templates use the ``since`` and
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.utils import timesince
 from django.utils.translation import npgettext_lazy
 
-TIME_STRINGS = {
+#: Lazy, so each span is written in the language active when it is shown.
+TIME_STRINGS: dict[str, Any] = {
     "year": npgettext_lazy("time span", "%(num)d year", "%(num)d years", "num"),
     "month": npgettext_lazy("time span", "%(num)d month", "%(num)d months", "num"),
     "week": npgettext_lazy("time span", "%(num)d week", "%(num)d weeks", "num"),

@@ -107,7 +107,7 @@ def score_history_figure(
 
     figure = go.Figure()
     # Hover dates as the pages write a day and month in the reader's language.
-    day = formats.chart_day_format()
+    day_format = formats.chart_day_format()
     figure.add_trace(
         go.Scatter(
             x=line_x,
@@ -117,7 +117,7 @@ def score_history_figure(
             connectgaps=False,
             line={"width": 2, "color": LINE_COLOUR},
             marker={"size": 4, "color": LINE_COLOUR},
-            hovertemplate=f"%{{x|{day}}}: %{{y:.0f}}<extra></extra>",
+            hovertemplate=f"%{{x|{day_format}}}: %{{y:.0f}}<extra></extra>",
         )
     )
     if insufficient:
@@ -128,7 +128,7 @@ def score_history_figure(
                 mode="markers",
                 name=str(band_labels[Band.INSUFFICIENT]),
                 marker={"size": 8, "color": BAND_COLOURS[Band.INSUFFICIENT], "symbol": "circle"},
-                hovertemplate=_("%(day)s: insufficient data") % {"day": f"%{{x|{day}}}"}
+                hovertemplate=_("%(day)s: insufficient data") % {"day": f"%{{x|{day_format}}}"}
                 + "<extra></extra>",
             )
         )
@@ -146,7 +146,7 @@ def score_history_figure(
                     "color": [BAND_COLOURS.get(p.override_band, LINE_COLOUR) for p in overridden],
                 },
                 text=[_override_text(p, band_labels) for p in overridden],
-                hovertemplate=f"%{{x|{day}}}: %{{text}}<extra></extra>",
+                hovertemplate=f"%{{x|{day_format}}}: %{{text}}<extra></extra>",
             )
         )
     figure.update_layout(
