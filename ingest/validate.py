@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN, forbidden_paths
 
@@ -112,12 +113,21 @@ def _read(frame, problems, column, *, single_line: bool = True) -> pd.Series:
     return values
 
 
+def too_long(max_length: int) -> str:
+    """Why a value longer than ``max_length`` characters is refused (files and tracking)."""
+    return ngettext(
+        "is longer than %(max)d character", "is longer than %(max)d characters", max_length
+    ) % {"max": max_length}
+
+
 def text(frame, problems, column, *, required=False, max_length=200, single_line=True) -> pd.Series:
     values = _read(frame, problems, column, single_line=single_line)
     if required:
         problems.add(values == "", column, _("is required"))
     problems.add(
-        values.str.len() > max_length, column, _("is longer than %d characters") % max_length
+        values.str.len() > max_length,
+        column,
+        too_long(max_length),
     )
     return values
 
@@ -171,9 +181,13 @@ def number(frame, problems, column, *, default=None, minimum=0, integer=False, m
     if integer:
         problems.add(values.notna() & (values % 1 != 0), column, _("must be a whole number"))
     if minimum is not None:
-        problems.add(values < minimum, column, _("must be at least %s") % minimum)
+        problems.add(
+            values < minimum, column, _("must be at least %(minimum)s") % {"minimum": minimum}
+        )
     if maximum is not None:
-        problems.add(values > maximum, column, _("must be at most %s") % maximum)
+        problems.add(
+            values > maximum, column, _("must be at most %(maximum)s") % {"maximum": maximum}
+        )
     return values
 
 
