@@ -14,6 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from core import formats
+
 #: Weekly stacks keep this many events by name; the rest are summed as "other".
 TOP_EVENTS = 6
 
@@ -122,7 +124,9 @@ def weekly_events_figure(
     )
     if weeks:
         # One tick per bar start, so "Week starting" labels name the Monday of each bar.
-        figure.update_xaxes(tick0=weeks[0], dtick=7 * 24 * 3600 * 1000, tickformat="%b %d")
+        figure.update_xaxes(
+            tick0=weeks[0], dtick=7 * 24 * 3600 * 1000, tickformat=formats.chart_day_format()
+        )
     return figure
 
 

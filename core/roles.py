@@ -3,10 +3,11 @@ can name roles without importing any model."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", _("Admin")
+    ADMIN = "admin", pgettext_lazy("role", "Admin")
     CSM = "csm", _("Customer success manager")
     PM = "pm", _("Product manager")
     CUSTOMER = "customer", _("Customer")

@@ -145,6 +145,12 @@ LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", "English"), ("es", "Español"), ("el", "Ελληνικά")]
 USE_I18N = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date and number formats where Django's differ from how each language is printed
+# (Greek dates in words with the month in the genitive, Spanish thousands with a point).
+FORMAT_MODULE_PATH = ["csplatform.formats"]
+# The currency of every amount (ARR, revenue at risk), as an ISO 4217 code: one per
+# installation, shown with the symbol in the reader's language (core.formats.money).
+CURRENCY = env.str("CURRENCY", "USD")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

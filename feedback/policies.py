@@ -65,10 +65,14 @@ def clean_title(title: str) -> str:
     text.single_line(title.strip())
     title = normalise_title(title)
     if len(title) < TITLE_MIN:
-        raise ValidationError(
-            _("A title needs at least %(min)d characters.") % {"min": TITLE_MIN}, code="min_length"
-        )
+        raise ValidationError(title_too_short(), code="min_length")
     return title
+
+
+def title_too_short() -> str:
+    """Why a title is refused as too short, in the reader's language: the page, the API's
+    own length check and the service give the same sentence."""
+    return _("A title needs at least %(min)d characters.") % {"min": TITLE_MIN}
 
 
 def is_staff(user: Any) -> bool:

@@ -5,14 +5,15 @@ them are read by ``feedback.selectors.statuses``; other apps take ``IdeaStatus``
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IdeaStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("idea status", "Open")
     UNDER_REVIEW = "under_review", _("Under review")
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    SHIPPED = "shipped", _("Shipped")
+    PLANNED = "planned", pgettext_lazy("idea status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("idea status", "In progress")
+    SHIPPED = "shipped", pgettext_lazy("idea status", "Shipped")
     DECLINED = "declined", _("Declined")
     MERGED = "merged", _("Merged")
 

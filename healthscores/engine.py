@@ -18,9 +18,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from core import formats
 from core.sql import upsert
 from healthscores.measures import FAMILIES, MEASURES
 from healthscores.models import (
@@ -307,7 +309,7 @@ def _raise_band_drops(health: pd.DataFrame, accounts: pd.DataFrame, day: date) -
                 "after": labels[row.band],
             },
             body=_("Health score %(score)s on %(day)s.")
-            % {"score": "—" if pd.isna(row.score) else f"{row.score:.0f}", "day": day.isoformat()},
+            % {"score": formats.score(row.score), "day": date_format(day, "DATE_FORMAT")},
             url=reverse("accounts:detail", args=[int(account_id)]) + "#health",
             # One alert per account, day and band reached: recomputing the same day
             # again finds the key taken.

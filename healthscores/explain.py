@@ -12,15 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from core import formats
 
 #: "Why it changed" lists this many measures per comparison.
 TOP_MOVERS = 3
 #: Changes smaller than this (in score points) are rounding noise, not a reason.
 MIN_CHANGE = 0.05
-
-MINUS = "\u2212"  # typographic minus: lines up with "+" in tables
 
 
 @dataclass(frozen=True)
@@ -74,17 +73,11 @@ def movers(
     return moved[:limit]
 
 
-def _number(value: float, decimals: int) -> str:
-    """Localised number, rounded: number_format alone truncates floats (12.6 → "12")."""
-    return number_format(round(value, decimals), decimal_pos=decimals)
-
-
 def signed(value: float, decimals: int = 1) -> str:
-    """A change with its sign: "+3.2", "\u22123.2" (a real minus sign), "±0"."""
-    shown = _number(abs(value), decimals)
-    if round(value, decimals) == 0:
-        return "±" + _number(0, decimals)
-    return ("+" if value > 0 else MINUS) + shown
+    """A change with its sign: "+3.2", "\u22123.2" (a real minus sign), "±0" for a change
+    that rounds to nothing, which reads as "no change" next to signed ones."""
+    shown = formats.signed(value, decimals)
+    return shown if shown.startswith(("+", formats.MINUS)) else "±" + shown
 
 
 def format_raw(unit: str, raw: float | None) -> str:
@@ -93,12 +86,12 @@ def format_raw(unit: str, raw: float | None) -> str:
     if raw is None:
         return _("No data")
     if unit == "ratio":
-        return _("%(value)s%%") % {"value": _number(raw * 100, 0)}
+        return _("%(value)s%%") % {"value": formats.number(raw * 100, 0)}
     if unit == "percent":
         return _("%(value)s%%") % {"value": signed(raw, decimals=0)}
     if unit == "count":
-        return _number(raw, 0)
+        return formats.number(raw, 0)
     if unit == "sentiment":
         names = {0: _("Red"), 1: _("Yellow"), 2: _("Green")}
-        return names.get(round(raw), _number(raw, 1))
-    return _number(raw, 1)
+        return names.get(round(raw), formats.number(raw, 1))
+    return formats.number(raw, 1)

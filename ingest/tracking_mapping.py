@@ -39,6 +39,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.text import SINGLE_LINE_FORBIDDEN, forbidden_paths, has_forbidden
+from ingest.validate import too_long
 
 #: Segment's own limits: 32 KB per message, 500 KB per request.
 MAX_MESSAGE_BYTES = 32 * 1024
@@ -423,7 +424,10 @@ def _map_identify(mapped: Mapped, index: int, message: dict) -> None:
     if len(user_id) > USER_ID_MAX:
         mapped.errors.append(
             MessageError(
-                index, "identify", "userId", _("is longer than %d characters") % USER_ID_MAX
+                index,
+                "identify",
+                "userId",
+                too_long(USER_ID_MAX),
             )
         )
         return
@@ -469,7 +473,7 @@ def _map_group(mapped: Mapped, index: int, message: dict) -> None:
                     index,
                     "group",
                     f"traits.{trait}",
-                    _("is longer than %d characters") % max_length,
+                    too_long(max_length),
                 )
             )
             return

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN, forbidden_paths
 
@@ -65,15 +66,18 @@ class Checked:
 def _quoted(values: pd.Series, limit: int = 60) -> pd.Series:
     # A quoted value goes into the job's stored errors, where PostgreSQL refuses a NUL;
     # the columns read through ``_read`` never get here with one, this is the backstop.
-    shown = values.str.slice(0, limit).str.replace(
+    return values.str.slice(0, limit).str.replace(
         SINGLE_LINE_FORBIDDEN.pattern, "\ufffd", regex=True
     )
-    return "“" + shown + "”"
 
 
-def _quoting(values: pd.Series, *, before: str = "", after: str = "") -> Reasons:
-    """Reasons that quote each bad row's value, built for the bad rows only: concatenating
-    text for every row of a clean million-row file took seconds."""
+def _quoting(values: pd.Series, sentence: str) -> Reasons:
+    """Reasons that quote each bad row's value inside ``sentence``, a whole translated
+    message with a ``%(value)s`` placeholder, so each language puts the value (and its
+    quotation marks) where its word order wants it. The sentence is split around the
+    placeholder once and joined per bad row only: concatenating text for every row of a
+    clean million-row file took seconds."""
+    before, _placeholder, after = sentence.partition("%(value)s")
     return lambda bad: before + _quoted(values[bad]) + after
 
 
@@ -109,12 +113,21 @@ def _read(frame, problems, column, *, single_line: bool = True) -> pd.Series:
     return values
 
 
+def too_long(max_length: int) -> str:
+    """Why a value longer than ``max_length`` characters is refused (files and tracking)."""
+    return ngettext(
+        "is longer than %(max)d character", "is longer than %(max)d characters", max_length
+    ) % {"max": max_length}
+
+
 def text(frame, problems, column, *, required=False, max_length=200, single_line=True) -> pd.Series:
     values = _read(frame, problems, column, single_line=single_line)
     if required:
         problems.add(values == "", column, _("is required"))
     problems.add(
-        values.str.len() > max_length, column, _("is longer than %d characters") % max_length
+        values.str.len() > max_length,
+        column,
+        too_long(max_length),
     )
     return values
 
@@ -129,7 +142,7 @@ def timestamp(frame, problems, column, *, required=True, now: datetime | None = 
     problems.add(
         (raw != "") & parsed.isna(),
         column,
-        _quoting(raw, after=" " + _("is not an ISO 8601 date and time")),
+        _quoting(raw, _("“%(value)s” is not an ISO 8601 date and time")),
     )
     limit = pd.Timestamp((now or datetime.now(UTC)) + FUTURE_SLACK)
     problems.add(parsed > limit, column, _("is in the future"))
@@ -147,7 +160,7 @@ def date(frame, problems, column):
     problems.add(
         (raw != "") & parsed.isna(),
         column,
-        _quoting(raw, after=" " + _("is not a date (YYYY-MM-DD)")),
+        _quoting(raw, _("“%(value)s” is not a date (YYYY-MM-DD)")),
     )
     return parsed.dt.date.where(parsed.notna(), None)
 
@@ -162,15 +175,19 @@ def number(frame, problems, column, *, default=None, minimum=0, integer=False, m
     else:
         values = values.where(raw != "", default)
     problems.add(
-        (raw != "") & values.isna(), column, _quoting(raw, after=" " + _("is not a number"))
+        (raw != "") & values.isna(), column, _quoting(raw, _("“%(value)s” is not a number"))
     )
     problems.add(np.isinf(values), column, _("is not a finite number"))
     if integer:
         problems.add(values.notna() & (values % 1 != 0), column, _("must be a whole number"))
     if minimum is not None:
-        problems.add(values < minimum, column, _("must be at least %s") % minimum)
+        problems.add(
+            values < minimum, column, _("must be at least %(minimum)s") % {"minimum": minimum}
+        )
     if maximum is not None:
-        problems.add(values > maximum, column, _("must be at most %s") % maximum)
+        problems.add(
+            values > maximum, column, _("must be at most %(maximum)s") % {"maximum": maximum}
+        )
     return values
 
 
@@ -183,7 +200,11 @@ def choice(frame, problems, column, *, choices: Mapping[str, str | bool], defaul
     problems.add(
         (raw != "") & values.isna(),
         column,
-        _quoting(raw, after=" " + _("is not one of: %s") % allowed),
+        _quoting(
+            raw,
+            _("“%(value)s” is not one of: %(allowed)s")
+            % {"value": "%(value)s", "allowed": allowed},
+        ),
     )
     # An all-blank column maps to float NaN; widen to object so a boolean default fits.
     values = values.astype(object)
@@ -215,20 +236,26 @@ def account_ids(
         problems.add(
             unmatched & holders.notna(),
             column,
-            lambda bad: _quoted(external[bad]) + " " + holders.loc[bad].map(_shared_name),
+            lambda bad: pd.Series(
+                [
+                    _shared_name(value, count)
+                    for value, count in zip(external[bad], holders.loc[bad], strict=True)
+                ],
+                index=external[bad].index,
+            ),
         )
     problems.add(
         (external != "") & ids.isna(),
         column,
-        _quoting(external, before=_("unknown account") + " "),
+        _quoting(external, _("unknown account “%(value)s”")),
     )
     return ids
 
 
-def _shared_name(count: float) -> str:
-    return _("is the name of %(count)d accounts: use the external ID of the one you mean") % {
-        "count": count
-    }
+def _shared_name(value: str, count: float) -> str:
+    return _(
+        "“%(value)s” is the name of %(count)d accounts: use the external ID of the one you mean"
+    ) % {"value": _quoted(pd.Series([value])).iloc[0], "count": count}
 
 
 def emails(frame, problems, column, *, required=False):
@@ -237,7 +264,7 @@ def emails(frame, problems, column, *, required=False):
     distinct = pd.Series(values.unique())
     wellformed = distinct[distinct.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+")]
     malformed = (values != "") & ~values.isin(wellformed)
-    problems.add(malformed, column, _quoting(values, after=" " + _("is not an e-mail address")))
+    problems.add(malformed, column, _quoting(values, _("“%(value)s” is not an e-mail address")))
     return values
 
 

@@ -44,12 +44,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core import formats
 
 #: The evidence columns, one row per (idea, account, reason) or already per pair.
 EVIDENCE_COLUMNS = [
@@ -290,10 +292,6 @@ def _get(numbers: Any, name: str) -> Any:
     return getattr(numbers, name, 0)
 
 
-def _money(value: Any) -> str:
-    return f"{Decimal(str(value or 0)).quantize(Decimal('1')):,}"
-
-
 def score_parts(rule: Any, numbers: Any) -> list[ScorePart]:
     """The three terms of a flag's score. ``numbers`` is a ProductRisk, a summary row or a
     mapping with ``arr_at_risk``, ``red_accounts`` and ``renewing_accounts``."""
@@ -309,7 +307,7 @@ def score_parts(rule: Any, numbers: Any) -> list[ScorePart]:
             round(ARR_POINTS * min(1.0, arr_at_risk / max(rule.arr_reference, 1.0)), 2),
             ARR_POINTS,
             _("%(value)s of %(reference)s for full weight")
-            % {"value": _money(arr_at_risk), "reference": _money(rule.arr_reference)},
+            % {"value": formats.money(arr_at_risk), "reference": formats.money(rule.arr_reference)},
         ),
         ScorePart(
             "red",
@@ -321,7 +319,12 @@ def score_parts(rule: Any, numbers: Any) -> list[ScorePart]:
         ),
         ScorePart(
             "renewing",
-            _("Renewing within %(days)d days") % {"days": rule.renewal_window_days},
+            ngettext(
+                "Renewing within %(days)d day",
+                "Renewing within %(days)d days",
+                rule.renewal_window_days,
+            )
+            % {"days": rule.renewal_window_days},
             round(RENEWAL_POINTS * min(1.0, renewing / reference), 2),
             RENEWAL_POINTS,
             _("%(count)d of %(reference)d for full weight")
@@ -335,32 +338,46 @@ def explain(rule: Any, numbers: Any = None) -> list[str]:
     (a ProductRisk or a mapping of its counters), also how that flag's score adds up."""
     rule = Rule.of(rule)
     lines = [
-        _(
-            "A flag opens when at least %(accounts)d distinct accounts are affected "
-            "(by a vote of any of their contacts, a vote a CSM added for them, or a linked "
-            "ticket; each account counts once)%(arr)s."
+        (
+            ngettext(
+                "A flag opens when at least %(accounts)d distinct account is affected (by a "
+                "vote of any of its contacts, a vote a CSM added for it, or a linked ticket), "
+                "or when the affected accounts' ARR reaches %(arr)s.",
+                "A flag opens when at least %(accounts)d distinct accounts are affected (by a "
+                "vote of any of their contacts, a vote a CSM added for them, or a linked "
+                "ticket; each account counts once), or when the affected accounts' ARR "
+                "reaches %(arr)s.",
+                rule.min_accounts,
+            )
+            if rule.arr_threshold > 0
+            else ngettext(
+                "A flag opens when at least %(accounts)d distinct account is affected (by a "
+                "vote of any of its contacts, a vote a CSM added for it, or a linked ticket).",
+                "A flag opens when at least %(accounts)d distinct accounts are affected (by a "
+                "vote of any of their contacts, a vote a CSM added for them, or a linked "
+                "ticket; each account counts once).",
+                rule.min_accounts,
+            )
         )
-        % {
-            "accounts": rule.min_accounts,
-            "arr": (
-                _(", or when the affected accounts' ARR reaches %(arr)s")
-                % {"arr": _money(rule.arr_threshold)}
-                if rule.arr_threshold > 0
-                else ""
-            ),
-        },
-        _(
+        % {"accounts": rule.min_accounts, "arr": formats.money(rule.arr_threshold)},
+        ngettext(
             "ARR at risk is the ARR of the affected accounts that are red or yellow, or "
-            "renew within %(days)d days."
+            "renew within %(days)d day.",
+            "ARR at risk is the ARR of the affected accounts that are red or yellow, or "
+            "renew within %(days)d days.",
+            rule.renewal_window_days,
         )
         % {"days": rule.renewal_window_days},
         _(
             "Severity score (0-100) = 50 x min(1, ARR at risk ÷ %(reference)s) + 30 x "
             "min(1, red accounts ÷ %(count)d) + 20 x min(1, accounts renewing soon ÷ %(count)d)."
         )
-        % {"reference": _money(rule.arr_reference), "count": rule.count_reference},
+        % {"reference": formats.money(rule.arr_reference), "count": rule.count_reference},
         _("Severity is high from a score of %(high)s, medium from %(medium)s, low below.")
-        % {"high": f"{rule.high_score:g}", "medium": f"{rule.medium_score:g}"},
+        % {
+            "high": formats.number(rule.high_score, -2),
+            "medium": formats.number(rule.medium_score, -2),
+        },
     ]
     if numbers is not None:
         parts = score_parts(rule, numbers)
@@ -369,14 +386,17 @@ def explain(rule: Any, numbers: Any = None) -> list[str]:
             _("%(label)s: %(points)s of %(max)s points (%(detail)s).")
             % {
                 "label": part.label,
-                "points": f"{part.points:g}",
-                "max": f"{part.max_points:g}",
+                "points": formats.number(part.points, -2),
+                "max": formats.number(part.max_points, -2),
                 "detail": part.detail,
             }
             for part in parts
         ]
         lines.append(
             _("Score %(score)s: %(severity)s.")
-            % {"score": f"{total:g}", "severity": severity_label(severity(rule, total))}
+            % {
+                "score": formats.number(total, -2),
+                "severity": severity_label(severity(rule, total)),
+            }
         )
     return lines

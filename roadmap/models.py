@@ -8,14 +8,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.roles import PRODUCT_ROLES
 
 
 class Column(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    SHIPPED = "shipped", _("Shipped")
+    PLANNED = "planned", pgettext_lazy("roadmap column", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("roadmap column", "In progress")
+    SHIPPED = "shipped", pgettext_lazy("roadmap column", "Shipped")
 
 
 #: The years a target quarter may name. A roadmap looks a few years ahead and its

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from core.roles import Role
 from csplatform.celery import app as celery_app
@@ -83,6 +86,40 @@ def pytest_runtest_setup(item):
         if REQUIRE_SERVICES:
             pytest.fail(f"{marker}: {reason}, and CI requires it.", pytrace=False)
         pytest.skip(f"{marker}: {reason}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues(tmp_path_factory):
+    """The Spanish and Greek catalogues, compiled for this session.
+
+    Compiled ``.mo`` files are build output, not committed: each session compiles the
+    ``.po`` files it has into a directory of its own and reads translations from there,
+    so a test always runs against the catalogue beside it, whether or not the build has
+    run ``compilemessages`` in the checkout. ``msgfmt --check`` also refuses a catalogue
+    whose placeholders disagree with its msgids."""
+    from django.test.utils import override_settings
+
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.fail("msgfmt is not installed (apt-get install gettext)", pytrace=False)
+    target = tmp_path_factory.mktemp("locale")
+    for locale_dir in settings.LOCALE_PATHS:
+        for catalogue in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+            out = target / catalogue.relative_to(locale_dir).with_suffix(".mo")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run([msgfmt, "--check", "-o", str(out), str(catalogue)], check=True)
+    # Changing LOCALE_PATHS makes Django drop the translations it has loaded.
+    with override_settings(LOCALE_PATHS=[str(target)]):
+        yield target
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request with Accept-Language leaves its language active in the thread (Django's
+    LocaleMiddleware activates and never deactivates): every test ends back in the
+    installation's language, so the next one does not read Greek by accident."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+from django.conf import settings
 from django.db.models import F, Min, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Account, DailyEventContact, DailyUsage
 from core.sql import upsert
@@ -44,19 +46,23 @@ class Templates:
 
 
 def default_template_ensure() -> MilestoneTemplate:
-    """The default template (a migration creates it; a flushed database gets it back)."""
-    template, created = MilestoneTemplate.objects.get_or_create(
-        plan="", segment="", defaults={"name": "Default onboarding"}
-    )
-    if created:
-        Milestone.objects.create(
-            template=template, name=_("Kickoff call"), position=0, target_offset_days=7,
-            rule=Milestone.Rule.MANUAL,
-        )  # fmt: skip
-        Milestone.objects.create(
-            template=template, name=_("First value"), position=1, target_offset_days=45,
-            rule=Milestone.Rule.MANUAL, is_first_value=True,
-        )  # fmt: skip
+    """The default template (a migration creates it; a flushed database gets it back).
+
+    Its names are stored, so they are written in the installation's language, not in
+    the language of whoever happens to trigger the creation."""
+    with translation.override(settings.LANGUAGE_CODE):
+        template, created = MilestoneTemplate.objects.get_or_create(
+            plan="", segment="", defaults={"name": _("Default onboarding")}
+        )
+        if created:
+            Milestone.objects.create(
+                template=template, name=_("Kickoff call"), position=0, target_offset_days=7,
+                rule=Milestone.Rule.MANUAL,
+            )  # fmt: skip
+            Milestone.objects.create(
+                template=template, name=pgettext("milestone name", "First value"), position=1,
+                target_offset_days=45, rule=Milestone.Rule.MANUAL, is_first_value=True,
+            )  # fmt: skip
     return template
 
 

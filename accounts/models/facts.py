@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Source(models.TextChoices):
@@ -186,10 +187,10 @@ class Ticket(models.Model):
         URGENT = "urgent", _("Urgent")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("ticket status", "Open")
         PENDING = "pending", _("Pending")
         SOLVED = "solved", _("Solved")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
 
     OPEN_STATUSES = (Status.OPEN, Status.PENDING)
 

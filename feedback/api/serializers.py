@@ -9,6 +9,7 @@ response cannot grow a staff field by accident: the customer classes never name 
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.functional import lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -177,7 +178,11 @@ class IdeaWriteSerializer(serializers.Serializer):
     """Posting or editing an idea. Category and tags are named by slug."""
 
     title = StrictCharField(
-        max_length=policies.TITLE_MAX, min_length=policies.TITLE_MIN, trim_whitespace=True
+        max_length=policies.TITLE_MAX,
+        min_length=policies.TITLE_MIN,
+        trim_whitespace=True,
+        # Evaluated when the check fails, so in the language of that request.
+        error_messages={"min_length": lazy(policies.title_too_short, str)()},
     )
     description = StrictCharField(
         max_length=policies.DESCRIPTION_MAX,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.roles import STAFF_ROLES, Role
 from feedback.search import ideas_matching
@@ -220,11 +221,13 @@ class Vote(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("voted"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        pgettext_lazy("when a vote was cast", "voted"), auto_now_add=True
+    )
 
     class Meta:
-        verbose_name = _("vote")
-        verbose_name_plural = _("votes")
+        verbose_name = pgettext_lazy("model name", "vote")
+        verbose_name_plural = pgettext_lazy("model name", "votes")
         constraints = [
             models.UniqueConstraint(fields=["idea", "contact"], name="vote_once_per_person"),
         ]

@@ -40,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account
 from feedback import extensions
@@ -92,8 +93,8 @@ DEMAND_SORTS: tuple[DemandSort, ...] = (
     DemandSort("csm_votes", _("By CSMs"), "csm_votes"),
     DemandSort("accounts", _("Accounts"), "account_count"),
     DemandSort("arr", _("ARR"), "arr_total"),
-    DemandSort("red", _("Red"), "red_accounts"),
-    DemandSort("yellow", _("Yellow"), "yellow_accounts"),
+    DemandSort("red", pgettext_lazy("accounts in the band", "Red"), "red_accounts"),
+    DemandSort("yellow", pgettext_lazy("accounts in the band", "Yellow"), "yellow_accounts"),
     DemandSort("renewing", _("Renewing"), "renewing_accounts"),
     DemandSort("tickets", _("Tickets"), "ticket_count"),
     DemandSort("created", _("Posted"), "created_at"),

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from core import formats
 from healthscores.models.snapshots import Band
 
 BAND_COLOURS = {
@@ -105,6 +106,8 @@ def score_history_figure(
     band_labels = dict(Band.choices)
 
     figure = go.Figure()
+    # Hover dates as the pages write a day and month in the reader's language.
+    day_format = formats.chart_day_format()
     figure.add_trace(
         go.Scatter(
             x=line_x,
@@ -114,7 +117,7 @@ def score_history_figure(
             connectgaps=False,
             line={"width": 2, "color": LINE_COLOUR},
             marker={"size": 4, "color": LINE_COLOUR},
-            hovertemplate="%{x|%b %d}: %{y:.0f}<extra></extra>",
+            hovertemplate=f"%{{x|{day_format}}}: %{{y:.0f}}<extra></extra>",
         )
     )
     if insufficient:
@@ -125,7 +128,8 @@ def score_history_figure(
                 mode="markers",
                 name=str(band_labels[Band.INSUFFICIENT]),
                 marker={"size": 8, "color": BAND_COLOURS[Band.INSUFFICIENT], "symbol": "circle"},
-                hovertemplate="%{x|%b %d}: " + _("insufficient data") + "<extra></extra>",
+                hovertemplate=_("%(day)s: insufficient data") % {"day": f"%{{x|{day_format}}}"}
+                + "<extra></extra>",
             )
         )
     if overridden:
@@ -142,7 +146,7 @@ def score_history_figure(
                     "color": [BAND_COLOURS.get(p.override_band, LINE_COLOUR) for p in overridden],
                 },
                 text=[_override_text(p, band_labels) for p in overridden],
-                hovertemplate="%{x|%b %d}: %{text}<extra></extra>",
+                hovertemplate=f"%{{x|{day_format}}}: %{{text}}<extra></extra>",
             )
         )
     figure.update_layout(

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from plotly.subplots import make_subplots
 
+from core import formats
 from healthscores.charts.history import BAND_COLOURS
 
 #: The badges' hues, plus "none" for accounts not scored yet.
@@ -70,7 +71,7 @@ def band_summary_figure(bars: Sequence[BandBar]) -> go.Figure:
             marker={"color": colours},
             customdata=links,
             name=_("ARR"),
-            hovertemplate="%{y}: $%{x:,.0f}<extra></extra>",
+            hovertemplate=f"%{{y}}: {formats.with_currency('%{x:,.0f}')}<extra></extra>",
         ),
         row=1,
         col=2,
@@ -92,5 +93,11 @@ def band_summary_figure(bars: Sequence[BandBar]) -> go.Figure:
     )
     figure.update_yaxes(title_text=_("Health band"), automargin=True, row=1, col=1)
     figure.update_xaxes(title_text=_("Accounts"), rangemode="tozero", row=1, col=1)
-    figure.update_xaxes(title_text=_("ARR ($)"), rangemode="tozero", tickformat="$~s", row=1, col=2)
+    figure.update_xaxes(
+        title_text=_("ARR (%(currency)s)") % {"currency": formats.currency_symbol()},
+        rangemode="tozero",
+        tickformat="~s",
+        row=1,
+        col=2,
+    )
     return figure

@@ -1,10 +1,15 @@
 """The default scorecard every account falls back to, with the built-in measures.
 
 The values are written out here rather than read from healthscores.measures, so that
-this migration means the same thing however the registry's defaults change later.
+this migration means the same thing however the registry's defaults change later. The
+name is written in the installation's language (LANGUAGE_CODE): ``migrate`` runs with
+translation turned off, and this is the name every admin and CSM reads.
 """
 
+from django.conf import settings
 from django.db import migrations
+from django.utils import translation
+from django.utils.translation import pgettext
 
 DEFAULT_MEASURES = [
     ("active_users", 25, "higher", [[0, 0], [0.2, 40], [0.5, 70], [0.8, 100]]),
@@ -23,7 +28,9 @@ def create_default(apps, schema_editor):
     ScorecardVersion = apps.get_model("healthscores", "ScorecardVersion")
     if Scorecard.objects.filter(segment="").exists():
         return
-    scorecard = Scorecard.objects.create(name="Default", segment="", version=1)
+    with translation.override(settings.LANGUAGE_CODE):
+        name = pgettext("scorecard name", "Default")
+    scorecard = Scorecard.objects.create(name=name, segment="", version=1)
     ScorecardMeasure.objects.bulk_create(
         ScorecardMeasure(
             scorecard=scorecard,
@@ -39,7 +46,7 @@ def create_default(apps, schema_editor):
         scorecard=scorecard,
         version=1,
         config={
-            "name": "Default",
+            "name": name,
             "segment": "",
             "red_below": 40,
             "green_from": 70,

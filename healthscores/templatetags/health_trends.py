@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from core import formats
+
 register = template.Library()
 
 
@@ -15,13 +17,7 @@ def rounded_points(value: float | None) -> int | None:
 def signed_points(value: float | None) -> str:
     """+5, 0, or a minus sign and 3 (never "-0"); empty for no value."""
     points = rounded_points(value)
-    if points is None:
-        return ""
-    if points > 0:
-        return f"+{points}"
-    if points < 0:
-        return f"\N{MINUS SIGN}{-points}"
-    return "0"
+    return "" if points is None else formats.signed(points, 0)
 
 
 @register.filter

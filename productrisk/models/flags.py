@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RiskRule(models.Model):
@@ -71,9 +72,9 @@ class RiskRule(models.Model):
 
 class ProductRisk(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("risk status", "Open")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        PLANNED = "planned", _("Planned")
+        PLANNED = "planned", pgettext_lazy("risk status", "Planned")
         RESOLVED = "resolved", _("Resolved")
         DISMISSED = "dismissed", _("Dismissed")
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core import formats
 from core.roles import Role
 from notifications.models import Alert
 from notifications.services import AlertDraft, accounts_listing, alerts_raise
@@ -48,10 +48,6 @@ def risk_url(risk: ProductRisk) -> str:
         return reverse("feedback:idea", args=[risk.idea_id])
 
 
-def _money(value: Decimal | float) -> str:
-    return f"{round(float(value)):,}"
-
-
 def _pm_drafts(risk: ProductRisk, pm_ids: list[int]) -> list[AlertDraft]:
     severity = risk.get_severity_display().lower()
     title = _("Product risk (%(severity)s): “%(idea)s”") % {
@@ -67,8 +63,8 @@ def _pm_drafts(risk: ProductRisk, pm_ids: list[int]) -> list[AlertDraft]:
             )
             % {
                 "count": risk.accounts_affected,
-                "arr": _money(risk.arr_affected),
-                "at_risk": _money(risk.arr_at_risk),
+                "arr": formats.money(risk.arr_affected),
+                "at_risk": formats.money(risk.arr_at_risk),
             },
             _(
                 "%(red)d red, %(yellow)d yellow, %(renewing)d renewing soon, "
@@ -80,7 +76,7 @@ def _pm_drafts(risk: ProductRisk, pm_ids: list[int]) -> list[AlertDraft]:
                 "renewing": risk.renewing_accounts,
                 "late": risk.late_onboardings,
             },
-            _("Severity score %(score)s of 100.") % {"score": f"{risk.score:g}"},
+            _("Severity score %(score)s of 100.") % {"score": formats.number(risk.score, -2)},
         ]
     )
     return [

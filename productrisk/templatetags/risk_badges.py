@@ -36,14 +36,6 @@ def band_badge(band: str) -> str:
 
 
 @register.filter
-def signed(value: float | None) -> str:
-    """+1.5 / -0.3 / — : a change with its sign, one decimal."""
-    if value is None:
-        return "—"
-    return f"{value:+.1f}"
-
-
-@register.filter
 def band_label(band: str) -> str:
     """The health band's translated name ("" when the account had no score)."""
     return str(dict(Band.choices).get(band, band))

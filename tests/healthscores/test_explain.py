@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from healthscores.explain import MINUS, format_raw, movers, signed
+from core.formats import MINUS
+from healthscores.explain import format_raw, movers, signed
 
 
 def part(contribution: float, raw: float | None = 1.0, missing: bool = False) -> dict:

@@ -1,10 +1,14 @@
 """The default onboarding template, and TTFV as a measure on every health scorecard.
 
 Values are written out here rather than read from the code, so this migration means the
-same thing whatever the code's defaults become.
+same thing whatever the code's defaults become. Names are written in the installation's
+language (LANGUAGE_CODE): ``migrate`` runs with translation turned off.
 """
 
+from django.conf import settings
 from django.db import migrations
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 
 TTFV_MEASURE = {
     "kind": "ttfv",
@@ -19,16 +23,26 @@ def forwards(apps, schema_editor):
     Milestone = apps.get_model("ttfv", "Milestone")
     Scorecard = apps.get_model("healthscores", "Scorecard")
     ScorecardMeasure = apps.get_model("healthscores", "ScorecardMeasure")
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {
+            "template": gettext("Default onboarding"),
+            "kickoff": gettext("Kickoff call"),
+            "first_value": pgettext("milestone name", "First value"),
+        }
     template, created = MilestoneTemplate.objects.get_or_create(
-        plan="", segment="", defaults={"name": "Default onboarding"}
+        plan="", segment="", defaults={"name": names["template"]}
     )
     if created:
         Milestone.objects.create(
-            template=template, name="Kickoff call", position=0, target_offset_days=7, rule="manual"
+            template=template,
+            name=names["kickoff"],
+            position=0,
+            target_offset_days=7,
+            rule="manual",
         )
         Milestone.objects.create(
             template=template,
-            name="First value",
+            name=names["first_value"],
             position=1,
             target_offset_days=45,
             rule="manual",

@@ -1,7 +1,8 @@
 /* Draw every server-built plotly figure on the page.
    An element with data-plotly-figure="<id>" is drawn from the JSON in the
    <script type="application/json" id="<id>"> that Django's json_script wrote.
-   Text and grid colours follow the stylesheet, so charts match light and dark mode. */
+   Text and grid colours follow the stylesheet, so charts match light and dark mode;
+   numbers and dates follow the page's language (data-plotly-separators, -locale). */
 (function () {
   "use strict";
 
@@ -22,7 +23,13 @@
       var source = document.getElementById(el.getAttribute("data-plotly-figure"));
       if (!source) { return; }
       var fig = JSON.parse(source.textContent);
-      Plotly.newPlot(el, fig.data, themed(fig.layout || {}), { responsive: true, displaylogo: false });
+      var layout = themed(fig.layout || {});
+      // Decimal and thousands separators of the reader's language (Django's formats).
+      if (el.dataset.plotlySeparators && !layout.separators) { layout.separators = el.dataset.plotlySeparators; }
+      var config = { responsive: true, displaylogo: false };
+      // Month names and modebar labels from vendor/plotly-locales, loaded by the page.
+      if (el.dataset.plotlyLocale) { config.locale = el.dataset.plotlyLocale; }
+      Plotly.newPlot(el, fig.data, layout, config);
     });
   }
 

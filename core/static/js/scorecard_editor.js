@@ -27,11 +27,15 @@
       total += weight;
       return on ? weight : null;
     });
+    // Written as the server writes a percentage in the page's language ("45 %" in Spanish).
+    var percent = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+      style: "percent", maximumFractionDigits: 0
+    });
     measures.forEach(function (measure, index) {
       var output = measure.querySelector("[data-share]");
       if (!output) { return; }
       var weight = weights[index];
-      output.textContent = weight === null || total === 0 ? "—" : Math.round((100 * weight) / total) + "%";
+      output.textContent = weight === null || total === 0 ? "—" : percent.format(weight / total);
     });
   }
 
