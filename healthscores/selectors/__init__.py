@@ -4,6 +4,7 @@ from healthscores.selectors.account import (
     HealthPanel,
     account_health_panel,
     active_override,
+    picked_comparison,
     scorecard_for,
 )
 from healthscores.selectors.api import account_health_detail, health_list
@@ -27,6 +28,7 @@ __all__ = [
     "health_list",
     "health_summary",
     "no_health_match",
+    "picked_comparison",
     "scorecard_for",
     "with_health",
 ]

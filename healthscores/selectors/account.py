@@ -92,8 +92,10 @@ class HealthPanel:
     snapshot: HealthSnapshot | None
     trends: list[Trend]
     measures: list[MeasureRow]
-    #: 7 and 30 days back, then the CSM's own pair when one was asked for.
+    #: 7 and 30 days back from the latest snapshot.
     comparisons: list[Comparison]
+    #: The pair of days the CSM picked, when one was asked for.
+    picked: Comparison | None
     #: Why the account is in its band, in one sentence; empty without a snapshot.
     summary: str
     figure: dict[str, Any] | None
@@ -196,6 +198,7 @@ def account_health_panel(
     stale_before = timezone.now() - timedelta(days=scorecard.sentiment_stale_days)
 
     trends, comparisons, measures = [], [], []
+    picked = None
     figure = None
     if snapshot is not None:
         then_scores = {7: health.score_7d_ago, 30: health.score_30d_ago}
@@ -211,7 +214,7 @@ def account_health_panel(
         configs = snapshot_configs(
             snapshots[day] for _n, *days in pairs for day in days if day in snapshots
         )
-        comparisons = [
+        *comparisons, last = [
             Comparison(
                 days=n,
                 why=why_changed(
@@ -220,6 +223,10 @@ def account_health_panel(
             )
             for n, then_day, now_day in pairs
         ]
+        if compare is None:
+            comparisons.append(last)
+        else:
+            picked = last
         measures = _measure_rows(snapshot.components)
         points = [
             charts.HistoryPoint(s.day, s.score, s.band, s.override_band, s.override_reason)
@@ -243,6 +250,7 @@ def account_health_panel(
         trends=trends,
         measures=measures,
         comparisons=comparisons,
+        picked=picked,
         summary=band_summary.summary(str(snapshot.get_band_display()), snapshot.components)
         if snapshot is not None
         else "",
@@ -253,3 +261,21 @@ def account_health_panel(
         override=active_override(account=account, day=today),
         divergence=_divergence(health),
     )
+
+
+def picked_comparison(*, account: Account, then_day: date, now_day: date) -> Comparison:
+    """ "Why it changed" between two days the CSM picked, on its own (two or three
+    queries): what the picker's htmx request needs, without the rest of the section."""
+    snapshots = {
+        s.day: s
+        for s in HealthSnapshot.objects.filter(
+            account=account, day__in=[then_day, now_day]
+        ).select_related("scorecard")
+    }
+    why = why_changed(
+        then_day=then_day,
+        now_day=now_day,
+        snapshots=snapshots,
+        configs=snapshot_configs(snapshots.values()),
+    )
+    return Comparison(days=None, why=why)

@@ -163,4 +163,12 @@ def why_changed(request: HttpRequest, account_id: int) -> HttpResponse:
         query = request.GET.urlencode()
         url = reverse("accounts:detail", args=[account.pk])
         return redirect(f"{url}?{query}#health-why-heading" if query else url)
-    return render(request, WHY_TEMPLATE, section_context(request, account))
+    why_form = _why_form(request)
+    days = why_form.days()
+    picked = (
+        selectors.picked_comparison(account=account, then_day=days[0], now_day=days[1])
+        if days
+        else None
+    )
+    context = {"account": account, "why_form": why_form, "picked": picked}
+    return render(request, WHY_TEMPLATE, context)
