@@ -142,13 +142,14 @@ def _inputs(snapshot: HealthSnapshot, config: ScorecardConfig) -> DayInputs:
 def _note(effect: attribution.Effect, then: HealthSnapshot, now: HealthSnapshot) -> str:
     if effect.gained_data is None:
         return ""
-    day, label = (now, _("now counts")) if effect.gained_data else (then, _("no longer counts"))
-    part = day.components.get(effect.key) or {}
-    return _("%(state)s: %(score)s/100 at %(weight)s%% of the weight") % {
-        "state": label,
+    part = (now if effect.gained_data else then).components.get(effect.key) or {}
+    values = {
         "score": explain.format_raw("count", part.get("score") or 0),
         "weight": explain.format_raw("count", (part.get("weight") or 0) * 100),
     }
+    if effect.gained_data:
+        return _("now counts: %(score)s/100 at %(weight)s%% of the weight") % values
+    return _("no longer counts: it was %(score)s/100 at %(weight)s%% of the weight") % values
 
 
 def _row(effect: attribution.Effect, then: HealthSnapshot, now: HealthSnapshot) -> EffectRow:
