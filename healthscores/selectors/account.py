@@ -264,7 +264,7 @@ def account_health_panel(
 
 
 def picked_comparison(*, account: Account, then_day: date, now_day: date) -> Comparison:
-    """ "Why it changed" between two days the CSM picked, on its own (two or three
+    """Why the score changed between two days the CSM picked, on its own (two or three
     queries): what the picker's htmx request needs, without the rest of the section."""
     snapshots = {
         s.day: s

@@ -1,4 +1,4 @@
-""" "Why it changed" between two snapshots of an account: the rows the page lists.
+"""Why a score changed between two snapshots of an account: the rows the page lists.
 
 The attribution itself is pure (``healthscores.attribution``); this module gives it what
 each day's score was computed from (the snapshot's raw values and the scorecard version

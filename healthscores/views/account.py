@@ -8,7 +8,7 @@ post is redirected back to the page, or shown its errors with status 400.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors as account_selectors
-from accounts.models import Account
+from accounts.models import Account, User
 from core.access import allow, policy_of
+from core.http import HtmxHttpRequest
 from core.roles import STAFF_ROLES, Role
 from healthscores import selectors, services
 from healthscores.forms import OverrideForm, SentimentForm, WhyChangedForm
@@ -155,10 +156,12 @@ def override_end(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @allow(STAFF_ROLES)
 @require_GET
-def why_changed(request: HttpRequest, account_id: int) -> HttpResponse:
-    """ "Why it changed" between the two days picked: the picker and its result, swapped
-    in by htmx; a plain request gets the whole account page with the same query."""
-    account = account_selectors.account_for_user(user=request.user, account_id=account_id)
+def why_changed(request: HtmxHttpRequest, account_id: int) -> HttpResponse:
+    """Why the score changed between the two days picked: the picker and its result,
+    swapped in by htmx; a plain request gets the whole account page with that query."""
+    # allow() lets only signed-in staff this far.
+    user = cast(User, request.user)
+    account = account_selectors.account_for_user(user=user, account_id=account_id)
     if not request.htmx:
         query = request.GET.urlencode()
         url = reverse("accounts:detail", args=[account.pk])

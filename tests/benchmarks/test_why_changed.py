@@ -1,4 +1,4 @@
-""" "Why it changed" for one account and any two days, on PostgreSQL (`make bench`).
+"""Why a score changed, for one account and any two days, on PostgreSQL (`make bench`).
 
 Data: 1,000 accounts with a year of daily snapshots each (365,000 rows), every measure
 of the default scorecard present and moving every day, and a scorecard edit half-way

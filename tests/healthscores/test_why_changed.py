@@ -1,4 +1,4 @@
-""" "Why it changed" on the account page: real recomputes, real scorecard versions.
+"""Why a score changed, on the account page: real recomputes, real scorecard versions.
 
 The attribution's arithmetic is proven in test_attribution (pure); these tests prove
 the page feeds it what each day was computed from and shows rows that add up.
