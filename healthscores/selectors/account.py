@@ -1,4 +1,4 @@
-"""The health section of the Customer 360 page, read in four queries whatever the history.
+"""The health section of the Customer 360 page, read in five queries whatever the history.
 
 1. the account's current health (AccountHealth);
 2. its snapshots: the chart's 90 days plus the latest day, 7 and 30 days before it and
@@ -206,27 +206,18 @@ def account_health_panel(
             then = then_scores.get(n)
             delta = None if then is None or health.score is None else health.score - then
             trends.append(Trend(days=n, then=then, delta=delta))
-        pairs: list[tuple[int | None, date, date]] = [
-            (n, health.day - timedelta(days=n), health.day) for n in TREND_DAYS
-        ]
-        if compare is not None:
-            pairs.append((None, *compare))
-        configs = snapshot_configs(
-            snapshots[day] for _n, *days in pairs for day in days if day in snapshots
-        )
-        *comparisons, last = [
-            Comparison(
-                days=n,
-                why=why_changed(
-                    then_day=then_day, now_day=now_day, snapshots=snapshots, configs=configs
-                ),
+        back = {n: health.day - timedelta(days=n) for n in TREND_DAYS}
+        days = {health.day, *back.values(), *(compare or ())}
+        configs = snapshot_configs(snapshots[day] for day in days if day in snapshots)
+
+        def why_between(then_day: date, now_day: date) -> WhyChanged:
+            return why_changed(
+                then_day=then_day, now_day=now_day, snapshots=snapshots, configs=configs
             )
-            for n, then_day, now_day in pairs
-        ]
-        if compare is None:
-            comparisons.append(last)
-        else:
-            picked = last
+
+        comparisons = [Comparison(days=n, why=why_between(back[n], health.day)) for n in TREND_DAYS]
+        if compare is not None:
+            picked = Comparison(days=None, why=why_between(*compare))
         measures = _measure_rows(snapshot.components)
         points = [
             charts.HistoryPoint(s.day, s.score, s.band, s.override_band, s.override_reason)
