@@ -73,10 +73,6 @@ class Attribution:
     #: Every player's effect, biggest first (by shown, then exact size, then key).
     effects: list[Effect]
 
-    @property
-    def change(self) -> float:
-        return (self.score_now or 0.0) - (self.score_then or 0.0)
-
 
 def _value(raw: float | None) -> float:
     return np.nan if raw is None else float(raw)
