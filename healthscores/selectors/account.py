@@ -206,8 +206,8 @@ def account_health_panel(
             then = then_scores.get(n)
             delta = None if then is None or health.score is None else health.score - then
             trends.append(Trend(days=n, then=then, delta=delta))
-        back = {n: health.day - timedelta(days=n) for n in TREND_DAYS}
-        days = {health.day, *back.values(), *(compare or ())}
+        back = {n: snapshot.day - timedelta(days=n) for n in TREND_DAYS}
+        days = {snapshot.day, *back.values(), *(compare or ())}
         configs = snapshot_configs(snapshots[day] for day in days if day in snapshots)
 
         def why_between(then_day: date, now_day: date) -> WhyChanged:
@@ -215,7 +215,9 @@ def account_health_panel(
                 then_day=then_day, now_day=now_day, snapshots=snapshots, configs=configs
             )
 
-        comparisons = [Comparison(days=n, why=why_between(back[n], health.day)) for n in TREND_DAYS]
+        comparisons = [
+            Comparison(days=n, why=why_between(back[n], snapshot.day)) for n in TREND_DAYS
+        ]
         if compare is not None:
             picked = Comparison(days=None, why=why_between(*compare))
         measures = _measure_rows(snapshot.components)
