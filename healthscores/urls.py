@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/sentiment/", account.sentiment, name="sentiment"),
     path("accounts/<int:account_id>/override/", account.override, name="override"),
     path("accounts/<int:account_id>/override/end/", account.override_end, name="override_end"),
+    path("accounts/<int:account_id>/why/", account.why_changed, name="why_changed"),
     path("scorecards/", scorecards.scorecard_list, name="scorecards"),
     path("scorecards/new/", scorecards.scorecard_create, name="scorecard_create"),
     path("scorecards/<int:scorecard_id>/", scorecards.scorecard_edit, name="scorecard"),

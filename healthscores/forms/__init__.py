@@ -8,6 +8,7 @@ from healthscores.forms.scorecards import (
     measure_initial,
     with_registry_defaults,
 )
+from healthscores.forms.why import WhyChangedForm
 
 __all__ = [
     "BackfillForm",
@@ -15,6 +16,7 @@ __all__ = [
     "ScorecardEditor",
     "SegmentScorecardForm",
     "SentimentForm",
+    "WhyChangedForm",
     "measure_initial",
     "with_registry_defaults",
 ]

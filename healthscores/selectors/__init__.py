@@ -4,6 +4,7 @@ from healthscores.selectors.account import (
     HealthPanel,
     account_health_panel,
     active_override,
+    picked_comparison,
     scorecard_for,
 )
 from healthscores.selectors.api import account_health_detail, health_list
@@ -29,6 +30,7 @@ __all__ = [
     "health_summary",
     "health_totals_between",
     "no_health_match",
+    "picked_comparison",
     "scorecard_for",
     "scored_snapshots",
     "with_health",

@@ -1,10 +1,13 @@
-"""The health section of the Customer 360 page, read in four queries whatever the history.
+"""The health section of the Customer 360 page, read in five queries whatever the history.
 
 1. the account's current health (AccountHealth);
-2. its snapshots: the chart's 90 days plus the latest day and 7 and 30 days before it
-   (one query with the scorecard joined), or the account's scorecard when it has none;
+2. its snapshots: the chart's 90 days plus the latest day, 7 and 30 days before it and
+   the pair of days the CSM picked (one query with the scorecard joined), or the
+   account's scorecard when it has none;
 3. the last sentiments with their authors;
-4. the override in force today with its author.
+4. the override in force today with its author;
+5. the scorecard versions the compared snapshots were computed with (one query, two
+   when a version was never recorded), for "why it changed".
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from healthscores import charts, explain
+from healthscores import band_summary, charts, explain
 from healthscores.engine import TREND_DAYS
-from healthscores.measures import EVIDENCE, MEASURES, measure_label, registry_order
+from healthscores.measures import MEASURES, measure_label, registry_order
 from healthscores.models import (
     AccountHealth,
     Band,
@@ -31,6 +34,7 @@ from healthscores.models import (
     Sentiment,
 )
 from healthscores.scoring import MAX_MISSING_WEIGHT
+from healthscores.selectors.why import WhyChanged, snapshot_configs, why_changed
 from healthscores.services.recompute import today_utc
 
 HISTORY_DAYS = 90
@@ -74,29 +78,10 @@ class MeasureRow:
 
 
 @dataclass(frozen=True)
-class MoverRow:
-    key: str
-    label: str
-    change: float
-    raw_then: str
-    raw_now: str
-    #: HTML id of the data behind it on the account page; empty: nothing to link.
-    anchor: str
-    evidence: str
-
-    @property
-    def change_display(self) -> str:
-        return explain.signed(self.change)
-
-
-@dataclass(frozen=True)
 class Comparison:
-    days: int
-    then_day: date
-    now_day: date
-    #: False when there is no snapshot of ``then_day`` to compare with.
-    found: bool
-    movers: list[MoverRow]
+    #: Days back from the latest snapshot; None for a pair of days the CSM picked.
+    days: int | None
+    why: WhyChanged
 
 
 @dataclass(frozen=True)
@@ -107,7 +92,12 @@ class HealthPanel:
     snapshot: HealthSnapshot | None
     trends: list[Trend]
     measures: list[MeasureRow]
+    #: 7 and 30 days back from the latest snapshot.
     comparisons: list[Comparison]
+    #: The pair of days the CSM picked, when one was asked for.
+    picked: Comparison | None
+    #: Why the account is in its band, in one sentence; empty without a snapshot.
+    summary: str
     figure: dict[str, Any] | None
     has_history: bool
     sentiments: list[Sentiment]
@@ -164,26 +154,6 @@ def _measure_rows(components: dict[str, dict[str, Any]]) -> list[MeasureRow]:
     return rows
 
 
-def _mover_rows(now: dict, then: dict) -> list[MoverRow]:
-    rows = []
-    for mover in explain.movers(now, then):
-        measure = MEASURES.get(mover.measure)
-        unit = measure.unit if measure else ""
-        evidence = EVIDENCE.get(measure.evidence) if measure else None
-        rows.append(
-            MoverRow(
-                key=mover.measure,
-                label=measure_label(mover.measure),
-                change=mover.change,
-                raw_then=explain.format_raw(unit, mover.raw_then),
-                raw_now=explain.format_raw(unit, mover.raw_now),
-                anchor=evidence.anchor if evidence else "",
-                evidence=str(evidence.label) if evidence else "",
-            )
-        )
-    return rows
-
-
 def _divergence(health: AccountHealth | None) -> str:
     if health is None or not health.divergent:
         return ""
@@ -203,14 +173,17 @@ def active_override(*, account: Account, day: date) -> HealthOverride | None:
     )
 
 
-def account_health_panel(*, account: Account) -> HealthPanel:
-    """Everything the health section of the account page shows, in four queries."""
+def account_health_panel(
+    *, account: Account, compare: tuple[date, date] | None = None
+) -> HealthPanel:
+    """Everything the health section of the account page shows, in five or six queries
+    whatever the history; ``compare`` adds "why it changed" between two chosen days."""
     today = today_utc()
     start = today - timedelta(days=HISTORY_DAYS - 1)
     health = AccountHealth.objects.filter(account=account).first()
     snapshots: dict[date, HealthSnapshot] = {}
     if health is not None:
-        compared = [health.day - timedelta(days=n) for n in TREND_DAYS]
+        compared = [*(health.day - timedelta(days=n) for n in TREND_DAYS), *(compare or ())]
         snapshots = {
             s.day: s
             for s in HealthSnapshot.objects.filter(account=account)
@@ -225,6 +198,7 @@ def account_health_panel(*, account: Account) -> HealthPanel:
     stale_before = timezone.now() - timedelta(days=scorecard.sentiment_stale_days)
 
     trends, comparisons, measures = [], [], []
+    picked = None
     figure = None
     if snapshot is not None:
         then_scores = {7: health.score_7d_ago, 30: health.score_30d_ago}
@@ -232,17 +206,20 @@ def account_health_panel(*, account: Account) -> HealthPanel:
             then = then_scores.get(n)
             delta = None if then is None or health.score is None else health.score - then
             trends.append(Trend(days=n, then=then, delta=delta))
-            then_day = health.day - timedelta(days=n)
-            before = snapshots.get(then_day)
-            comparisons.append(
-                Comparison(
-                    days=n,
-                    then_day=then_day,
-                    now_day=health.day,
-                    found=before is not None,
-                    movers=_mover_rows(snapshot.components, before.components) if before else [],
-                )
+        back = {n: snapshot.day - timedelta(days=n) for n in TREND_DAYS}
+        days = {snapshot.day, *back.values(), *(compare or ())}
+        configs = snapshot_configs(snapshots[day] for day in days if day in snapshots)
+
+        def why_between(then_day: date, now_day: date) -> WhyChanged:
+            return why_changed(
+                then_day=then_day, now_day=now_day, snapshots=snapshots, configs=configs
             )
+
+        comparisons = [
+            Comparison(days=n, why=why_between(back[n], snapshot.day)) for n in TREND_DAYS
+        ]
+        if compare is not None:
+            picked = Comparison(days=None, why=why_between(*compare))
         measures = _measure_rows(snapshot.components)
         points = [
             charts.HistoryPoint(s.day, s.score, s.band, s.override_band, s.override_reason)
@@ -266,6 +243,10 @@ def account_health_panel(*, account: Account) -> HealthPanel:
         trends=trends,
         measures=measures,
         comparisons=comparisons,
+        picked=picked,
+        summary=band_summary.summary(str(snapshot.get_band_display()), snapshot.components)
+        if snapshot is not None
+        else "",
         figure=figure,
         has_history=any(s.day >= start for s in snapshots.values()),
         sentiments=sentiments,
@@ -273,3 +254,21 @@ def account_health_panel(*, account: Account) -> HealthPanel:
         override=active_override(account=account, day=today),
         divergence=_divergence(health),
     )
+
+
+def picked_comparison(*, account: Account, then_day: date, now_day: date) -> Comparison:
+    """Why the score changed between two days the CSM picked, on its own (two or three
+    queries): what the picker's htmx request needs, without the rest of the section."""
+    snapshots = {
+        s.day: s
+        for s in HealthSnapshot.objects.filter(
+            account=account, day__in=[then_day, now_day]
+        ).select_related("scorecard")
+    }
+    why = why_changed(
+        then_day=then_day,
+        now_day=now_day,
+        snapshots=snapshots,
+        configs=snapshot_configs(snapshots.values()),
+    )
+    return Comparison(days=None, why=why)

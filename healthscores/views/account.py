@@ -8,7 +8,7 @@ post is redirected back to the page, or shown its errors with status 400.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -17,17 +17,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors as account_selectors
-from accounts.models import Account
+from accounts.models import Account, User
 from core.access import allow, policy_of
-from core.roles import Role
+from core.http import HtmxHttpRequest
+from core.roles import STAFF_ROLES, Role
 from healthscores import selectors, services
-from healthscores.forms import OverrideForm, SentimentForm
+from healthscores.forms import OverrideForm, SentimentForm, WhyChangedForm
 from healthscores.services.inputs import OVERRIDE_MAX_DAYS
 
 SECTION_TEMPLATE = "healthscores/_account_health.html"
+WHY_TEMPLATE = "healthscores/_why_changed_pick.html"
+
+
+def _why_form(request: HttpRequest) -> WhyChangedForm:
+    """The CSM's pair of days from the query string; unbound when none was asked for."""
+    asked = any(key.startswith(f"{WhyChangedForm.prefix}-") for key in request.GET)
+    return WhyChangedForm(request.GET if asked else None)
 
 
 def section_context(
@@ -39,8 +47,10 @@ def section_context(
     saved: str = "",
 ) -> dict[str, Any]:
     """The section's template context (also the AccountSection's context callable)."""
+    why_form = _why_form(request)
     return {
-        "panel": selectors.account_health_panel(account=account),
+        "panel": selectors.account_health_panel(account=account, compare=why_form.days()),
+        "why_form": why_form,
         "account": account,
         # Forms are shown exactly to the people the posting views allow.
         "can_edit": policy_of(sentiment).permits(request.user),
@@ -142,3 +152,26 @@ def override_end(request: HttpRequest, account_id: int) -> HttpResponse:
         messages.info(request, " ".join(exc.messages))
         return redirect(reverse("accounts:detail", args=[account.pk]) + "#health")
     return _respond(request, account, saved=_("Override ended; health recomputed."))
+
+
+@allow(STAFF_ROLES)
+@require_GET
+def why_changed(request: HtmxHttpRequest, account_id: int) -> HttpResponse:
+    """Why the score changed between the two days picked: the picker and its result,
+    swapped in by htmx; a plain request gets the whole account page with that query."""
+    # allow() lets only signed-in staff this far.
+    user = cast(User, request.user)
+    account = account_selectors.account_for_user(user=user, account_id=account_id)
+    if not request.htmx:
+        query = request.GET.urlencode()
+        url = reverse("accounts:detail", args=[account.pk])
+        return redirect(f"{url}?{query}#health-why-heading" if query else url)
+    why_form = _why_form(request)
+    days = why_form.days()
+    picked = (
+        selectors.picked_comparison(account=account, then_day=days[0], now_day=days[1])
+        if days
+        else None
+    )
+    context = {"account": account, "why_form": why_form, "picked": picked}
+    return render(request, WHY_TEMPLATE, context)

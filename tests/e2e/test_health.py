@@ -80,3 +80,36 @@ def test_csm_reads_why_an_account_turned_red_and_records_a_divergent_sentiment(
     expect(health.get_by_role("list", name="Latest sentiments, newest first")).to_contain_text(
         "They told me on the call that all is well."
     )
+
+
+def test_csm_compares_two_days_of_their_choice_from_the_keyboard(sign_in, live_server):
+    UserFactory(username="e2e-why", role=Role.CSM)
+    account = AccountFactory(name="Ostrava Mills", licensed_seats=10)
+    _went_quiet(account)
+    today = services.today_utc()
+    week_ago = today - timedelta(days=7)
+
+    page = sign_in("e2e-why")
+    page.goto(f"{live_server.url}/accounts/{account.pk}/")
+    page.wait_for_load_state("load")
+    health = page.locator("#health")
+    expect(health.locator(".health-band-summary")).to_contain_text("Red: ")
+    expect(health.locator(".health-band-summary")).to_contain_text("urgent or high tickets open")
+
+    picker = page.locator("#health-why-pick")
+    picker.get_by_label("From").fill(week_ago.isoformat())
+    picker.get_by_label("To").fill(today.isoformat())
+    picker.get_by_label("To").press("Enter")  # submits like the button, no mouse
+
+    picker = page.locator("#health-why-pick")
+    result = picker.locator(".health-why")
+    expect(result.get_by_role("heading")).to_contain_text("From ")
+    expect(result.locator(".health-why-total")).to_contain_text("points")
+    expect(result.locator(".health-movers")).to_contain_text("Open urgent and high tickets")
+    assert page.url.endswith(f"/accounts/{account.pk}/")  # swapped in place by htmx
+
+    picker.get_by_label("From").fill(today.isoformat())
+    picker.get_by_role("button", name="Compare these days").press("Enter")
+    expect(page.locator("#health-why-pick").get_by_role("alert")).to_have_text(
+        "The first day must be before the second."
+    )

@@ -117,7 +117,7 @@ def test_why_it_changed_says_when_there_is_no_snapshot_to_compare_with(client_fo
     recompute(account, 0)
     section = section_of(client_for(csm).get(detail(account)))
     then = today_utc() - timedelta(days=7)
-    assert "No snapshot from" in section
+    assert "No snapshot of both" in section
     assert '<strong title="No snapshot from that day">—</strong>' in section
     assert str(then.year) in section
 
@@ -411,9 +411,9 @@ def test_posting_for_an_unknown_account_is_404(client_for, csm):
 # --- Queries --------------------------------------------------------------------------
 
 #: The account page's 13 queries (tests/accounts/test_customer360.py), the onboarding
-#: section's at most 3, and this section's 4: current health, snapshots (with the
-#: scorecard), sentiments, override in force.
-PAGE_QUERIES = 13 + 3 + 4
+#: section's at most 3, and this section's 5: current health, snapshots (with the
+#: scorecard), sentiments, override in force, the scorecard versions compared.
+PAGE_QUERIES = 13 + 3 + 5
 
 
 @pytest.mark.parametrize("snapshots", [1, 30])

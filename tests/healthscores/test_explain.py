@@ -1,53 +1,9 @@
-"""Why a score changed, and how raw values read: pure functions, no database."""
+"""How raw values and changes read: pure functions, no database."""
 
 from __future__ import annotations
 
 from core.formats import MINUS
-from healthscores.explain import format_raw, movers, signed
-
-
-def part(contribution: float, raw: float | None = 1.0, missing: bool = False) -> dict:
-    return {
-        "raw": None if missing else raw,
-        "score": None if missing else 50.0,
-        "weight": 0.0 if missing else 0.25,
-        "contribution": 0.0 if missing else contribution,
-        "missing": missing,
-    }
-
-
-def test_movers_are_the_three_biggest_changes_by_absolute_value_with_their_sign():
-    then = {"a": part(10), "b": part(20), "c": part(5), "d": part(30), "e": part(1)}
-    now = {"a": part(12), "b": part(8), "c": part(11), "d": part(30), "e": part(0)}
-    result = movers(now, then)
-    assert [(m.measure, m.change) for m in result] == [("b", -12.0), ("c", 6.0), ("a", 2.0)]
-
-
-def test_unmoved_measures_and_rounding_noise_are_not_reasons():
-    then = {"a": part(10.0), "b": part(20.0)}
-    now = {"a": part(10.0), "b": part(20.04)}
-    assert movers(now, then) == []
-
-
-def test_a_measure_that_lost_its_data_moved_to_zero_and_keeps_its_raw_values():
-    then = {"nps": part(8.0, raw=7.5)}
-    now = {"nps": part(0, missing=True)}
-    [mover] = movers(now, then)
-    assert mover.change == -8.0
-    assert (mover.raw_then, mover.raw_now) == (7.5, None)
-    assert (mover.contribution_then, mover.contribution_now) == (8.0, 0.0)
-
-
-def test_a_measure_only_in_one_snapshot_counts_from_zero():
-    [mover] = movers({"sentiment": part(9.0, raw=2)}, {})
-    assert mover.change == 9.0
-    assert mover.raw_then is None
-
-
-def test_ties_are_ordered_by_measure_key_and_limit_is_respected():
-    then = {"b": part(0), "a": part(0), "c": part(0)}
-    now = {"b": part(5), "a": part(-5), "c": part(5)}
-    assert [m.measure for m in movers(now, then, limit=2)] == ["a", "b"]
+from healthscores.explain import format_raw, signed
 
 
 def test_raw_values_read_by_unit():
