@@ -44,7 +44,8 @@ ROWS = _rows(
 
 def test_matrix_precision_recall_and_lift_match_hand_counts():
     report = backtest(ROWS)
-    assert report.outcomes == 8 and report.churned == 4
+    assert report.outcomes == 8
+    assert report.churned == 4
     assert report.matrix["red"] == {"renewed": 1, "expanded": 0, "contracted": 0, "churned": 2}
     assert report.matrix["grey"] == {"renewed": 0, "expanded": 0, "contracted": 0, "churned": 0}
     assert report.precision_red == pytest.approx(2 / 3)

@@ -97,7 +97,8 @@ def test_page_shows_the_figures_charts_and_links_to_the_misses(
         response = client.get(PAGE)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "backtest-distribution" in html and "backtest-churn-rate" in html
+    assert "backtest-distribution" in html
+    assert "backtest-churn-rate" in html
     assert reverse("accounts:detail", args=[story["missed"].pk]) in html
     assert reverse("accounts:detail", args=[story["saved"].pk]) in html
     assert "Churn rate by band" in html
