@@ -11,9 +11,12 @@ scored below every account that stayed, 0.5 when the score knows nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from healthscores.suggest import Suggestion
 
 CHURNED = "churned"
 OUTCOMES = ("renewed", "expanded", "contracted", "churned")
@@ -61,6 +64,8 @@ class Backtest:
     #: Scores of churned and of retained accounts, for the distribution chart.
     churned_scores: list[float] = field(default_factory=list)
     stayed_scores: list[float] = field(default_factory=list)
+    #: Weights the outcomes suggest (``healthscores.suggest``), when asked for.
+    suggestion: Suggestion | None = None
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
@@ -102,11 +107,12 @@ def backtest(rows: pd.DataFrame) -> Backtest:
     counts = pd.crosstab(rows["band"], rows["outcome"]).reindex(
         index=list(BANDS), columns=list(OUTCOMES), fill_value=0
     )
+    table = counts.to_numpy(dtype="int64")
     matrix = {
-        band: {outcome: int(counts.at[band, outcome]) for outcome in OUTCOMES} for band in BANDS
+        band: {outcome: int(table[i, j]) for j, outcome in enumerate(OUTCOMES)}
+        for i, band in enumerate(BANDS)
     }
-    per_band = counts.sum(axis=1)
-    churn_rate = {band: _ratio(counts.at[band, CHURNED], per_band[band]) for band in BANDS}
+    churn_rate = {band: _ratio(matrix[band][CHURNED], sum(matrix[band].values())) for band in BANDS}
     total_churned = int(churned.sum())
     overall = _ratio(total_churned, len(rows))
     red = rows["band"].eq("red")
@@ -140,7 +146,3 @@ def backtest(rows: pd.DataFrame) -> Backtest:
 def empty_rows(measures: list[str] | None = None) -> pd.DataFrame:
     columns = [*ROW_COLUMNS, *(MEASURE_PREFIX + key for key in measures or [])]
     return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
-
-
-def as_float(values: pd.Series) -> np.ndarray:
-    return pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")

@@ -34,6 +34,20 @@ class MissSerializer(serializers.Serializer):
     score = serializers.FloatField(allow_null=True)
 
 
+class SuggestionSerializer(serializers.Serializer):
+    churned = serializers.IntegerField()
+    too_small = serializers.BooleanField(
+        help_text="Fewer than 20 churned accounts: no weights or figures are given."
+    )
+    weights = serializers.DictField(
+        child=serializers.FloatField(), help_text="measure key -> share of the weight (0-100)."
+    )
+    auc_current = serializers.FloatField(allow_null=True, help_text="Held-out AUC of the score.")
+    auc_suggested = serializers.FloatField(
+        allow_null=True, help_text="Held-out AUC of the suggested weights."
+    )
+
+
 class BacktestSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
@@ -55,6 +69,10 @@ class BacktestSerializer(serializers.Serializer):
     measures = SeparationSerializer(many=True)
     missed_churn = MissSerializer(many=True, help_text="Churned accounts that were green.")
     saved_red = MissSerializer(many=True, help_text="Red accounts that renewed.")
+    suggestion = SuggestionSerializer(
+        allow_null=True,
+        help_text="Weights the outcomes suggest; never applied until saved in the editor.",
+    )
 
 
 @allow(STAFF_ROLES)

@@ -67,7 +67,7 @@ def churn_rate_figure(report: Backtest) -> dict[str, Any]:
         go.Bar(
             x=[str(labels[band]) for band in bands],
             y=[round(100 * (report.churn_rate[band] or 0), 1) for band in bands],
-            marker={"color": [BAND_COLOURS[band] for band in bands]},
+            marker={"color": [BAND_COLOURS[Band(band)] for band in bands]},
             name=_("Churn rate"),
             hovertemplate="%{x}: %{y}%<extra></extra>",
         )

@@ -40,7 +40,7 @@ class BacktestForm(forms.Form):
         return cls(data)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start: date | None = cleaned.get("start")
         end: date | None = cleaned.get("end")
         if start and end:

@@ -3,6 +3,7 @@ account had ``horizon`` days before, scored by ``healthscores.backtest``."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import date, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from accounts.models import RenewalOutcome
 from core.cache import cache_get, cache_set
 from healthscores.backtest import MEASURE_PREFIX, ROW_COLUMNS, Backtest, backtest, empty_rows
 from healthscores.models import AccountHealth, HealthSnapshot
+from healthscores.suggest import suggest_weights
 
 #: Long enough that flipping between horizons and periods reads the cache; the key
 #: changes whenever an outcome is recorded or a recompute writes health, so a stale
@@ -74,7 +76,8 @@ def scorecard_backtest(*, start: date, end: date, horizon: int) -> Backtest:
     cached = cache_get(key)
     if isinstance(cached, Backtest):
         return cached
-    report = backtest(backtest_rows(start=start, end=end, horizon=horizon))
+    rows = backtest_rows(start=start, end=end, horizon=horizon)
+    report = dataclasses.replace(backtest(rows), suggestion=suggest_weights(rows))
     cache_set(key, report, CACHE_SECONDS)
     return report
 
@@ -83,7 +86,10 @@ def miss_rows(frame: pd.DataFrame, limit: int | None = None) -> list[dict[str, A
     """The listed misses as plain records, NaN scores as None."""
     shown = frame if limit is None else frame.head(limit)
     labels = dict(RenewalOutcome.Outcome.choices)
-    records = shown.astype(object).where(shown.notna(), None).to_dict("records")
+    records: list[dict[str, Any]] = [
+        {str(key): value for key, value in record.items()}
+        for record in shown.astype(object).where(shown.notna(), None).to_dict("records")
+    ]
     for record in records:
         record["outcome_label"] = labels.get(record["outcome"], record["outcome"])
     return records

@@ -16,6 +16,7 @@ from healthscores.forms.backtest import BacktestForm
 from healthscores.measures import measure_label
 from healthscores.models import Band
 from healthscores.selectors.backtest import miss_rows, scorecard_backtest
+from healthscores.suggest import MIN_CHURNED
 
 #: Misses listed on the page; the API returns them all.
 MISSES_SHOWN = 50
@@ -49,6 +50,11 @@ def backtest_report(request: HttpRequest) -> HttpResponse:
             horizon=horizon,
             matrix=_matrix(report),
             measures=[(measure_label(m.key), m) for m in report.measures],
+            min_churned=MIN_CHURNED,
+            suggested_weights=[
+                (measure_label(key), share)
+                for key, share in (report.suggestion.weights if report.suggestion else {}).items()
+            ],
             misses=[
                 (_("Churned while green"), miss_rows(report.missed_churn, MISSES_SHOWN)),
                 (_("Red and renewed"), miss_rows(report.saved_red, MISSES_SHOWN)),

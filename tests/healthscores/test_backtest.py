@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from healthscores.backtest import backtest, empty_rows, roc_auc
+from healthscores.suggest import suggest_weights
 
 
 def _rows(*specs: tuple[str, float, str]) -> pd.DataFrame:
@@ -91,3 +92,42 @@ def test_roc_auc_counts_ties_as_half_and_skips_unknown_scores():
     risk = pd.Series([1.0, 1.0, np.nan, 0.0])
     positive = pd.Series([True, False, True, False])
     assert roc_auc(risk, positive) == pytest.approx((1 + 0.5) / 2)
+
+
+def _cohort(n: int, seed: int = 7) -> pd.DataFrame:
+    """``n`` renewals: "usage" predicts churn, "noise" does not, and the stored score
+    gives them equal weight."""
+    rng = np.random.default_rng(seed)
+    usage = rng.uniform(0, 100, n)
+    noise = rng.uniform(0, 100, n)
+    churn = rng.uniform(0, 1, n) < 1 / (1 + np.exp((usage - 35) / 8))
+    return pd.DataFrame(
+        {
+            "account_id": np.arange(n),
+            "account_name": "",
+            "renewed_on": pd.Timestamp("2026-01-01"),
+            "outcome": np.where(churn, "churned", "renewed"),
+            "band": "yellow",
+            "score": (usage + noise) / 2,
+            "m:usage": usage,
+            "m:noise": noise,
+        }
+    )
+
+
+def test_suggested_weights_favour_the_measure_that_predicts_and_beat_the_score():
+    suggestion = suggest_weights(_cohort(600))
+    assert not suggestion.too_small
+    assert suggestion.churned >= 20
+    assert list(suggestion.weights) == ["usage", "noise"]
+    assert suggestion.weights["usage"] > 85
+    assert sum(suggestion.weights.values()) == pytest.approx(100, abs=0.2)
+    assert suggestion.auc_suggested > suggestion.auc_current + 0.05
+
+
+def test_fewer_than_twenty_churned_accounts_is_too_small_a_sample():
+    rows = _cohort(600)
+    churned = rows.index[rows["outcome"] == "churned"]
+    rows.loc[churned[19:], "outcome"] = "renewed"
+    suggestion = suggest_weights(rows)
+    assert (suggestion.too_small, suggestion.churned, suggestion.weights) == (True, 19, {})

@@ -73,6 +73,13 @@ def test_api_reads_the_band_sixty_days_before_each_renewal(story, client_for, cs
     assert body["auc"] == pytest.approx(0.75)
     assert [m["account_name"] for m in body["missed_churn"]] == ["Missed"]
     assert [m["account_name"] for m in body["saved_red"]] == ["Saved"]
+    assert body["suggestion"] == {
+        "churned": 2,
+        "too_small": True,
+        "weights": {},
+        "auc_current": None,
+        "auc_suggested": None,
+    }
 
 
 def test_thirty_days_before_every_account_was_green(story, client_for, csm):
@@ -102,6 +109,7 @@ def test_page_shows_the_figures_charts_and_links_to_the_misses(
     assert reverse("accounts:detail", args=[story["missed"].pk]) in html
     assert reverse("accounts:detail", args=[story["saved"].pk]) in html
     assert "Churn rate by band" in html
+    assert "at least 20 are needed" in html
 
 
 def test_a_new_outcome_is_in_the_next_report_despite_the_cache(story, client_for, csm):
