@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from healthscores.scoring import ScorecardConfig, score_accounts
+
 if TYPE_CHECKING:
     from healthscores.suggest import Suggestion
 
@@ -24,9 +26,13 @@ BANDS = ("red", "yellow", "green", "grey")
 #: The backtest looks this many days before each outcome, as practitioners do.
 HORIZONS = (30, 60, 90, 180)
 DEFAULT_HORIZON = 60
-#: Columns of the rows this module reads; measure scores follow as "m:<key>".
-ROW_COLUMNS = ("account_id", "account_name", "renewed_on", "outcome", "band", "score")
+#: Columns of the rows this module reads; measure scores follow as "m:<key>", and the
+#: raw values the replay of a draft scores again as "r:<key>".
+ROW_COLUMNS = (
+    "account_id", "account_name", "renewed_on", "outcome", "band", "score", "scorecard_id",
+)  # fmt: skip
 MEASURE_PREFIX = "m:"
+RAW_PREFIX = "r:"
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,26 @@ def backtest(rows: pd.DataFrame) -> Backtest:
         churned_scores=rows.loc[churned, "score"].dropna().round(1).tolist(),
         stayed_scores=rows.loc[~churned, "score"].dropna().round(1).tolist(),
     )
+
+
+def replay(rows: pd.DataFrame, config: ScorecardConfig) -> pd.DataFrame:
+    """The rows as a draft of one scorecard would have scored them: its thresholds and
+    weights applied to the raw values stored in each snapshot, for the rows that
+    scorecard scored; the other rows keep their band and score. No raw event is read.
+    """
+    mine = rows["scorecard_id"].eq(config.id).to_numpy()
+    if not mine.any():
+        return rows
+    raw = rows.loc[mine, [c for c in rows.columns if c.startswith(RAW_PREFIX)]]
+    raw = raw.rename(columns=lambda c: c[len(RAW_PREFIX) :]).reset_index(drop=True)
+    scored = score_accounts(raw, pd.Series(config.id, index=raw.index), {config.id: config})
+    replayed = rows.copy()
+    replayed.loc[mine, "score"] = scored.summary["score"].to_numpy()
+    replayed.loc[mine, "band"] = scored.summary["band"].to_numpy()
+    scores = scored.components.pivot(index="account_id", columns="measure", values="score")
+    for key in scores.columns:
+        replayed.loc[mine, MEASURE_PREFIX + key] = scores[key].reindex(raw.index).to_numpy()
+    return replayed
 
 
 def empty_rows(measures: list[str] | None = None) -> pd.DataFrame:

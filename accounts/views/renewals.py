@@ -48,9 +48,7 @@ def add_renewal(request: HttpRequest, account_id: int) -> HttpResponse:
     form = RenewalOutcomeForm(request.POST)
     if form.is_valid():
         try:
-            services.renewal_outcome_record(
-                account=account, actor=user, **form.cleaned_data
-            )
+            services.renewal_outcome_record(account=account, actor=user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

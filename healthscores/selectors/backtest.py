@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,8 +14,19 @@ from django.db.models import Count, F, Max, OuterRef, Subquery
 
 from accounts.models import RenewalOutcome
 from core.cache import cache_get, cache_set
-from healthscores.backtest import MEASURE_PREFIX, ROW_COLUMNS, Backtest, backtest, empty_rows
+from core.jobs import today_utc
+from healthscores.backtest import (
+    DEFAULT_HORIZON,
+    MEASURE_PREFIX,
+    RAW_PREFIX,
+    ROW_COLUMNS,
+    Backtest,
+    backtest,
+    empty_rows,
+    replay,
+)
 from healthscores.models import AccountHealth, HealthSnapshot
+from healthscores.scoring import ScorecardConfig
 from healthscores.suggest import suggest_weights
 
 #: Long enough that flipping between horizons and periods reads the cache; the key
@@ -40,6 +52,7 @@ def backtest_rows(*, start: date, end: date, horizon: int) -> pd.DataFrame:
             account_name=F("account__name"),
             band=Subquery(then.values("band")[:1]),
             score=Subquery(then.values("score")[:1]),
+            scorecard_id=Subquery(then.values("scorecard_id")[:1]),
             components=Subquery(then.values("components")[:1]),
         )
         .filter(band__isnull=False)
@@ -50,9 +63,10 @@ def backtest_rows(*, start: date, end: date, horizon: int) -> pd.DataFrame:
         return empty_rows()
     measures = pd.DataFrame(
         {
-            f"{MEASURE_PREFIX}{key}": value.get("score")
+            f"{prefix}{key}": value.get(field)
             for key, value in (components or {}).items()
             if isinstance(value, dict)
+            for prefix, field in ((MEASURE_PREFIX, "score"), (RAW_PREFIX, "raw"))
         }
         for components in frame.pop("components")
     )
@@ -93,3 +107,33 @@ def miss_rows(frame: pd.DataFrame, limit: int | None = None) -> list[dict[str, A
     for record in records:
         record["outcome_label"] = labels.get(record["outcome"], record["outcome"])
     return records
+
+
+@dataclass(frozen=True)
+class DraftBacktest:
+    """The backtest of a scorecard's own renewals as saved and as a draft would score
+    them, over the same outcomes."""
+
+    current: Backtest
+    draft: Backtest
+    start: date
+    end: date
+    horizon: int
+
+
+def draft_backtest(
+    *, config: ScorecardConfig, horizon: int = DEFAULT_HORIZON, days: int = 365
+) -> DraftBacktest:
+    """Replay ``config`` (a draft) over the last ``days`` of renewals its scorecard
+    scored, from the raw values stored in the snapshots."""
+    end = today_utc()
+    start = end - timedelta(days=days)
+    rows = backtest_rows(start=start, end=end, horizon=horizon)
+    rows = rows[rows["scorecard_id"].eq(config.id).to_numpy()]
+    return DraftBacktest(
+        current=backtest(rows),
+        draft=backtest(replay(rows, config)),
+        start=start,
+        end=end,
+        horizon=horizon,
+    )

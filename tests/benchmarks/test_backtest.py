@@ -96,7 +96,7 @@ def _generate(scorecard_id: int) -> None:
             SELECT id, day, outcome, 12000, CASE WHEN outcome = 'churned' THEN 0 ELSE 12000 END,
                    now()
             FROM (
-              SELECT a.id, %s::date - (1 + (a.id * 13 + k * 151) %% 300) AS day,
+              SELECT a.id, %s::date - (1 + (a.id * 13 + k * 151) %% 300)::int AS day,
                      CASE WHEN (a.id * 37) %% 100 < 30 AND k = 0 THEN 'churned'
                           WHEN (a.id * 11 + k) %% 17 = 0 THEN 'churned'
                           ELSE 'renewed' END AS outcome

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from healthscores.backtest import backtest, empty_rows, roc_auc
+from healthscores.backtest import backtest, empty_rows, replay, roc_auc
+from healthscores.scoring import MeasureConfig, ScorecardConfig
 from healthscores.suggest import suggest_weights
 
 
@@ -131,3 +132,22 @@ def test_fewer_than_twenty_churned_accounts_is_too_small_a_sample():
     rows.loc[churned[19:], "outcome"] = "renewed"
     suggestion = suggest_weights(rows)
     assert (suggestion.too_small, suggestion.churned, suggestion.weights) == (True, 19, {})
+
+
+def test_replay_scores_the_stored_raw_values_with_the_draft_of_its_scorecard_only():
+    rows = _rows(("green", 80, "churned"), ("green", 80, "churned"), ("green", 90, "renewed"))
+    rows["scorecard_id"] = [1, 1, 2]
+    rows["r:usage"] = [0.2, 0.9, 0.2]
+    draft = ScorecardConfig(
+        id=1,
+        version=2,
+        red_below=40,
+        green_from=70,
+        measures=(MeasureConfig(kind="usage", weight=1.0, points=((0, 0), (1, 100))),),
+    )
+    replayed = replay(rows, draft)
+    assert replayed["score"].tolist() == [20, 90, 90]
+    assert replayed["band"].tolist() == ["red", "green", "green"]
+    assert replayed["m:usage"].tolist() == [20, 90, 90]
+    assert rows["band"].tolist() == ["green", "green", "green"], "the input is left as it was"
+    assert backtest(replayed).recall_red == pytest.approx(0.5)

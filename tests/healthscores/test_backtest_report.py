@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from accounts.models import RenewalOutcome
 from core.jobs import today_utc
-from healthscores.models import Band
+from healthscores.models import Band, Scorecard
 from tests.accounts.factories import AccountFactory, RenewalOutcomeFactory
 from tests.actors import ACTORS
 from tests.healthscores.factories import HealthSnapshotFactory
+from tests.healthscores.test_scorecard_editor import editor_post
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,18 @@ def test_a_new_outcome_is_in_the_next_report_despite_the_cache(story, client_for
     _renewal("Late", band=Band.RED, score=10, outcome="churned", days_ago=5)
     assert RenewalOutcome.objects.count() == 5
     assert client.get(API).json()["outcomes"] == 5
+
+
+def test_the_editor_preview_replays_the_draft_beside_the_saved_scorecard(
+    story, client_for, admin_user
+):
+    scorecard = Scorecard.objects.get(segment="")
+    response = client_for(admin_user).post(
+        reverse("healthscores:scorecard_preview", args=[scorecard.pk]),
+        editor_post(scorecard),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Replay against past renewals" in html
+    assert "4 renewals from" in html
