@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models import Count, F, FilteredRelation, Max, Q
 
 from accounts.models import RenewalOutcome
 from core.cache import cache_get, cache_set
@@ -25,7 +25,7 @@ from healthscores.backtest import (
     empty_rows,
     replay,
 )
-from healthscores.models import AccountHealth, HealthSnapshot
+from healthscores.models import AccountHealth
 from healthscores.scoring import ScorecardConfig
 from healthscores.suggest import suggest_weights
 
@@ -40,23 +40,30 @@ def backtest_rows(*, start: date, end: date, horizon: int) -> pd.DataFrame:
     ``horizon`` days before; the measure scores of that snapshot as "m:<key>" columns.
 
     The band is the computed one, not an override: the report judges the scorecard, and
-    an override is a person's judgement laid over it. One query: each outcome probes
-    the (account, day) unique index of the snapshots once.
+    an override is a person's judgement laid over it. One query, one join: each
+    outcome probes the (account, day) unique index of the snapshots once.
     """
-    then = HealthSnapshot.objects.filter(
-        account=OuterRef("account"), day=OuterRef("renewed_on") - timedelta(days=horizon)
-    )
     rows = (
         RenewalOutcome.objects.filter(renewed_on__gte=start, renewed_on__lte=end)
         .annotate(
-            account_name=F("account__name"),
-            band=Subquery(then.values("band")[:1]),
-            score=Subquery(then.values("score")[:1]),
-            scorecard_id=Subquery(then.values("scorecard_id")[:1]),
-            components=Subquery(then.values("components")[:1]),
+            snapshot_then=FilteredRelation(
+                "account__health_snapshots",
+                condition=Q(
+                    account__health_snapshots__day=F("renewed_on") - timedelta(days=horizon)
+                ),
+            )
         )
-        .filter(band__isnull=False)
-        .values_list(*ROW_COLUMNS, "components")
+        .filter(snapshot_then__isnull=False)
+        .values_list(
+            "account_id",
+            "account__name",
+            "renewed_on",
+            "outcome",
+            "snapshot_then__band",
+            "snapshot_then__score",
+            "snapshot_then__scorecard_id",
+            "snapshot_then__components",
+        )
     )
     frame = pd.DataFrame(list(rows), columns=[*ROW_COLUMNS, "components"])
     if frame.empty:

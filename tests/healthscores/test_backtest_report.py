@@ -74,6 +74,7 @@ def test_api_reads_the_band_sixty_days_before_each_renewal(story, client_for, cs
     assert body["auc"] == pytest.approx(0.75)
     assert [m["account_name"] for m in body["missed_churn"]] == ["Missed"]
     assert [m["account_name"] for m in body["saved_red"]] == ["Saved"]
+    assert (body["missed_churn_count"], body["saved_red_count"]) == (1, 1)
     assert body["suggestion"] == {
         "churned": 2,
         "too_small": True,
