@@ -3,9 +3,8 @@ account had ``horizon`` days before, scored by ``healthscores.backtest``."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -98,7 +97,7 @@ def scorecard_backtest(*, start: date, end: date, horizon: int) -> Backtest:
     if isinstance(cached, Backtest):
         return cached
     rows = backtest_rows(start=start, end=end, horizon=horizon)
-    report = dataclasses.replace(backtest(rows), suggestion=suggest_weights(rows))
+    report = replace(backtest(rows), suggestion=suggest_weights(rows))
     cache_set(key, report, CACHE_SECONDS)
     return report
 
