@@ -37,6 +37,7 @@ api_patterns = [
         name="api-account-health",
     ),
     path("health/", health_api.HealthListView.as_view(), name="api-health-list"),
+    path("health/backtest/", health_api.BacktestView.as_view(), name="api-health-backtest"),
     path("schema/", views.SchemaView.as_view(), name="api-schema"),
     path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path(

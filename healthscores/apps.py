@@ -28,6 +28,9 @@ class HealthscoresConfig(AppConfig):
         register_nav_item(
             NavItem(_("Health scorecards"), "healthscores:scorecards", order=30, group="manage")
         )
+        register_nav_item(
+            NavItem(_("Does red predict churn?"), "healthscores:backtest", order=31, group="manage")
+        )
         account_data_changed.connect(
             receivers.recompute_after_data_change, dispatch_uid="healthscores.recompute"
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from healthscores.views import account, lists, scorecards
+from healthscores.views import account, backtest, lists, scorecards
 
 app_name = "healthscores"
 
@@ -30,4 +30,5 @@ urlpatterns = [
         name="scorecard_delete",
     ),
     path("divergence/", lists.divergence, name="divergence"),
+    path("backtest/", backtest.backtest_report, name="backtest"),
 ]

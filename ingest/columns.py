@@ -83,6 +83,15 @@ SPECS: dict[str, KindSpec] = {
             "email": "contact_email", "feedback": "comment",
         },
     ),
+    "renewals": KindSpec(
+        required=("account_external_id", "renewed_on", "outcome", "arr_before", "arr_after"),
+        aliases={
+            "account_id": "account_external_id", "organization": "account_external_id",
+            "renewal_date": "renewed_on", "date": "renewed_on", "result": "outcome",
+            "status": "outcome", "previous_arr": "arr_before", "new_arr": "arr_after",
+        },
+        optional=(),
+    ),
 }  # fmt: skip
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, SurveyResponse, Ticket
+from accounts.models import Account, RenewalOutcome, SurveyResponse, Ticket
 from ingest import validate as v
 
 #: The most one usage event may count. A quantity is a count of something done (reports
@@ -238,10 +238,65 @@ def check_contacts(frame: pd.DataFrame, lookups: Lookups, now: datetime | None =
     )
 
 
+def check_renewals(frame: pd.DataFrame, lookups: Lookups, now: datetime | None = None) -> v.Checked:
+    """An outcome is a fact that happened: a date ahead is a forecast, not an outcome,
+    and two outcomes of one account on one day contradict each other, whichever wins."""
+    problems = v.Problems(frame.index)
+    account_id = _account_ids(frame, problems, lookups)
+    renewed_on = v.date(frame, problems, "renewed_on")
+    problems.add(renewed_on.isna(), "renewed_on", _("is required"))
+    today = (now or datetime.now(UTC)).date()
+    problems.add(
+        pd.to_datetime(renewed_on) > pd.Timestamp(today),
+        "renewed_on",
+        _("is in the future"),
+    )
+    outcome = v.choice(
+        frame, problems, "outcome", choices=_choices(RenewalOutcome.Outcome), default=""
+    )
+    problems.add(
+        outcome == "", "outcome", _("is required (renewed, expanded, contracted or churned)")
+    )
+    arr_before = v.number(frame, problems, "arr_before", minimum=0, maximum=10**12)
+    arr_after = v.number(frame, problems, "arr_after", minimum=0, maximum=10**12)
+    problems.add(
+        (outcome == RenewalOutcome.Outcome.CHURNED) & (arr_after > 0),
+        "arr_after",
+        _("must be 0 for a churned account"),
+    )
+    keyed = pd.DataFrame({"account": account_id, "day": renewed_on})
+    repeated = keyed.notna().all(axis=1) & keyed.duplicated(keep="first")
+    first_row = (
+        pd.Series(keyed.index, index=keyed.index)
+        .groupby([keyed["account"], keyed["day"]], dropna=True)
+        .transform("min")
+    )
+    before, after = (
+        _("this account already has an outcome on this date (row %(row)s)") % {"row": "\0"}
+    ).split("\0")
+    problems.add(
+        repeated,
+        "renewed_on",
+        lambda mask: before + first_row[mask].astype(int).astype(str) + after,
+    )
+    return v.finish(
+        frame,
+        problems,
+        {
+            "account_id": account_id,
+            "renewed_on": renewed_on,
+            "outcome": outcome,
+            "arr_before": arr_before,
+            "arr_after": arr_after,
+        },
+    )
+
+
 RULES = {
     "accounts": check_accounts,
     "contacts": check_contacts,
     "usage": check_usage,
     "tickets": check_tickets,
     "surveys": check_surveys,
+    "renewals": check_renewals,
 }

@@ -4,8 +4,10 @@ from accounts.forms.accounts import (
     NoteForm,
     PortfolioQueryForm,
 )
+from accounts.forms.renewals import RenewalOutcomeForm
 
 __all__ = [
     "NoteForm",
     "PortfolioQueryForm",
+    "RenewalOutcomeForm",
 ]

@@ -19,6 +19,7 @@ from accounts.models.facts import (
     Ticket,
     UsageEvent,
 )
+from accounts.models.renewals import RenewalOutcome
 
 __all__ = [
     "Account",
@@ -30,6 +31,7 @@ __all__ = [
     "DailyEventContact",
     "DailyUsage",
     "Note",
+    "RenewalOutcome",
     "Source",
     "SurveyResponse",
     "Ticket",

@@ -33,6 +33,7 @@ from accounts.models import (
     DailyActivity,
     DailyUsage,
     Note,
+    RenewalOutcome,
     SurveyResponse,
     Ticket,
     UsageEvent,
@@ -243,6 +244,12 @@ def account_notes(*, account: Account) -> NotesTimeline:
     """The newest notes of an account with their authors, one query."""
     rows = list(Note.objects.filter(account=account).select_related("author")[: NOTES_SHOWN + 1])
     return NotesTimeline(notes=rows[:NOTES_SHOWN], truncated=len(rows) > NOTES_SHOWN)
+
+
+def account_renewals(*, account: Account) -> list[RenewalOutcome]:
+    """Every renewal outcome of an account, newest first: an account renews a few times
+    a year at most, so the whole history fits on the page."""
+    return list(RenewalOutcome.objects.filter(account=account).select_related("recorded_by"))
 
 
 def account_360(*, user: User, account_id: int) -> Account360:

@@ -11,12 +11,14 @@ from accounts.views.accounts import (
     portfolio,
     portfolio_export,
 )
+from accounts.views.renewals import add_renewal
 
 __all__ = [
     "PAGE_SIZE",
     "SORT_FIRST_DIRECTION",
     "account_detail",
     "add_note",
+    "add_renewal",
     "contact_erase",
     "contact_export",
     "getting_started",

@@ -1,5 +1,6 @@
 """REST endpoints of health scores."""
 
+from healthscores.api.backtest import BacktestSerializer, BacktestView
 from healthscores.api.health import (
     AccountHealthDetailSerializer,
     AccountHealthSummarySerializer,
@@ -18,6 +19,8 @@ __all__ = [
     "AccountHealthSummarySerializer",
     "AccountHealthView",
     "AccountWithHealthSerializer",
+    "BacktestSerializer",
+    "BacktestView",
     "ComponentSerializer",
     "CurrentHealthSerializer",
     "HealthFilter",

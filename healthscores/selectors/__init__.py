@@ -8,6 +8,7 @@ from healthscores.selectors.account import (
     scorecard_for,
 )
 from healthscores.selectors.api import account_health_detail, health_list
+from healthscores.selectors.backtest import DraftBacktest, draft_backtest, scorecard_backtest
 from healthscores.selectors.portfolio import (
     at_risk_accounts,
     divergent_accounts,
@@ -19,18 +20,21 @@ from healthscores.selectors.portfolio import (
 from healthscores.totals import health_totals_between, scored_snapshots
 
 __all__ = [
+    "DraftBacktest",
     "HealthPanel",
     "account_health_detail",
     "account_health_panel",
     "active_override",
     "at_risk_accounts",
     "divergent_accounts",
+    "draft_backtest",
     "filter_by_health",
     "health_list",
     "health_summary",
     "health_totals_between",
     "no_health_match",
     "picked_comparison",
+    "scorecard_backtest",
     "scorecard_for",
     "scored_snapshots",
     "with_health",

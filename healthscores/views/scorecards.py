@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import allow
 from core.roles import Role
-from healthscores import services
+from healthscores import selectors, services
 from healthscores.forms import (
     BackfillForm,
     ScorecardEditor,
@@ -143,9 +143,13 @@ def scorecard_preview(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     today and show the band moves. htmx gets the editor form back with the preview."""
     data = _editor_data(scorecard_id)
     editor = _editor(data, request.POST)
-    comparison = None
+    comparison = replayed = None
     if editor.is_valid():
-        comparison = services.scorecard_preview(scorecard=data.scorecard, draft=editor.draft())
+        draft = editor.draft()
+        comparison = services.scorecard_preview(scorecard=data.scorecard, draft=draft)
+        replayed = selectors.draft_backtest(
+            config=draft.config(scorecard_id=data.scorecard.pk, version=data.scorecard.version + 1)
+        )
     template = (
         "healthscores/scorecard_editor_form.html"
         if request.htmx
@@ -153,7 +157,11 @@ def scorecard_preview(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     )
     # 200 even with errors: htmx swaps only successful responses, and the errors must
     # appear next to the fields in place.
-    return render(request, template, _context(data, editor, comparison=comparison, previewed=True))
+    return render(
+        request,
+        template,
+        _context(data, editor, comparison=comparison, replayed=replayed, previewed=True),
+    )
 
 
 @allow(Role.ADMIN)

@@ -121,7 +121,7 @@ class BulkImportView(APIView):
     @extend_schema(
         tags=["imports"],
         operation_id="import_create",
-        summary="Import accounts, contacts, usage, tickets or surveys",
+        summary="Import accounts, contacts, usage, tickets, surveys or renewal outcomes",
         description=(
             "Send a JSON array of objects (`Content-Type: application/json`, at most 10 MB) "
             "or a CSV file as the body (`Content-Type: text/csv`, at most 1 GB). Columns "

@@ -21,6 +21,7 @@ class ImportJob(models.Model):
         USAGE = "usage", _("Usage events")
         TICKETS = "tickets", _("Tickets")
         SURVEYS = "surveys", _("Survey responses")
+        RENEWALS = "renewals", _("Renewal outcomes")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection
 from django.db.backends.utils import CursorWrapper
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, Contact, SurveyResponse, Ticket, UsageEvent
+from accounts.models import Account, Contact, RenewalOutcome, SurveyResponse, Ticket, UsageEvent
 from ingest.services import rollups, staging
 
 ACCOUNTS = Account._meta.db_table
@@ -279,6 +279,10 @@ ENTITY_SPECS = {
         key=("external_id",),
         fields=("account_id", "contact_id", "kind", "score", "comment", "responded_at"),
         datetimes=("responded_at",),
+    ),
+    "renewals": EntitySpec(
+        RenewalOutcome, key=("account_id", "renewed_on"),
+        fields=("outcome", "arr_before", "arr_after"),
     ),
 }  # fmt: skip
 

@@ -13,6 +13,7 @@ from accounts.models import (
     DailyActivity,
     DailyUsage,
     Note,
+    RenewalOutcome,
     Source,
     SurveyResponse,
     Ticket,
@@ -138,3 +139,16 @@ class NoteFactory(DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     author = factory.SubFactory(UserFactory, role=Role.CSM)
     body = factory.Sequence(lambda n: f"Note number {n}")
+
+
+class RenewalOutcomeFactory(DjangoModelFactory):
+    class Meta:
+        model = RenewalOutcome
+
+    account = factory.SubFactory(AccountFactory)
+    renewed_on = factory.LazyFunction(lambda: timezone.now().date() - timedelta(days=1))
+    outcome = RenewalOutcome.Outcome.RENEWED
+    arr_before = Decimal("12000")
+    arr_after = factory.LazyAttribute(
+        lambda o: Decimal(0) if o.outcome == RenewalOutcome.Outcome.CHURNED else o.arr_before
+    )

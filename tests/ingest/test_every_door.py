@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Contact, SurveyResponse, Ticket, UsageEvent
+from accounts.models import Contact, RenewalOutcome, SurveyResponse, Ticket, UsageEvent
 from ingest.models import ImportJob
 from tests.accounts.factories import AccountFactory
 
@@ -71,6 +71,22 @@ def _rows(kind: str) -> list[dict[str, str]]:
                 "responded_at": at,
             },
         ],
+        "renewals": [
+            {
+                "account_external_id": "ACME",
+                "renewed_on": at[:10],
+                "outcome": "renewed",
+                "arr_before": "12000",
+                "arr_after": "12000",
+            },
+            {
+                "account_external_id": "ACME",
+                "renewed_on": "2025-01-15",
+                "outcome": "expanded",
+                "arr_before": "10000",
+                "arr_after": "12000",
+            },
+        ],
     }[kind]
 
 
@@ -92,6 +108,7 @@ LANDED = {
     "usage": lambda: UsageEvent.objects.count(),
     "tickets": lambda: Ticket.objects.count(),
     "surveys": lambda: SurveyResponse.objects.count(),
+    "renewals": lambda: RenewalOutcome.objects.count(),
 }
 KINDS = list(LANDED)
 

@@ -21,7 +21,7 @@ def _one_line(error: BaseException) -> str:
 
 
 class Command(BaseCommand):
-    help = "Import a CSV file of accounts, contacts, usage, tickets or surveys."
+    help = "Import a CSV file of accounts, contacts, usage, tickets, surveys or renewal outcomes."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=ImportJob.Kind.values)
