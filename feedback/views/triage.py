@@ -166,14 +166,20 @@ def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
     """The likely duplicates of one idea, for its triage row (htmx, once it is seen):
     the similar-ideas suggestions for its title, each linking to the merge
     confirmation."""
-    idea = get_object_or_404(Idea.objects.only("pk", "title"), pk=pk)
-    similar = similar_ideas(user=request.user, text=idea.title, exclude_pk=idea.pk)
+    idea = get_object_or_404(Idea.objects.only("pk", "title", "language"), pk=pk)
+    similar = similar_ideas(
+        idea.title,
+        language=idea.language,
+        exclude=[idea.pk],
+        limit=DUPLICATES_SHOWN,
+        user=request.user,
+    )
     return render(
         request,
         "feedback/_duplicates.html",
         {
             "idea": idea,
-            "similar": similar[:DUPLICATES_SHOWN],
+            "similar": similar,
             "status_labels": statuses.labels(),
             "next": safe_next(request, reverse("feedback:triage")),
         },
