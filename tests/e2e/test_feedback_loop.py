@@ -66,6 +66,9 @@ def test_an_idea_goes_from_a_customer_to_the_changelog_and_back(browser, live_se
     row.get_by_label("New status").select_option(IdeaStatus.PLANNED.value)
     row.get_by_label("Public message").fill("Planned for next quarter.")
     row.get_by_role("button", name="Change status").click()
+    # A decision takes the idea out of the queue; "All ideas" shows it planned.
+    expect(pm.locator("tbody tr", has_text=TITLE)).to_have_count(0)
+    pm.goto(f"{live_server.url}/ideas/triage/?status=all")
     expect(pm.locator("tbody tr", has_text=TITLE)).to_contain_text("Planned")
 
     # …puts it on the public roadmap…
@@ -84,6 +87,9 @@ def test_an_idea_goes_from_a_customer_to_the_changelog_and_back(browser, live_se
         pm.wait_for_load_state("load")  # htmx is a deferred script
         move = pm.get_by_role("button", name=f"Move {ITEM} to the next column")
         move.focus()
+        pm.keyboard.press("Enter")
+        # Moving a public item tells its voters: the board asks first, focus on the answer.
+        expect(pm.get_by_role("alertdialog")).to_be_visible()
         pm.keyboard.press("Enter")
         expect(
             pm.locator(f"section[data-column='{column}']").get_by_role(
