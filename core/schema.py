@@ -88,6 +88,11 @@ class AutoSchema(openapi.AutoSchema):
     def _get_pagination_parameters(self) -> list[dict[str, Any]]:
         return _empty_means_absent(super()._get_pagination_parameters())
 
+    def _process_override_parameters(self, direction: str = "request") -> dict[Any, Any]:
+        parameters: dict[Any, Any] = super()._process_override_parameters(direction)
+        _empty_means_absent([p for p in parameters.values() if isinstance(p, dict)])
+        return parameters
+
     def _get_request_for_media_type(
         self, serializer: Any, direction: Literal["request", "response"] = "request"
     ) -> Any:
