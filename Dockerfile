@@ -20,10 +20,20 @@ COPY ttfv ./ttfv
 COPY feedback ./feedback
 COPY roadmap ./roadmap
 COPY productrisk ./productrisk
+COPY plays ./plays
 COPY demo ./demo
 COPY templates ./templates
 COPY manage.py ./
 RUN pip install --constraint constraints.txt .
+
+# The .mo catalogues are built here from the committed .po files (never committed);
+# gettext's msgfmt is needed for that step only.
+COPY locale ./locale
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && python manage.py compilemessages --ignore=.venv \
+    && apt-get purge -y --auto-remove gettext \
+    && rm -rf /var/lib/apt/lists/*
 
 # collectstatic needs production settings but no real secret or service: a throwaway key
 # (production refuses a weak one); nothing signed with it outlives the build.

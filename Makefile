@@ -12,7 +12,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run test any-day api-contract lint format bench install dev worker beat clean
+.PHONY: help run test any-day api-contract lint format bench install dev worker beat clean \
+	messages check-messages compile-messages
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,7 +31,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed  ## Create .venv and install the app
 dev: $(VENV)/.installed-dev  ## Also install the test and lint tools
 
-run: $(VENV)/.installed  ## Serve the app on SQLite with demo data (tasks run inline)
+run: $(VENV)/.installed compile-messages  ## Serve the app on SQLite with demo data (tasks run inline)
 	@$(BIN)/python manage.py migrate --noinput -v 0
 	@$(BIN)/python manage.py seed_demo --if-empty
 	@echo
@@ -38,7 +39,7 @@ run: $(VENV)/.installed  ## Serve the app on SQLite with demo data (tasks run in
 	@echo
 	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-dev  ## Run the whole test suite
+test: $(VENV)/.installed-dev compile-messages  ## Run the whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
@@ -59,6 +60,17 @@ lint: $(VENV)/.installed-dev  ## ruff, the import contracts, and mypy against it
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy | $(BIN)/mypy-baseline filter --baseline-path .ci/mypy-baseline.txt --ignore-categories note --hide-stats
+	$(BIN)/python .ci/messages.py check
+
+# The .mo files are built from the committed .po catalogues, never committed (README).
+compile-messages: $(VENV)/.installed
+	@$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+messages: $(VENV)/.installed-dev  ## Update locale/*/django.po from the marked strings
+	$(BIN)/python .ci/messages.py update
+
+check-messages: $(VENV)/.installed-dev  ## Fail on untranslated, fuzzy, mismatched or stale entries
+	$(BIN)/python .ci/messages.py check
 
 format: $(VENV)/.installed-dev  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -85,7 +85,33 @@ class PortfolioExtension:
     panels: tuple[PortfolioPanel, ...] = ()
 
 
+@dataclass(frozen=True)
+class BulkAction:
+    """Something the portfolio does to the accounts selected in it.
+
+    The portfolio lists the actions the viewer's role may use, renders each one's form
+    (its own inputs: the CSM, the stage, the playbook) beside the menu, asks for a
+    confirmation that states the count, then calls ``perform``. ``perform`` is a
+    service: it checks who may do it, changes the accounts and audits the change.
+    """
+
+    key: str
+    label: Label
+    #: The action's own inputs: a Form class (prefixed with the key on the page).
+    form: type[Any] | None
+    #: (actor, account ids, the form's cleaned data) -> how many accounts changed.
+    perform: Callable[[Any, list[int], dict[str, Any]], int]
+    #: (count, cleaned data) -> the question asked before: "Reassign 3 accounts to Ana?"
+    confirm: Callable[[int, dict[str, Any]], str]
+    #: (changed, cleaned data) -> what the page says after.
+    done: Callable[[int, dict[str, Any]], str]
+    #: The roles that see it in the menu; ``perform`` enforces its own rule too.
+    roles: frozenset[str] = frozenset()
+    order: int = 100
+
+
 _account_sections: dict[str, AccountSection] = {}
+_bulk_actions: dict[str, BulkAction] = {}
 _portfolio_extensions: dict[str, PortfolioExtension] = {}
 
 
@@ -117,3 +143,13 @@ def portfolio_filters() -> list[PortfolioFilter]:
 def portfolio_panels() -> list[PortfolioPanel]:
     panels = [panel for ext in portfolio_extensions() for panel in ext.panels]
     return sorted(panels, key=lambda p: (p.order, p.key))
+
+
+def register_bulk_action(action: BulkAction) -> None:
+    _bulk_actions[action.key] = action
+
+
+def bulk_actions(role: str | None = None) -> list[BulkAction]:
+    """The registered bulk actions, in menu order; with ``role``, those it may use."""
+    actions = [a for a in _bulk_actions.values() if role is None or role in a.roles]
+    return sorted(actions, key=lambda a: (a.order, a.key))

@@ -20,24 +20,32 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from core.deferral import defer, deferring
+from core.jobs import NO_CAUSE, JobCause
 
-#: Sent with ``account_ids`` (a sorted list of ints) in the transaction of the change.
+#: Sent with ``account_ids`` (a sorted list of ints) and ``cause`` (a ``core.jobs.JobCause``:
+#: who or what changed the data, named by the alerts the recomputes raise) in the
+#: transaction of the change.
 account_data_changed = Signal()
 
 #: The deferral (``core.deferral``) that gathers announcements into one.
 ONE_ANNOUNCEMENT = "accounts.announce"
 
 
-def announce_account_data_changed(account_ids: Iterable[int]) -> None:
+def announce_account_data_changed(
+    account_ids: Iterable[int], *, cause: JobCause = NO_CAUSE
+) -> None:
+    """Announce that these accounts' data changed, and why. Inside
+    ``one_announcement`` the accounts join the block's one announcement, whose cause
+    is the block's (several writers have no single cause)."""
     ids = {int(pk) for pk in account_ids}
     if not defer(ONE_ANNOUNCEMENT, ids):
-        _send(ids)
+        _send(ids, cause)
 
 
 @transaction.atomic
-def _send(ids: set[int]) -> None:
+def _send(ids: set[int], cause: JobCause = NO_CAUSE) -> None:
     if ids:
-        account_data_changed.send(sender=None, account_ids=sorted(ids))
+        account_data_changed.send(sender=None, account_ids=sorted(ids), cause=cause)
 
 
 def one_announcement() -> AbstractContextManager[None]:

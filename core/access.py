@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
 from rest_framework.permissions import BasePermission
 
 if TYPE_CHECKING:
@@ -142,3 +143,29 @@ class RolePermission(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         policy: Policy | None = getattr(view, "access_policy", None)
         return policy is not None and policy.permits(request.user)
+
+
+def declare_policies(
+    patterns: list[Any],
+    *,
+    public_names: Iterable[str] = (),
+    allowed: dict[str, Iterable[str]] | None = None,
+) -> list[Any]:
+    """Declare, by URL name, who may open a third-party app's pages (django-allauth's).
+
+    Their views cannot carry our decorators, so the policy is set on each resolved view;
+    a name listed nowhere (or a route without a name) is declared refused to everyone.
+    """
+    publics = set(public_names)
+    allowed = allowed or {}
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            declare_policies(pattern.url_patterns, public_names=publics, allowed=allowed)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name in publics:
+                public(pattern.callback)
+            elif pattern.name in allowed:
+                allow(allowed[pattern.name])(pattern.callback)
+            elif policy_of(pattern.callback) is None:
+                pattern.callback.access_policy = DENY  # type: ignore[attr-defined]
+    return patterns

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from core import i18n
 from core.heartbeat import heartbeat
 from core.models import Job, JobChunk
 from core.queue import queue_task, queue_task_on_commit
@@ -84,9 +85,76 @@ class JobKind:
     chunk_size: Callable[[], int] = lambda: 5000
     #: False: the work is not per account (one chunk, no account scope).
     by_account: bool = True
+    #: For a kind whose answer is read from the job (a preview, a report) rather than
+    #: written to tables: each chunk's ``job.result`` is kept on the chunk, and this
+    #: combines them (in chunk order) into the job's result when the last one is done.
+    merge: Callable[[Job, list[dict[str, Any]]], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class JobCause:
+    """Who or what asked for a job: its kind (``Job.Cause``), the person whose action it
+    follows (never alerted about their own action), and a whole sentence saying it
+    (a ``core.i18n`` deferred text, "It changed after Ana set the sentiment to Red.")."""
+
+    kind: str = ""
+    actor_id: int | None = None
+    text: dict[str, Any] = field(default_factory=dict)
+
+    def fields(self) -> dict[str, Any]:
+        return {"cause": self.kind, "cause_actor_id": self.actor_id, "cause_text": self.text}
+
+    @classmethod
+    def of(cls, job: Job) -> JobCause:
+        return cls(kind=job.cause, actor_id=job.cause_actor_id, text=job.cause_text or {})
+
+
+NO_CAUSE = JobCause()
+
+
+def cause_scheduled() -> JobCause:
+    """The beat's nightly run of every account."""
+    return JobCause(
+        Job.Cause.SCHEDULED, None, i18n.deferred("It changed in the nightly recompute.")
+    )
+
+
+def cause_tracking() -> JobCause:
+    """Events or traits sent to the tracking API."""
+    return JobCause(
+        Job.Cause.TRACKING, None, i18n.deferred("It changed after new events were tracked.")
+    )
+
+
+def cause_import(*, import_id: int, kind: str | Promise, file_name: str = "") -> JobCause:
+    """An import of a file or a REST bulk load. Nobody is spared its alerts: the data an
+    import brings is news about the customer, also to whoever started it."""
+    if file_name:
+        text = i18n.deferred(
+            "It changed after import #%(id)s (%(kind)s, %(file)s).",
+            id=import_id,
+            kind=kind,
+            file=file_name,
+        )
+    else:
+        text = i18n.deferred("It changed after import #%(id)s (%(kind)s).", id=import_id, kind=kind)
+    return JobCause(Job.Cause.IMPORT, None, text)
+
+
+def cause_action(*, actor_id: int, text: i18n.DeferredText) -> JobCause:
+    """A person's own action (a sentiment, an override, a scorecard edit), said in
+    ``text``: its recompute never alerts that person about it."""
+    return JobCause(Job.Cause.ACTION, actor_id, text)
+
+
+def cause_recompute(text: i18n.DeferredText) -> JobCause:
+    """Another recompute whose result health reads (onboarding, say)."""
+    return JobCause(Job.Cause.RECOMPUTE, None, text)
 
 
 _kinds: dict[str, JobKind] = {}
+#: Called once with each job that finished well (see :func:`on_job_succeeded`).
+_on_succeeded: list[Callable[[Job], None]] = []
 
 
 def register_job_kind(kind: JobKind) -> None:
@@ -99,6 +167,17 @@ def job_kind(key: str) -> JobKind:
 
 def job_kinds() -> list[JobKind]:
     return list(_kinds.values())
+
+
+def on_job_succeeded(callback: Callable[[Job], None]) -> None:
+    """Run ``callback(job)`` once when a job of any kind finishes as succeeded.
+
+    For the apps above that act on a recompute's results (the plays' rules): the
+    callback should only queue its own work (``core.queue.queue_task_on_commit``), as it
+    runs in the worker that closed the job.
+    """
+    if callback not in _on_succeeded:
+        _on_succeeded.append(callback)
 
 
 def today_utc() -> date:
@@ -119,12 +198,32 @@ def job_create(
     account_ids: Iterable[int] | None = None,
     day: date | None = None,
     raise_alerts: bool = True,
+    params: dict[str, Any] | None = None,
+    cause: JobCause = NO_CAUSE,
 ) -> Job:
-    """Record a job without queueing it (the caller runs it, or queues it)."""
+    """Record a job without queueing it (the caller runs it, or queues it with
+    :func:`job_enqueue`)."""
     ids = _ids(account_ids)
     full = job_kind(kind).by_account and not ids
     return Job.objects.create(
-        kind=kind, account_ids=ids, is_full=full, day=day, raise_alerts=raise_alerts
+        kind=kind,
+        account_ids=ids,
+        is_full=full,
+        day=day,
+        raise_alerts=raise_alerts,
+        params=params or {},
+        **cause.fields(),
+    )
+
+
+def job_enqueue(job: Job, *, countdown: float | None = None) -> None:
+    """Send a recorded job to the workers once the caller's transaction commits (at
+    once outside one); the beat sends it again if the broker did not take it."""
+    queue_task_on_commit(
+        "core.tasks.run_job",
+        job_id=job.pk,
+        countdown=countdown,
+        on_sent=lambda: _mark_sent(Job.objects.filter(pk=job.pk)),
     )
 
 
@@ -136,6 +235,7 @@ def job_request(
     day: date | None = None,
     raise_alerts: bool = True,
     countdown: float | None = None,
+    cause: JobCause = NO_CAUSE,
 ) -> Job:
     """Record a job and queue it once the row (and the caller's data) is committed; or
     fold the request into a job of the same kind, day and alerting still queued.
@@ -147,6 +247,10 @@ def job_request(
     accounts) to one pending run per kind: every request until the run starts folds into
     it, the requests made while it runs fold into the next, and the burst's last data is
     scored at most the debounce and one run after it ends.
+
+    Only requests of the same ``cause`` fold together: a job has one cause, which the
+    alerts it raises name, and a person's action never hides inside a job that alerts
+    them about it as if something else had happened.
     """
     ids = _ids(account_ids)
     if countdown is None and ids and job_kind(kind).by_account:
@@ -156,6 +260,7 @@ def job_request(
     pending = (
         Job.objects.select_for_update()
         .filter(kind=kind, status=Job.Status.QUEUED, day=day, raise_alerts=raise_alerts)
+        .filter(**cause.fields())
         .order_by("requested_at", "pk")
         .first()
     )
@@ -168,16 +273,11 @@ def job_request(
                 pending.account_ids = sorted({*pending.account_ids, *ids})
                 pending.save(update_fields=["account_ids"])
         return pending
-    job = job_create(kind, account_ids=ids, day=day, raise_alerts=raise_alerts)
+    job = job_create(kind, account_ids=ids, day=day, raise_alerts=raise_alerts, cause=cause)
     if countdown:
         job.due_at = job.requested_at + timedelta(seconds=countdown)
         job.save(update_fields=["due_at"])
-    queue_task_on_commit(
-        "core.tasks.run_job",
-        job_id=job.pk,
-        countdown=countdown,
-        on_sent=lambda: _mark_sent(Job.objects.filter(pk=job.pk)),
-    )
+    job_enqueue(job, countdown=countdown)
     return job
 
 
@@ -318,16 +418,17 @@ def _beat_chunk(chunk: JobChunk) -> None:
 
 def _chunk_claim(chunk_id: int) -> JobChunk | None:
     """Queued → running, committed; or a running chunk whose worker is gone (the
-    broker's redelivery when the reaper has not run yet)."""
+    broker's redelivery when the reaper has not run yet). Only while its job runs: the
+    chunks of a canceled job are left undone."""
     now = timezone.now()
     claimable = Q(status=JobChunk.Status.QUEUED) | Q(
         status=JobChunk.Status.RUNNING,
         heartbeat_at__lt=_stale(now),
         attempts__lt=settings.JOB_MAX_ATTEMPTS,
     )
-    claimed = JobChunk.objects.filter(claimable, pk=chunk_id).update(
-        status=JobChunk.Status.RUNNING, heartbeat_at=now, attempts=F("attempts") + 1
-    )
+    claimed = JobChunk.objects.filter(
+        claimable, pk=chunk_id, job__status=Job.Status.RUNNING
+    ).update(status=JobChunk.Status.RUNNING, heartbeat_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return None
     return JobChunk.objects.select_related("job").get(pk=chunk_id)
@@ -344,13 +445,18 @@ def job_chunk_run(*, chunk_id: int) -> bool:
     if chunk is None:
         return False
     job = chunk.job
+    kind = job_kind(job.kind)
     try:
         with heartbeat(lambda: _beat_chunk(chunk)), transaction.atomic():
-            written = job_kind(job.kind).compute(job, chunk_scope(job, chunk))
+            job.result = {} if kind.merge else job.result
+            written = kind.compute(job, chunk_scope(job, chunk))
             now = timezone.now()
+            chunk_updates: dict[str, Any] = {"status": JobChunk.Status.DONE, "heartbeat_at": now}
+            if kind.merge:
+                chunk_updates["result"] = job.result
             done = JobChunk.objects.filter(
                 pk=chunk_id, status=JobChunk.Status.RUNNING, attempts=chunk.attempts
-            ).update(status=JobChunk.Status.DONE, heartbeat_at=now)
+            ).update(**chunk_updates)
             if not done:
                 transaction.set_rollback(True)
                 return False
@@ -359,7 +465,7 @@ def job_chunk_run(*, chunk_id: int) -> bool:
                 "accounts_processed": F("accounts_processed") + written,
                 "heartbeat_at": now,
             }
-            if job.result:
+            if job.result and not kind.merge:
                 updates["result"] = job.result
             Job.objects.filter(pk=job.pk).update(**updates)
     except BaseException:
@@ -392,14 +498,57 @@ def job_chunk_fail(*, chunk_id: int, error: BaseException | str) -> None:
     _finish_if_done(chunk.job_id)
 
 
+def _merged(job_id: int) -> dict[str, Any]:
+    """The job's result combined from its chunks' (kinds with ``merge`` only)."""
+    job = Job.objects.get(pk=job_id)
+    merge = job_kind(job.kind).merge
+    if merge is None:
+        return {}
+    parts = list(
+        JobChunk.objects.filter(job_id=job_id, status=JobChunk.Status.DONE)
+        .order_by("index")
+        .values_list("result", flat=True)
+    )
+    return {"result": merge(job, parts)}
+
+
 def _finish_if_done(job_id: int) -> int:
-    """The chunk that brings chunks_done to chunks_total closes the job, exactly once."""
-    failed = JobChunk.objects.filter(job_id=job_id, status=JobChunk.Status.FAILED).exists()
-    return Job.objects.filter(
+    """The chunk that brings chunks_done to chunks_total closes the job, exactly once.
+
+    A kind with ``merge`` gets its result combined first; two workers closing at once
+    may both combine (the same chunks, the same answer), and one update wins."""
+    finishing = Job.objects.filter(
         pk=job_id, status=Job.Status.RUNNING, chunks_done__gte=F("chunks_total")
-    ).update(
+    )
+    failed = JobChunk.objects.filter(job_id=job_id, status=JobChunk.Status.FAILED).exists()
+    updates: dict[str, Any] = {}
+    if not failed and finishing.exists():
+        try:
+            updates = _merged(job_id)
+        except Exception as exc:  # recorded on the job: its page shows why
+            logger.exception("Combining the result of job %s failed", job_id)
+            failed = True
+            updates = {"error": f"{type(exc).__name__}: {exc}"}
+    closed = finishing.update(
         status=Job.Status.FAILED if failed else Job.Status.SUCCEEDED,
         finished_at=timezone.now(),
+        **updates,
+    )
+    if closed and not failed and _on_succeeded:
+        # Only the close that changed the row gets here: the callbacks run once per job.
+        job = Job.objects.get(pk=job_id)
+        for callback in _on_succeeded:
+            callback(job)
+    return closed
+
+
+def job_cancel(job_id: int) -> bool:
+    """Stop a queued or running job: no further chunk of it is claimed, and a chunk
+    already running finishes without closing it. False when it had already ended."""
+    return bool(
+        Job.objects.filter(pk=job_id, status__in=Job.ACTIVE_STATUSES).update(
+            status=Job.Status.CANCELED, finished_at=timezone.now()
+        )
     )
 
 
@@ -519,9 +668,10 @@ def job_now(
     day: date | None = None,
     raise_alerts: bool = True,
     progress: Progress | None = None,
+    cause: JobCause = NO_CAUSE,
 ) -> Job:
     """Create and run a job in this process (management commands, seeds, tests)."""
-    job = job_create(kind, account_ids=account_ids, day=day, raise_alerts=raise_alerts)
+    job = job_create(kind, account_ids=account_ids, day=day, raise_alerts=raise_alerts, cause=cause)
     job_run(job_id=job.pk, inline=True, progress=progress)
     job.refresh_from_db()
     return job
@@ -566,7 +716,7 @@ class FullJobRequest:
 
 
 @transaction.atomic
-def full_job_request(kind: str) -> FullJobRequest:
+def full_job_request(kind: str, *, cause: JobCause = NO_CAUSE) -> FullJobRequest:
     """Queue a job of every account (or the whole of a kind not per account) for today,
     unless one is already on its way: a second would only stand down against the lock."""
     pending = (
@@ -581,4 +731,4 @@ def full_job_request(kind: str) -> FullJobRequest:
             # asking again is a good moment to send it, rather than wait for the beat.
             transaction.on_commit(lambda: job_send(pending.pk))
         return FullJobRequest(job=pending, queued=False)
-    return FullJobRequest(job=job_request(kind), queued=True)
+    return FullJobRequest(job=job_request(kind, cause=cause), queued=True)

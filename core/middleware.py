@@ -4,13 +4,41 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.http import is_api_request
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, letting a form lead to the staff sign-in provider.
+
+    "Sign in with …" posts to our ``/auth/oidc/<id>/login/``, which redirects to the
+    provider's authorization endpoint. Browsers check ``form-action`` on every redirect
+    that follows a form's submission, so under ``form-action 'self'`` alone the button
+    did nothing at all. With single sign-on on, the origin of ``OIDC_SERVER_URL`` (where
+    Google's, Okta's, Entra ID's and Keycloak's authorization endpoints live) is added.
+    It is read per request, like django-csp reads its own settings.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        provider = urlsplit(settings.OIDC_SERVER_URL)
+        if provider.scheme and provider.netloc:
+            update = dict(parts.update or {})
+            already = update.get("form-action") or []
+            already = [already] if isinstance(already, str) else list(already)
+            update["form-action"] = [*already, f"{provider.scheme}://{provider.netloc}"]
+            parts.update = update
+        return parts
 
 
 class UserTimezoneMiddleware:
@@ -28,6 +56,26 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Show pages in the signed-in person's saved language.
+
+    Django's LocaleMiddleware, earlier in the chain, has already chosen from the language
+    cookie, then Accept-Language, then LANGUAGE_CODE; it runs before authentication, so
+    the saved choice, which outranks them all, is applied here. LocaleMiddleware still
+    writes Content-Language from whatever is active when the response leaves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        saved = getattr(request.user, "language", "") if request.user.is_authenticated else ""
+        if saved and translation.check_for_language(saved):
+            translation.activate(saved)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 

@@ -9,11 +9,14 @@ the layers around it, and are added here from the same facts those layers read:
   answer 403;
 - 401 for a missing or wrong token or session, on every operation (a wrong token is
   refused even where none is needed);
-- 400 wherever there is input to get wrong (query parameters or a body), with the
-  errors by field name or a ``detail``; the door refuses a control character in any
+- 400 wherever there is input to get wrong (query parameters or a body), or an action
+  whose service may refuse it (an unsafe method of a view that translates service
+  errors), with the errors by field name or a ``detail``; the door refuses a control character in any
   query parameter that way (``core.middleware.RefuseNulMiddleware``), so every 400 may
   have that shape besides the one its view declares;
 - 404 wherever the path names an object, or a page may lie beyond the last;
+- pages and filters only on GET: REST framework paginates and filters what ``list``
+  answers, never the list a POST creates;
 - a filter, search, ordering or page parameter sent empty means "not given", as
   django-filter and REST framework read it: ``allowEmptyValue``.
 
@@ -37,7 +40,7 @@ from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_seria
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
-from core.api import DetailSerializer
+from core.api import DetailSerializer, ServiceErrorsMixin
 from core.roles import ALL_ROLES
 
 #: The body of a 400: errors by field name (a list of messages, or nested errors for a
@@ -83,7 +86,14 @@ class AutoSchema(openapi.AutoSchema):
         return operation
 
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        if self.method != "GET":
+            return []
         return _empty_means_absent(super()._get_filter_parameters())
+
+    def _get_paginator(self) -> Any:
+        if self.method != "GET":
+            return None
+        return super()._get_paginator()
 
     def _get_pagination_parameters(self) -> list[dict[str, Any]]:
         return _empty_means_absent(super()._get_pagination_parameters())
@@ -105,7 +115,8 @@ class AutoSchema(openapi.AutoSchema):
     def _error_statuses(self, operation: dict[str, Any]) -> list[str]:
         places = {parameter["in"] for parameter in operation.get("parameters", [])}
         statuses = ["401"]
-        if "query" in places or "requestBody" in operation:
+        refusable = self.method not in SAFE_METHODS and isinstance(self.view, ServiceErrorsMixin)
+        if "query" in places or "requestBody" in operation or refusable:
             statuses.append("400")
         if self.method not in SAFE_METHODS or not all(
             self._permits(_Caller(role)) for role in ALL_ROLES

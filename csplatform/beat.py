@@ -86,6 +86,14 @@ DEFAULT_ENTRIES = [
         cron="40 * * * *",
         expires=timedelta(minutes=50),
     ),
+    # Owners hear of each overdue task once; hourly, so a task due yesterday is flagged
+    # early in every time zone's morning.
+    BeatEntry(
+        name="notify-overdue-tasks",
+        task="plays.tasks.notify_overdue_tasks",
+        cron="5 * * * *",
+        expires=timedelta(minutes=50),
+    ),
     # Raising an alert queues its e-mail; this sends what waited for a mail server that
     # was away, so an outage delays e-mails, never loses them.
     BeatEntry(
@@ -93,6 +101,23 @@ DEFAULT_ENTRIES = [
         task="notifications.tasks.send_alert_emails",
         cron="*/10 * * * *",
         expires=timedelta(minutes=9),
+    ),
+    # Idea notifications whose undo window has passed. Each change also queues the
+    # delivery for the end of its window; this catches what a broker lost or a worker
+    # restart dropped, within a minute.
+    BeatEntry(
+        name="deliver-idea-notifications",
+        task="feedback.tasks.deliver_pending_notifications",
+        cron="* * * * *",
+        expires=timedelta(seconds=50),
+    ),
+    # Hourly, because each person's digest goes out in their own morning: every hour
+    # some time zone reaches it. A person's day is sent once however often this runs.
+    BeatEntry(
+        name="send-digests",
+        task="notifications.tasks.send_digests",
+        cron="5 * * * *",
+        expires=timedelta(minutes=50),
     ),
     # The reapers and re-senders of background work: a job, chunk or import whose
     # worker died (its heartbeat stopped) goes to another worker within about two
@@ -109,6 +134,13 @@ DEFAULT_ENTRIES = [
         task="ingest.tasks.recover_imports",
         cron="* * * * *",
         expires=timedelta(seconds=50),
+    ),
+    # Used sign-in token IDs guard against replay only until their token expires.
+    BeatEntry(
+        name="prune-sso-token-uses",
+        task="accounts.tasks.prune_sso_token_uses",
+        cron="20 * * * *",
+        expires=timedelta(minutes=50),
     ),
     # Uploads are deleted when their import ends; this removes any that a crash left.
     BeatEntry(

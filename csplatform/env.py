@@ -127,9 +127,19 @@ class Env:
     def email(self, name: str, default: str) -> dict:
         url = self._raw(name, default, None)
         try:
-            return environ.Env.email_url_config(url)
+            config = environ.Env.email_url_config(url)
         except Exception as exc:
             raise ConfigError(f"{name} is not a valid email URL ({exc}).") from None
+        # filemail: each e-mail is written to a file in the URL's directory. django-environ
+        # drops the path's first slash, so an absolute one takes four: filemail:////dir.
+        if config["EMAIL_BACKEND"].endswith(".filebased.EmailBackend") and not os.path.isabs(
+            config.get("EMAIL_FILE_PATH") or ""
+        ):
+            raise ConfigError(
+                f"{name} must name an absolute directory for filemail, "
+                "e.g. filemail:////var/mail/csplatform."
+            )
+        return config
 
 
 env = Env()

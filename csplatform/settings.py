@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "core",
     "accounts",
     "notifications",
@@ -85,12 +89,14 @@ INSTALLED_APPS = [
     "feedback",
     "roadmap",
     "productrisk",
+    "plays",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, plus the staff sign-in provider as a form target (see its docstring).
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,9 +105,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.UserTimezoneMiddleware",
+    "core.middleware.UserLanguageMiddleware",
     "core.access.AccessPolicyMiddleware",
     "core.middleware.RefuseNulMiddleware",
 ]
@@ -136,13 +144,88 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Signing in: django-allauth (see README, "Signing in"). A username or an e-mail address
+# with a password, a code sent by e-mail, or, for staff, the company's OpenID Connect
+# provider. Customers join by invitation or by their company's verified domain, never by
+# an open sign-up form (accounts.adapters.AccountAdapter keeps allauth's closed).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.signin.SignInForm"}
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.StaffSocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+# Persistent sessions for SESSION_COOKIE_AGE, as before; no "remember me" box to explain.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = env.int("ACCOUNT_LOGIN_BY_CODE_TIMEOUT", 15 * 60, minimum=60)
+# Asking for a code or a reset never tells whether the address is known.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+#: Per address ("key") and per IP. "login_failed" is the lockout: 50 wrong passwords for
+#: one address within 30 minutes refuse further tries; the page tells the person to sign
+#: in with a code or reset the password (accounts.adapters.AccountAdapter).
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", "100/5m/ip,50/30m/key"),
+    "request_login_code": env.str("RATE_LIMIT_LOGIN_CODE", "20/m/ip,5/5m/key"),
+    "reset_password": env.str("RATE_LIMIT_RESET_PASSWORD", "20/m/ip,5/5m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "signup": "20/m/ip",
+}
+#: How long an invitation link stays good.
+INVITATION_DAYS = env.int("INVITATION_DAYS", 14, minimum=1)
+
+# Staff single sign-on with OpenID Connect (Google Workspace, Okta, Entra ID, Keycloak…).
+# Off unless OIDC_SERVER_URL is set. OIDC_ROLE_CLAIM names the claim (a string or a list
+# of groups) and OIDC_ROLE_MAP maps its values to roles ("cs-team=csm,product=pm");
+# without a match the role an admin set stays, and a person we do not know is refused.
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", "")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", "Single sign-on")
+OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", "groups")
+OIDC_ROLE_MAP: dict[str, str] = dict(
+    str(item).split("=", 1) for item in env.list("OIDC_ROLE_MAP", []) if "=" in str(item)
+)
+#: With single sign-on on, staff may be kept from signing in with a password.
+STAFF_PASSWORD_LOGIN = env.bool("STAFF_PASSWORD_LOGIN", True)
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "staff",
+                "name": OIDC_PROVIDER_NAME,
+                "client_id": env.str("OIDC_CLIENT_ID", ""),
+                "secret": env.str("OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ]
+        if OIDC_SERVER_URL
+        else [],
+    }
+}
+
 # Stored in UTC, shown in each user's zone (User.time_zone, see UserTimezoneMiddleware).
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
-LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en")
 # Each language names itself, so a reader finds their own in the switcher whatever
-# language the page is in.
+# language the page is in. Adding one: see "How to add a language" in README.md.
 LANGUAGES = [("en", "English"), ("es", "Español"), ("el", "Ελληνικά")]
+# The installation's default: what a visitor reads when neither a saved choice, the
+# language cookie nor the browser's Accept-Language names one of LANGUAGES.
+LANGUAGE_CODE = env.choice("LANGUAGE_CODE", [code for code, _name in LANGUAGES], "en")
 USE_I18N = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Our date and number formats where Django's differ from how each language is printed
@@ -201,6 +284,8 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+#: Where ``filemail:////dir`` writes each e-mail (a staging server, tests of real workers).
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or None
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "csplatform <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: The address people open the app at; e-mails link back to it.
@@ -210,6 +295,9 @@ SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
 # relaxed from the environment (for instance SECURE_SSL_REDIRECT=false behind a proxy
 # that already redirects).
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", PRODUCTION)
+# Scripts never read the session cookie; other sites' forms never carry it.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", PRODUCTION)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -218,6 +306,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PROD
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 if env.bool("TRUST_X_FORWARDED_PROTO", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: Reverse proxies in front of the app that append to X-Forwarded-For: how attempt limits
+#: (core.throttle) find the client's address. 0 trusts the header not at all.
+NUM_PROXIES = env.int("NUM_PROXIES", 0, minimum=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -330,6 +421,8 @@ SPECTACULAR_SETTINGS = {
         "ProductRiskSeverityEnum": "productrisk.models.flags.ProductRisk.Severity",
         "ProductRiskSettableStatusEnum": "productrisk.api.flags.SETTABLE",
         "IdeaStatusEnum": "feedback.statuses.IdeaStatus",
+        # One delivery choice set for every kind of notification (ideas, comments, …).
+        "NotificationDeliveryEnum": "notifications.models.preferences.Delivery",
     },
 }
 
@@ -390,6 +483,22 @@ FEEDBACK_IDEAS_PER_HOUR = env.int("FEEDBACK_IDEAS_PER_HOUR", 5, minimum=1)
 FEEDBACK_COMMENTS_PER_HOUR = env.int("FEEDBACK_COMMENTS_PER_HOUR", 30, minimum=1)
 FEEDBACK_EDITS_PER_HOUR = env.int("FEEDBACK_EDITS_PER_HOUR", 60, minimum=1)
 FEEDBACK_FOLLOWS_PER_HOUR = env.int("FEEDBACK_FOLLOWS_PER_HOUR", 100, minimum=1)
+#: How long a change that tells people (an idea's status, a roadmap item shipped) waits
+#: before anyone is told: the time its author has to undo it, and within which several
+#: changes to one idea are told as one. 0 tells at once (no undo).
+FEEDBACK_NOTIFY_DELAY_SECONDS = env.int("FEEDBACK_NOTIFY_DELAY_SECONDS", 60, minimum=0)
+
+# --- Sign-in from the vendor's product (SSO token, accounts/services/sso.py) ----------
+#: Hours a secret replaced by a rotation is still accepted, so the vendor's servers can
+#: switch to the new one without a moment where sign-ins fail.
+SSO_SECRET_GRACE_HOURS = env.int("SSO_SECRET_GRACE_HOURS", 24, minimum=0)
+#: The longest a token may live (exp minus now, and exp minus iat when given): a link
+#: that leaks is useless after this.
+SSO_TOKEN_MAX_LIFETIME_SECONDS = env.int("SSO_TOKEN_MAX_LIFETIME_SECONDS", 600, minimum=10)
+#: Clock difference between the vendor's server and this one that is forgiven on exp.
+SSO_CLOCK_SKEW_SECONDS = env.int("SSO_CLOCK_SKEW_SECONDS", 30, minimum=0)
+#: Sign-in attempts per client IP address and minute at /sso/; beyond them 429.
+SSO_ATTEMPTS_PER_MINUTE = env.int("SSO_ATTEMPTS_PER_MINUTE", 30, minimum=1)
 
 # --- Tracking API ----------------------------------------------------------------------
 #: Whether a Segment group call may replace an account's name, plan and segment. By

@@ -8,7 +8,9 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav_item
+        from core.timeline import register_timeline_source
         from feedback.selectors.demand import needs_triage_count
+        from feedback.selectors.timeline import IDEAS
 
         register_nav_item(
             NavItem(
@@ -21,3 +23,4 @@ class FeedbackConfig(AppConfig):
             )
         )
         register_nav_item(NavItem(_("Ideas"), "feedback:board", order=40))
+        register_timeline_source(IDEAS)

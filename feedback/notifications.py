@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.translation import ngettext
-
+from core import i18n
 from feedback.selectors.audience import recipients
 from notifications.models import Alert
 from notifications.services import AlertDraft, accounts_listing, alerts_raise
@@ -25,8 +24,8 @@ def idea_event_notify(
     *,
     idea_ids: Sequence[int],
     event_key: str,
-    title: str,
-    body: str = "",
+    title: i18n.DeferredText | str,
+    body: i18n.DeferredText | str = "",
     url: str = "",
     actor_id: int | None = None,
 ) -> int:
@@ -46,18 +45,18 @@ def idea_event_notify(
         for user_id in sorted(people)
     ]
     for csm_id, accounts in sorted(by_csm.items()):
-        accounts_line = accounts_listing(accounts)
         drafts.append(
             AlertDraft(
                 kind=KIND_IDEA_ACCOUNTS,
                 recipient_id=csm_id,
-                title=ngettext(
+                title=i18n.deferred_plural(
                     "%(title)s — %(count)d of your accounts asked for it",
                     "%(title)s — %(count)d of your accounts asked for it",
-                    len(accounts),
-                )
-                % {"title": title, "count": len(accounts)},
-                body="\n\n".join(part for part in [body, accounts_line] if part),
+                    "count",
+                    title=title,
+                    count=len(accounts),
+                ),
+                body=i18n.deferred_join("\n\n", body, accounts_listing(accounts)),
                 url=url,
                 dedupe_key=f"{event_key}:accounts",
                 severity=Alert.Severity.INFO,

@@ -7,7 +7,9 @@ the idea's language (``SEARCH_CONFIGS``). A query cannot know which language the
 looks for is written in (a Spanish-speaking customer may well be after an English idea),
 so the searched words are parsed with every configuration and the parsed queries are
 OR'd: an idea matches when its vector matches the query as its own language would stem
-it. Being one constant tsquery, it is answered by the GIN index on the column.
+it. Being one constant tsquery, it is answered by the GIN index on the column. A Spanish
+idea's vector also holds its words stemmed without accents (migration 0009), so a query
+typed without them finds it too.
 
 Similar-idea suggestions (duplicates while a title is being typed) add trigram
 similarity of titles (``pg_trgm``) to the full-text rank: the words a person types for

@@ -161,6 +161,9 @@ def replay(rows: pd.DataFrame, config: ScorecardConfig) -> pd.DataFrame:
     raw = raw.rename(columns=lambda c: c[len(RAW_PREFIX) :]).reset_index(drop=True)
     scored = score_accounts(raw, pd.Series(config.id, index=raw.index), {config.id: config})
     replayed = rows.copy()
+    # Stored scores may arrive as whole numbers (integer columns); the draft's are not.
+    for column in ["score", *measure_columns(replayed)]:
+        replayed[column] = pd.to_numeric(replayed[column], errors="coerce").astype("float64")
     replayed.loc[mine, "score"] = scored.summary["score"].to_numpy()
     replayed.loc[mine, "band"] = scored.summary["band"].to_numpy()
     scores = scored.components.pivot(index="account_id", columns="measure", values="score")

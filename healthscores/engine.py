@@ -18,11 +18,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from core import formats
+from core import i18n
+from core.jobs import NO_CAUSE, JobCause
 from core.sql import upsert
 from healthscores.measures import FAMILIES, MEASURES
 from healthscores.models import (
@@ -191,9 +190,9 @@ def overrides_in_force(scope: Scope, day: date) -> pd.DataFrame:
 
 def history(scope: Scope, day: date) -> pd.DataFrame:
     """Snapshots the trend and drop detection compare with: 7 and 30 days before, and
-    the last week (for the previous band)."""
+    the day itself and the week before it (for the previous band)."""
     days = {day - timedelta(days=n) for n in TREND_DAYS}
-    days.update(day - timedelta(days=n) for n in range(1, PREVIOUS_SNAPSHOT_DAYS + 1))
+    days.update(day - timedelta(days=n) for n in range(0, PREVIOUS_SNAPSHOT_DAYS + 1))
     # A list of days, not a range OR'ed with them: the (account, day) index then reads
     # these days of each account, instead of its whole history (100,000 rows a day).
     rows = HealthSnapshot.objects.filter(scope.q(), day__in=sorted(days)).values_list(
@@ -217,13 +216,21 @@ def health_frame(evaluation: Evaluation, scope: Scope) -> pd.DataFrame:
     for n in TREND_DAYS:
         then = past[past["day"] == day - timedelta(days=n)].set_index("account_id")["score"]
         health[f"score_{n}d_ago"] = then.reindex(health.index)
-    before = past[past["day"] < day].sort_values("day").drop_duplicates("account_id", keep="last")
+    # The band last stored: today's, when the day was already scored (so a second run of
+    # the day, after a sentiment its author was spared an alert about, is no new drop),
+    # else the latest of the week before.
+    before = past[past["day"] <= day].sort_values("day").drop_duplicates("account_id", keep="last")
     health["previous_band"] = before.set_index("account_id")["band"].reindex(health.index)
     return health
 
 
 def write(
-    evaluation: Evaluation, scope: Scope, scorecards: Scorecards, *, raise_alerts: bool
+    evaluation: Evaluation,
+    scope: Scope,
+    scorecards: Scorecards,
+    *,
+    raise_alerts: bool,
+    cause: JobCause = NO_CAUSE,
 ) -> int:
     """Upsert the day's snapshots and, where the day is the newest, current health."""
     day = evaluation.day
@@ -275,7 +282,7 @@ def write(
             AccountHealth, current, conflict=("account_id",), only_if=f"{table}.day <= EXCLUDED.day"
         )
         if raise_alerts:
-            _raise_band_drops(health, accounts, day)
+            _raise_band_drops(health, accounts, day, cause)
     return len(snapshots)
 
 
@@ -291,25 +298,38 @@ def band_drops(previous: pd.Series, current: pd.Series) -> pd.Series:
     return (before.notna() & after.notna() & (after > before)).astype(bool)
 
 
-def _raise_band_drops(health: pd.DataFrame, accounts: pd.DataFrame, day: date) -> None:
+def _raise_band_drops(
+    health: pd.DataFrame, accounts: pd.DataFrame, day: date, cause: JobCause = NO_CAUSE
+) -> None:
+    """Alert each dropped account's CSM, saying what caused the recompute; never the
+    person whose own action it was (they just did it, and are looking at the page)."""
     drops = health[band_drops(health["previous_band"], health["band"])]
     owners = accounts["csm_owner_id"].reindex(drops.index)
-    drops = drops[owners.notna()]
-    labels = dict(Band.choices)
+    keep = owners.notna()
+    if cause.actor_id is not None:
+        keep &= owners != cause.actor_id
+    drops = drops[keep]
     alerts_raise(
         AlertDraft(
             kind=ALERT_KIND_BAND_DROP,
             severity=Alert.Severity.CRITICAL if row.band == Band.RED else Alert.Severity.WARNING,
             recipient_id=int(owners[account_id]),
             account_id=int(account_id),
-            title=_("%(account)s dropped from %(before)s to %(after)s")
-            % {
-                "account": accounts.at[account_id, "name"],
-                "before": labels[row.previous_band],
-                "after": labels[row.band],
-            },
-            body=_("Health score %(score)s on %(day)s.")
-            % {"score": formats.score(row.score), "day": date_format(day, "DATE_FORMAT")},
+            title=i18n.deferred(
+                "%(account)s dropped from %(before)s to %(after)s",
+                account=accounts.at[account_id, "name"],
+                before=i18n.deferred_label(Band(row.previous_band).label),
+                after=i18n.deferred_label(Band(row.band).label),
+            ),
+            body=i18n.deferred_join(
+                " ",
+                i18n.deferred(
+                    "Health score %(score)s on %(day)s.",
+                    score=i18n.deferred_value("score", row.score),
+                    day=i18n.deferred_value("day", day),
+                ),
+                cause.text,
+            ),
             url=reverse("accounts:detail", args=[int(account_id)]) + "#health",
             # One alert per account, day and band reached: recomputing the same day
             # again finds the key taken.
@@ -320,11 +340,16 @@ def _raise_band_drops(health: pd.DataFrame, accounts: pd.DataFrame, day: date) -
 
 
 def recompute_scope(
-    scope: Scope, day: date, *, raise_alerts: bool = True, scorecards: Scorecards | None = None
+    scope: Scope,
+    day: date,
+    *,
+    raise_alerts: bool = True,
+    scorecards: Scorecards | None = None,
+    cause: JobCause = NO_CAUSE,
 ) -> int:
     """Recompute and store the health of ``scope`` for ``day``; returns accounts written."""
     scorecards = scorecards or load_scorecards()
     evaluation = evaluate(scope, day, scorecards)
     if evaluation.accounts.empty:
         return 0
-    return write(evaluation, scope, scorecards, raise_alerts=raise_alerts)
+    return write(evaluation, scope, scorecards, raise_alerts=raise_alerts, cause=cause)

@@ -8,7 +8,10 @@ morning's alerts that a threshold tweak turned half the book red.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,4 +104,61 @@ def compare(
             for b, a, n in counts.itertuples(index=False, name=None)
         ),
         rows=rows,
+    )
+
+
+# --- Combining the chunks of a preview job ------------------------------------------
+#
+# A preview of 100,000 accounts runs as a job whose chunks score a few thousand accounts
+# each, on any worker, and keep their comparison as JSON. The whole comparison is the
+# sum of the counts and the biggest moves among the chunks' own biggest moves: a chunk
+# keeps its ``limit`` biggest, so the overall ``limit`` biggest are always among them.
+
+
+def comparison_json(comparison: Comparison) -> dict[str, Any]:
+    """A comparison as JSON-ready data (a job's result), read back by :func:`from_json`."""
+    return {
+        "accounts": comparison.accounts,
+        "changed": comparison.changed,
+        "transitions": [[t.before, t.after, t.count] for t in comparison.transitions],
+        "rows": [
+            [r.account_id, r.name, r.before_band, r.before_score, r.after_band, r.after_score]
+            for r in comparison.rows
+        ],
+    }
+
+
+def from_json(data: dict[str, Any]) -> Comparison:
+    return Comparison(
+        accounts=int(data["accounts"]),
+        changed=int(data["changed"]),
+        transitions=tuple(Transition(b, a, int(n)) for b, a, n in data["transitions"]),
+        rows=tuple(BandChange(*row) for row in data["rows"]),
+    )
+
+
+def _move(row: BandChange) -> float:
+    if row.before_score is None or row.after_score is None:
+        return -np.inf  # to or from "nothing scored": after every measurable move
+    return abs(row.after_score - row.before_score)
+
+
+def merge(parts: Iterable[dict[str, Any]], *, limit: int = PREVIEW_ROWS) -> Comparison:
+    """One comparison from the JSON of several (disjoint sets of accounts), ordered as
+    :func:`compare` orders one: most frequent transition, biggest move, then name."""
+    comparisons = [from_json(part) for part in parts]
+    counts: Counter[tuple[str, str]] = Counter()
+    for comparison in comparisons:
+        for t in comparison.transitions:
+            counts[(t.before, t.after)] += t.count
+    transitions = sorted(counts.items(), key=lambda item: (-item[1], item[0][0], item[0][1]))
+    rows = sorted(
+        (row for comparison in comparisons for row in comparison.rows),
+        key=lambda row: (-_move(row), row.name),
+    )
+    return Comparison(
+        accounts=sum(c.accounts for c in comparisons),
+        changed=sum(c.changed for c in comparisons),
+        transitions=tuple(Transition(b, a, n) for (b, a), n in transitions),
+        rows=tuple(rows[:limit]),
     )

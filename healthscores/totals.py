@@ -67,6 +67,18 @@ def health_totals_refresh(days: Iterable[date]) -> int:
     return len(rows)
 
 
+def health_days_of_accounts(account_ids: Iterable[int]) -> list[date]:
+    """The days on which ``account_ids`` hold a scored snapshot: the totals that count
+    them, so the ones to recount once their snapshots are gone (an account deleted)."""
+    return sorted(
+        scored_snapshots()
+        .filter(account_id__in=list(account_ids))
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
 def health_totals_between(ranges: list[tuple[date, date]]) -> list[dict[str, Any]]:
     """The stored totals of the days within ``ranges`` (inclusive), by day: what the
     impact report sets the affected accounts against."""

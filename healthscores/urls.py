@@ -20,6 +20,16 @@ urlpatterns = [
         name="scorecard_preview",
     ),
     path(
+        "scorecards/<int:scorecard_id>/previews/<int:job_id>/",
+        scorecards.scorecard_replay,
+        name="scorecard_replay",
+    ),
+    path(
+        "scorecards/<int:scorecard_id>/previews/<int:job_id>/cancel/",
+        scorecards.scorecard_replay_cancel,
+        name="scorecard_replay_cancel",
+    ),
+    path(
         "scorecards/<int:scorecard_id>/backfill/",
         scorecards.scorecard_backfill,
         name="scorecard_backfill",

@@ -12,7 +12,10 @@ class IngestConfig(AppConfig):
     def ready(self) -> None:
         from core.health import register_pending_work
         from core.navigation import NavItem, register_nav_item
+        from core.timeline import register_timeline_source
+        from ingest.selectors import IMPORTS
         from ingest.services.imports import import_oldest_pending
 
         register_pending_work("import jobs", import_oldest_pending)
         register_nav_item(NavItem(_("Import data"), "ingest:import", order=20, group="manage"))
+        register_timeline_source(IMPORTS)

@@ -1,12 +1,22 @@
 """The documented columns of each import kind, and the header aliases real exports use.
 
-Pure data: the README table is written from this, and the validators read it.
+Mostly data: the README table is written from this, and the validators read it. Our own
+exports head their columns in the reader's language; those headings, in every language
+the installation speaks, are aliases too, so an export re-imports whoever made it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
+
+from accounts.selectors import PORTFOLIO_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -21,8 +31,11 @@ class KindSpec:
 
 
 def normalise_header(name: str) -> str:
-    """'Ticket ID' -> 'ticket_id', ' Created at ' -> 'created_at'."""
-    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+    """'Ticket ID' -> 'ticket_id', ' Created at ' -> 'created_at', 'Fecha de renovación'
+    -> 'fecha_de_renovacion': letters of any script, without accents, in one case."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "_", bare).strip("_")
 
 
 SPECS: dict[str, KindSpec] = {
@@ -103,6 +116,22 @@ class HeaderCheck:
     duplicated: list[str]
 
 
+#: The columns of our own exports, by import kind: (column, lazily translated heading).
+EXPORT_HEADINGS: dict[str, list[tuple[str, Promise]]] = {"accounts": PORTFOLIO_COLUMNS}
+
+
+@cache
+def exported_headings(kind: str) -> dict[str, str]:
+    """Each heading our export of ``kind`` writes, normalised, in every language of
+    ``LANGUAGES``, mapped to its column."""
+    aliases: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for column, heading in EXPORT_HEADINGS.get(kind, []):
+                aliases.setdefault(normalise_header(str(heading)), column)
+    return aliases
+
+
 def check_header(kind: str, header: list[str]) -> HeaderCheck:
     """Map a file's header onto the documented columns, naming what is missing or extra."""
     spec = SPECS[kind]
@@ -111,7 +140,9 @@ def check_header(kind: str, header: list[str]) -> HeaderCheck:
     unknown, duplicated = [], []
     for original in header:
         key = normalise_header(original)
-        column = key if key in spec.known else spec.aliases.get(key)
+        column = (
+            key if key in spec.known else spec.aliases.get(key) or exported_headings(kind).get(key)
+        )
         if column is None:
             unknown.append(original)
             continue

@@ -10,7 +10,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav_item
+        from core.timeline import register_timeline_source
         from notifications import selectors
+        from notifications.selectors.timeline import ALERTS
 
         register_nav_item(
             NavItem(
@@ -20,3 +22,4 @@ class NotificationsConfig(AppConfig):
                 count=selectors.unread_alert_count,
             )
         )
+        register_timeline_source(ALERTS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -101,3 +103,40 @@ class RoadmapItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ItemUndo(models.Model):
+    """What one roadmap action did, kept while the notification it holds back waits,
+    so that its author can take it back before anyone is told.
+
+    The item's place before the action (column, position, public flag) and the idea
+    status changes the action made; only an action that tells people gets one.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, related_name="undos")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    column = models.CharField(_("column"), max_length=16, choices=Column.choices)
+    position = models.PositiveIntegerField(_("position"))
+    is_public = models.BooleanField(_("public"))
+    #: Primary keys of the ``feedback.StatusChange`` rows the action made.
+    status_changes = models.JSONField(default=list)
+    #: The end of the undo window: the held notification falls due then.
+    expires_at = models.DateTimeField(_("undo until"))
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("roadmap undo")
+        verbose_name_plural = _("roadmap undos")
+        indexes = [
+            # The editor's "Undo" panel: an editor's undos still open, newest first.
+            models.Index(
+                fields=["actor", "-expires_at"],
+                condition=Q(undone_at__isnull=True),
+                name="roadmap_undo_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} by {self.actor_id} until {self.expires_at:%H:%M:%S}"

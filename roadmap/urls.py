@@ -21,4 +21,5 @@ urlpatterns = [
     path("roadmap/edit/link-idea/", editor_views.link_idea, name="link_idea"),
     path("roadmap/edit/<int:pk>/publish/", editor_views.item_publish, name="item_publish"),
     path("roadmap/edit/<int:pk>/delete/", editor_views.item_delete, name="item_delete"),
+    path("roadmap/edit/undo/<uuid:token>/", editor_views.item_undo, name="item_undo"),
 ]

@@ -136,6 +136,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _notify_at_once(settings):
+    """Idea notifications are told at once (no undo window) unless a test sets
+    ``FEEDBACK_NOTIFY_DELAY_SECONDS`` itself: most tests are about what people are
+    told, not when."""
+    settings.FEEDBACK_NOTIFY_DELAY_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _tasks_inline(request):
     """Run tasks inline unless a test drives a real worker (marker celery_worker)."""
     if request.node.get_closest_marker("celery_worker"):
@@ -250,3 +258,61 @@ def _cache_per_worker(settings, worker_id):
         **settings.CACHES,
         "default": {**default, "KEY_PREFIX": f"test-{_SESSION}-{worker_id}"},
     }
+
+
+# --- Staff single sign-on against a real OpenID Connect provider ------------------
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """The local OpenID Connect provider (tests/oidc_provider), one per test session."""
+    from tests.oidc_provider.harness import LocalOidcProvider
+
+    provider = LocalOidcProvider(database=tmp_path_factory.mktemp("idp") / "idp.sqlite3")
+    provider.start()
+    yield provider
+    provider.stop()
+
+
+#: The groups the local provider puts in the "groups" claim, and the roles they map to.
+SSO_ROLE_MAP = {"cs-team": "csm", "product": "pm", "it-admins": "admin"}
+
+
+@pytest.fixture
+def staff_sso(oidc_provider, settings, clock, request):
+    """csplatform configured for staff single sign-on with the local provider, as the
+    OIDC_* environment variables would configure it, and registered there as a client.
+
+    The provider is another process on the machine's clock, as a real one would be: this
+    process leaves the pinned test instant for the real time too, or the ID token would
+    seem issued in the future (or long expired) and be rightly refused.
+    """
+    from datetime import UTC, datetime
+
+    clock.move_to(datetime.fromtimestamp(time_machine.escape_hatch.time.time(), tz=UTC))
+    secret = uuid.uuid4().hex
+    from django.urls import reverse
+
+    callback = reverse("openid_connect_callback", kwargs={"provider_id": "staff"})
+    origins = ["http://testserver"]
+    if "live_server" in request.fixturenames:
+        origins.append(request.getfixturevalue("live_server").url)
+    oidc_provider.client_set("csplatform", secret, [origin + callback for origin in origins])
+    settings.OIDC_SERVER_URL = oidc_provider.issuer
+    settings.OIDC_ROLE_CLAIM = "groups"
+    settings.OIDC_ROLE_MAP = SSO_ROLE_MAP
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            **settings.SOCIALACCOUNT_PROVIDERS["openid_connect"],
+            "APPS": [
+                {
+                    "provider_id": "staff",
+                    "name": settings.OIDC_PROVIDER_NAME,
+                    "client_id": "csplatform",
+                    "secret": secret,
+                    "settings": {"server_url": oidc_provider.issuer},
+                }
+            ],
+        }
+    }
+    return oidc_provider

@@ -159,6 +159,21 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    """Stop several processes side by side: each is told before any is waited for (a
+    worker's warm shutdown takes seconds)."""
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
+        process.terminate()
+    deadline = time.monotonic() + 20
+    for process in running:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def kill(process: subprocess.Popen) -> None:
     """SIGKILL: no cleanup, no acknowledgement, as when a machine or container dies."""
     process.send_signal(signal.SIGKILL)

@@ -8,6 +8,8 @@ class TtfvConfig(AppConfig):
 
     def ready(self) -> None:
         from core.jobs import register_job_kind
+        from core.timeline import register_timeline_source
+        from ttfv.selectors.timeline import MILESTONES
         from ttfv.services import JOB_KIND
 
         register_job_kind(JOB_KIND)
@@ -37,3 +39,4 @@ class TtfvConfig(AppConfig):
                 label=_("Onboarding"),
             )
         )
+        register_timeline_source(MILESTONES)

@@ -1,4 +1,4 @@
-"""REST endpoints of accounts and contacts."""
+"""REST endpoints of accounts, contacts and invitations."""
 
 from accounts.api.accounts import (
     AccountSerializer,
@@ -8,12 +8,24 @@ from accounts.api.accounts import (
     MeSerializer,
     MeView,
 )
+from accounts.api.invitations import (
+    InvitationListView,
+    InvitationResendView,
+    InvitationRevokeView,
+    InvitationSerializer,
+)
+from accounts.api.timeline import AccountTimelineView
 
 __all__ = [
     "AccountSerializer",
+    "AccountTimelineView",
     "AccountViewSet",
     "ContactSerializer",
     "ContactViewSet",
+    "InvitationListView",
+    "InvitationResendView",
+    "InvitationRevokeView",
+    "InvitationSerializer",
     "MeSerializer",
     "MeView",
 ]

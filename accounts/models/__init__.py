@@ -1,5 +1,6 @@
 """Models of the accounts app, one module per concern."""
 
+from accounts.models.access import AccountDomain, Invitation, token_digest
 from accounts.models.core import (
     Account,
     AccountQuerySet,
@@ -20,9 +21,12 @@ from accounts.models.facts import (
     UsageEvent,
 )
 from accounts.models.renewals import RenewalOutcome
+from accounts.models.sso import SsoSecret, SsoTokenUse
+from accounts.models.views import PortfolioDefault, PortfolioView, PortfolioViewQuerySet
 
 __all__ = [
     "Account",
+    "AccountDomain",
     "AccountQuerySet",
     "Contact",
     "ContactQuerySet",
@@ -30,12 +34,19 @@ __all__ = [
     "DailyActivity",
     "DailyEventContact",
     "DailyUsage",
+    "Invitation",
     "Note",
+    "PortfolioDefault",
+    "PortfolioView",
+    "PortfolioViewQuerySet",
     "RenewalOutcome",
     "Source",
+    "SsoSecret",
+    "SsoTokenUse",
     "SurveyResponse",
     "Ticket",
     "UsageEvent",
     "User",
+    "token_digest",
     "validate_time_zone",
 ]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import STAFF_ROLES, Role
@@ -52,6 +53,15 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text=_("Times are shown in this zone, for example Europe/Berlin."),
     )
+    #: Blank: no saved choice, so the language cookie, then the browser's languages,
+    #: then the installation's default decide (see core.middleware.UserLanguageMiddleware).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Pages and e-mails are shown in this language."),
+    )
 
     objects = CsplatformUserManager()
 
@@ -65,6 +75,10 @@ class User(AbstractUser):
                 violation_error_message=_("A customer user must be linked to a contact."),
             ),
         ]
+        indexes = [
+            # Sign-in from the vendor's product looks a person up by address, any case.
+            models.Index(Upper("email"), name="user_email_upper_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -77,6 +91,11 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def language_or_default(self) -> str:
+        """The language this person reads e-mails and notifications in."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def account_id(self) -> int | None:
@@ -139,6 +158,18 @@ class Account(models.Model):
         on_delete=models.SET_NULL,
         related_name="book",
         limit_choices_to={"role": Role.CSM},
+    )
+    #: Off by default: people join only when invited. On, anyone with a verified address
+    #: at one of the account's verified domains may join it as a contact.
+    self_signup = models.BooleanField(
+        _("sign-up by company domain"),
+        default=False,
+        help_text=_("People with an address at a verified domain of this account may join it."),
+    )
+    signup_needs_approval = models.BooleanField(
+        _("approve sign-ups first"),
+        default=True,
+        help_text=_("A CSM approves each person who signs up before they can sign in."),
     )
     started_on = models.DateField(_("contract start"), null=True, blank=True)
     renews_on = models.DateField(_("renewal date"), null=True, blank=True)
@@ -235,6 +266,11 @@ class Contact(models.Model):
                 condition=~Q(tracking_user_id=""),
                 name="contact_user_id_unique_per_account",
             ),
+        ]
+        indexes = [
+            # Sign-in from the vendor's product finds a person's contacts by address
+            # whatever its case (email__iexact, which compares UPPER()).
+            models.Index(Upper("email"), name="contact_email_upper_idx"),
         ]
 
     def __str__(self) -> str:

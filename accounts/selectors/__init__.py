@@ -1,4 +1,4 @@
-"""Reads of accounts that depend on who is asking."""
+"""Reads of accounts that depend on who is asking, and the portfolio export."""
 
 from accounts.selectors.accounts import (
     NOTES_SHOWN,
@@ -30,15 +30,28 @@ from accounts.selectors.accounts import (
     portfolio_sorts,
     usage_event_names,
 )
+from accounts.selectors.exports import PORTFOLIO_COLUMNS, portfolio_csv_rows
+from accounts.selectors.portfolio_views import (
+    default_portfolio_view,
+    portfolio_view_for_user,
+    portfolio_views_for,
+)
+from accounts.selectors.timeline import (
+    SECTION_ENTRIES,
+    account_timeline_page,
+    person,
+)
 
 __all__ = [
     "NOTES_SHOWN",
+    "PORTFOLIO_COLUMNS",
     "PORTFOLIO_SCOPES",
     "PORTFOLIO_SORTS",
     "PRIORITY_ORDER",
     "RECENT_TICKETS_SHOWN",
     "RENEWAL_WINDOWS",
     "SCORECARDS_URL",
+    "SECTION_ENTRIES",
     "SURVEYS_SHOWN",
     "TOP_FEATURES_DAYS",
     "TOP_FEATURES_SHOWN",
@@ -53,11 +66,17 @@ __all__ = [
     "account_for_user",
     "account_notes",
     "account_renewals",
+    "account_timeline_page",
     "contact_for_user",
     "default_portfolio_scope",
+    "default_portfolio_view",
     "getting_started_steps",
+    "person",
     "portfolio_accounts",
+    "portfolio_csv_rows",
     "portfolio_filter_choices",
     "portfolio_sorts",
+    "portfolio_view_for_user",
+    "portfolio_views_for",
     "usage_event_names",
 ]

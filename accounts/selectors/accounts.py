@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -24,6 +25,7 @@ from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import charts, extensions
@@ -32,8 +34,10 @@ from accounts.models import (
     Contact,
     DailyActivity,
     DailyUsage,
+    Invitation,
     Note,
     RenewalOutcome,
+    SsoSecret,
     SurveyResponse,
     Ticket,
     UsageEvent,
@@ -267,7 +271,19 @@ def account_360(*, user: User, account_id: int) -> Account360:
     features_start = today - timedelta(days=TOP_FEATURES_DAYS - 1)
     survey_since = timezone.now() - timedelta(days=USAGE_WINDOW_DAYS)
 
-    contacts = list(account.contacts.order_by("-is_champion", "name", "pk"))
+    # With each contact's portal user and latest invitation (one query more, whatever
+    # the number of contacts), for the invitation status on the contact list.
+    contacts = list(
+        account.contacts.order_by("-is_champion", "name", "pk")
+        .select_related("portal_user")
+        .prefetch_related(
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.order_by("-created_at", "-pk"),
+                to_attr="invitation_list",
+            )
+        )
+    )
     activity = list(
         DailyActivity.objects.filter(account=account, day__range=(start, today))
         .order_by("day")
@@ -346,8 +362,8 @@ def account_360(*, user: User, account_id: int) -> Account360:
 
 @dataclass(frozen=True)
 class ChecklistStep:
-    title: str
-    description: str
+    title: str | Promise
+    description: str | Promise
     done: bool
     url: str = ""
     available: bool = True
@@ -390,6 +406,15 @@ def getting_started_steps() -> list[ChecklistStep]:
             done=False,
             url=SCORECARDS_URL,
             available=_resolves(SCORECARDS_URL),
+        ),
+        ChecklistStep(
+            title=_("Let customers sign in from your product"),
+            description=_(
+                "Create the sign-in secret and have your product link its users to the "
+                "idea board with a signed token: no password to remember."
+            ),
+            done=SsoSecret.objects.exists(),
+            url="accounts:sso_settings",
         ),
     ]
 

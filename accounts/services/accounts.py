@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, Note, SurveyResponse, UsageEvent, User
+from accounts.services.access import portal_access_end
 
 NOTE_MAX_LENGTH = 5000
 
@@ -72,8 +73,9 @@ def contact_erase(*, contact: Contact, actor: User) -> None:
     e-mail and title. Usage events are kept as anonymous usage: they drive health scores
     and rollups, which must not change because a person asked to be forgotten. Survey
     scores are kept for the account's NPS; their free-text comments may name the person,
-    so they are blanked. One audit note records who erased whom. All of it commits
-    together or not at all.
+    so they are blanked. The portal user linked to the contact is deactivated and
+    scrubbed, open invitations revoked and sessions ended. One audit note records who
+    erased whom. All of it commits together or not at all.
     """
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     contact.name = _("Erased contact #%(id)d") % {"id": contact.pk}
@@ -83,6 +85,8 @@ def contact_erase(*, contact: Contact, actor: User) -> None:
     contact.save(update_fields=["name", "email", "title", "is_champion"])
     UsageEvent.objects.filter(contact=contact).update(contact=None)
     SurveyResponse.objects.filter(contact=contact).update(contact=None, comment="")
+    # Their way in goes with their data: portal user, invitations, sessions.
+    portal_access_end(contact=contact)
     Note.objects.create(
         account_id=contact.account_id,
         author=actor,

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,8 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import extensions, selectors, services
-from accounts.exports import portfolio_csv_rows
-from accounts.forms import NoteForm, PortfolioQueryForm
+from accounts.forms import NoteForm, PortfolioQueryForm, SaveViewForm
+from accounts.models import PortfolioView, User
+from accounts.views import bulk, portfolio_views
 from core.access import allow, policy_of
 from core.roles import STAFF_ROLES, Role
 
@@ -29,9 +36,19 @@ PAGE_SIZE = 25
 SORT_FIRST_DIRECTION = {"name": "asc", "arr": "desc", "renewal": "asc", "seats": "desc"}
 
 
-def _portfolio_query(request: HttpRequest) -> tuple[PortfolioQueryForm, dict[str, Any]]:
+def _portfolio_query(
+    request: HttpRequest, view: PortfolioView | None = None
+) -> tuple[PortfolioQueryForm, dict[str, Any]]:
+    """The portfolio's parameters: a saved view's, overridden by those of the link."""
+    data: QueryDict | dict[str, Any] = request.GET
+    if view is not None:
+        data = QueryDict(mutable=True)
+        data.update(view.query)
+        for key in request.GET:
+            if key != "view":
+                data.setlist(key, request.GET.getlist(key))
     form = PortfolioQueryForm(
-        request.GET,
+        data,
         choices=selectors.portfolio_filter_choices(user=request.user),
         default_scope=selectors.default_portfolio_scope(request.user),
     )
@@ -101,15 +118,32 @@ def _rendered(template: str, context: dict[str, Any], request: HttpRequest) -> S
     return SafeString(render_to_string(template, context, request))
 
 
+def _saved_view(request: HttpRequest) -> PortfolioView | None:
+    if "view" in request.GET:
+        return selectors.portfolio_view_for_user(
+            user=cast(User, request.user), view_id=request.GET["view"]
+        )
+    return None
+
+
 @allow(STAFF_ROLES)
 def portfolio(request: HttpRequest) -> HttpResponse:
-    form, params = _portfolio_query(request)
+    if not request.GET:
+        # The default view opens as a link of its own, so that sorting and paging
+        # (which build on the link's parameters) keep its filters.
+        default = selectors.default_portfolio_view(user=cast(User, request.user))
+        if default is not None:
+            return redirect(portfolio_views.view_url(default.pk))
+    view = _saved_view(request)
+    form, params = _portfolio_query(request, view)
     accounts = _filtered_accounts(request, params)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     sorts = _sort_columns(params)
+    shown = set(view.columns) if view is not None and view.columns else set(services.column_keys())
     extra_columns = [
         {"column": column, "sort": sorts.get(column.key) if column.sort_field else None}
         for column in extensions.portfolio_columns()
+        if column.key in shown
     ]
     unordered = accounts.order_by()
     panels = [
@@ -129,6 +163,15 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "columns": sorts,
             "extra_columns": extra_columns,
             "panels": panels,
+            "shown": shown,
+            "saved_views": selectors.portfolio_views_for(user=cast(User, request.user)),
+            "current_view": view,
+            "save_view_form": SaveViewForm(
+                columns=portfolio_views.column_choices(),
+                initial={"columns": sorted(shown), "query": _view_query(request, view)},
+            ),
+            "page_url": request.get_full_path(),
+            **bulk.bulk_menu(request),
             # Clearing filters keeps the view (scope) and the order the person chose.
             "clear_filters_query": "?"
             + urlencode({k: v for k, v in request.GET.items() if k in ("scope", "sort", "dir")}),
@@ -136,12 +179,25 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _view_query(request: HttpRequest, view: PortfolioView | None) -> str:
+    """What "save as a view" stores: the filters and sort in force, without the page."""
+    query = QueryDict(mutable=True)
+    if view is not None:
+        query.update(view.query)
+    for key in request.GET:
+        if key not in ("view", "page"):
+            query.setlist(key, request.GET.getlist(key))
+    return query.urlencode()
+
+
 @allow(STAFF_ROLES)
 def portfolio_export(request: HttpRequest) -> StreamingHttpResponse:
     """The current filtered and sorted portfolio as CSV, streamed row by row."""
-    _form, params = _portfolio_query(request)
+    _form, params = _portfolio_query(request, _saved_view(request))
     accounts = _filtered_accounts(request, params).iterator(chunk_size=2000)
-    response = StreamingHttpResponse(portfolio_csv_rows(accounts), content_type="text/csv")
+    response = StreamingHttpResponse(
+        selectors.portfolio_csv_rows(accounts), content_type="text/csv"
+    )
     filename = f"portfolio-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -171,6 +227,8 @@ def _render_account(
             # view allows, read from the same policy the middleware enforces.
             "can_add_note": policy_of(add_note).permits(request.user),
             "can_manage_privacy": policy_of(contact_erase).permits(request.user),
+            # The same rule the invitation service enforces, read from it.
+            "can_invite": services.can_invite(cast(User, request.user), data.account),
             "sections": sections,
             # The section menu: each app's panel is listed where the page shows it.
             "section_links": {

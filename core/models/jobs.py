@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -23,8 +24,21 @@ class Job(models.Model):
         FAILED = "failed", _("Failed")
         #: A full run found another full run of its kind in progress and stood down.
         SKIPPED = "skipped", _("Skipped")
+        #: Stopped by a person before it finished (``core.jobs.job_cancel``).
+        CANCELED = "canceled", _("Canceled")
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    class Cause(models.TextChoices):
+        """What asked for the recompute, so that what it raises (a health alert) can say
+        why, and spare the person whose own action it was."""
+
+        UNKNOWN = "", _("Not recorded")
+        ACTION = "action", _("A person's action")
+        IMPORT = "import", _("An import")
+        TRACKING = "tracking", _("Tracked events")
+        SCHEDULED = "scheduled", _("The scheduled run")
+        RECOMPUTE = "recompute", _("Another recompute")
 
     #: What it recomputes: a key of the job kinds registered with ``core.jobs``.
     kind = models.CharField(_("kind"), max_length=32, default="health")
@@ -33,8 +47,29 @@ class Job(models.Model):
     is_full = models.BooleanField(_("all accounts"), default=False)
     #: The day it computes; empty means the day it runs (UTC).
     day = models.DateField(_("day"), null=True, blank=True)
+    #: What a kind needs beyond accounts and day to run (a scorecard draft to replay),
+    #: fixed when the job is recorded so that every chunk, on any worker, reads the same.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     #: Backfills rewrite history quietly: no alerts for past days.
     raise_alerts = models.BooleanField(_("raise alerts"), default=True)
+    #: Who or what asked for it. Requests of different causes never fold into one job,
+    #: so a job has one cause, and the alerts it raises name it.
+    cause = models.CharField(
+        _("cause"), max_length=12, choices=Cause.choices, default=Cause.UNKNOWN, blank=True
+    )
+    #: The person whose action it follows (a sentiment, a scorecard edit, an import they
+    #: started): never alerted about it.
+    cause_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caused by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    #: The cause as a whole sentence (a ``core.i18n`` deferred text), rendered in the
+    #: reader's language in the alerts the job raises.
+    cause_text = models.JSONField(_("cause in words"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
@@ -125,6 +160,10 @@ class JobChunk(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
+    #: What this chunk found, for a kind whose job result is combined from every chunk's
+    #: (``JobKind.merge``): kept per chunk because chunks finish on several workers in
+    #: any order, and one shared field would lose all but the last writer's part.
+    result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     #: Claims so far (a retry, or another worker after one died), and the claim's token:
     #: only the latest claim may mark the chunk done.

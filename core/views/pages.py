@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from allauth.account import views as allauth_views
 from csp.constants import NONCE
 from csp.decorators import csp_update
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -24,7 +24,8 @@ from core.roles import ALL_ROLES, Role
 
 HOME_BY_ROLE: dict[str, str] = {
     Role.ADMIN: "accounts:getting_started",
-    Role.CSM: "accounts:portfolio",
+    # The cockpit: what to do today; the portfolio is one click away in the header.
+    Role.CSM: "plays:today",
     Role.PM: "feedback:triage",
     Role.CUSTOMER: "feedback:board",
 }
@@ -50,12 +51,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(health.as_dict(), status=200 if health.ok else 503)
 
 
-login = public(
-    auth_views.LoginView.as_view(
-        template_name="registration/login.html", redirect_authenticated_user=True
-    )
-)
-logout = public(auth_views.LogoutView.as_view())
+# django-allauth's sign-in (password, or a code by e-mail) and sign-out (POST ends the
+# session on the server); our template is templates/account/login.html.
+login = public(allauth_views.LoginView.as_view())
+logout = public(allauth_views.LogoutView.as_view())
 
 
 # Open to everyone, but each reader is shown only the operations they may call

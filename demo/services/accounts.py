@@ -12,15 +12,18 @@ instead of appearing when the random draws happen to fall that way.
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Account, Contact, User
+from accounts.models import Account, Contact, Invitation, User, token_digest
+from accounts.services import account_domain_add, sso_secret_current, sso_secret_rotate
 from accounts.signals import announce_account_data_changed, one_announcement
 from core.roles import Role
 from demo.cast import JOURNEY_AGES, USAGE_DAYS, Part, cast
@@ -37,14 +40,23 @@ class DemoLogin:
     role: Role
     first_name: str
     last_name: str
+    #: Their saved language; blank follows the browser.
+    language: str = ""
 
 
+#: Customers who read csplatform in Spanish and in Greek, champions of the second and
+#: third demo accounts; they post the demo's Spanish and Greek ideas (demo.services.board).
+SPANISH_CUSTOMER = DemoLogin("lucia", Role.CUSTOMER, "Lucía", "Fernández", "es")
+GREEK_CUSTOMER = DemoLogin("eleni", Role.CUSTOMER, "Ελένη", "Παπαδοπούλου", "el")
+#: One login per role, the people the demo's pages are checked as.
 DEMO_LOGINS = [
     DemoLogin("admin", Role.ADMIN, "Alex", "Admin"),
     DemoLogin("csm", Role.CSM, "Casey", "Morgan"),
     DemoLogin("pm", Role.PM, "Priya", "Nair"),
     DemoLogin("customer", Role.CUSTOMER, "Chris", "Walker"),
 ]
+#: Customers who read another language than English, with the same password.
+LANGUAGE_LOGINS = [SPANISH_CUSTOMER, GREEK_CUSTOMER]
 #: Further CSMs who own part of the book but have no demo password.
 OTHER_CSMS = [("jordan", "Jordan", "Lee"), ("riley", "Riley", "Santos")]
 
@@ -274,8 +286,9 @@ def _contact_rows(rng: random.Random, accounts: list[tuple[Account, int]]) -> li
 def _upsert_user(login: DemoLogin | tuple, *, contact: Contact | None = None) -> User:
     if isinstance(login, DemoLogin):
         username, role, first, last = login.username, login.role, login.first_name, login.last_name
+        language = login.language
     else:
-        (username, first, last), role = login, Role.CSM
+        (username, first, last), role, language = login, Role.CSM, ""
     user, created = User.objects.update_or_create(
         username=username,
         defaults={
@@ -284,6 +297,7 @@ def _upsert_user(login: DemoLogin | tuple, *, contact: Contact | None = None) ->
             "last_name": last,
             "email": f"{username}@demo.csplatform.test",
             "contact": contact,
+            "language": language,
             "is_staff": role == Role.ADMIN,
             "is_superuser": role == Role.ADMIN,
         },
@@ -298,6 +312,33 @@ def _upsert_user(login: DemoLogin | tuple, *, contact: Contact | None = None) ->
 
 
 @transaction.atomic
+def _seed_access(account: Account, *, admin: User, today_contact: Contact | None) -> None:
+    """One contact of the first account waits on an invitation, and the account takes
+    sign-ups from its own verified domain after a CSM's approval.
+
+    The invitation is written, not sent: seeding e-mails nobody. Its link is unknown
+    (only a digest is kept), as for a real one; "Resend" on the contact list mails a
+    fresh link. Seeding again leaves both as they are.
+    """
+    waiting = (
+        account.contacts.exclude(pk=today_contact.pk if today_contact else 0)
+        .filter(portal_user__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if waiting is not None and not Invitation.objects.filter(contact=waiting).exists():
+        Invitation.objects.create(
+            contact=waiting,
+            email=waiting.email,
+            token_digest=token_digest(secrets.token_urlsafe(32)),
+            invited_by=admin,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+        )
+    if account.domain:
+        account_domain_add(actor=admin, account=account, domain=account.domain)
+        Account.objects.filter(pk=account.pk).update(self_signup=True, signup_needs_approval=True)
+
+
 def seed_demo(
     *, accounts: int = 60, seed: int = 42, today: date | None = None, activity: bool = True
 ) -> DemoSummary:
@@ -327,9 +368,18 @@ def seed_demo(
 
     first_account = seeded[0]
     champion = first_account.contacts.order_by("-is_champion", "pk").first()
-    _upsert_user(logins[Role.ADMIN])
+    admin = _upsert_user(logins[Role.ADMIN])
+    if sso_secret_current() is None:
+        # Sign-in from the vendor's product works out of the box: `manage.py sso_link`
+        # signs the demo customer's link with it (README).
+        sso_secret_rotate(actor=admin)
     _upsert_user(logins[Role.PM])
     _upsert_user(logins[Role.CUSTOMER], contact=champion)
+    for login, account in zip((SPANISH_CUSTOMER, GREEK_CUSTOMER), seeded[1:], strict=False):
+        contact = account.contacts.order_by("-is_champion", "pk").first()
+        _upsert_user(login, contact=contact)
+
+    _seed_access(first_account, admin=admin, today_contact=champion)
 
     with one_announcement():  # the seed's three imports and its accounts: one recompute
         if activity:

@@ -30,7 +30,7 @@ again replaces the demo's ideas (matched by title).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -44,7 +44,7 @@ from accounts.models import Account, Contact, Ticket, User
 from core import limits
 from core.roles import Role
 from demo.cast import DORMANT, Part
-from demo.services.accounts import cast_of
+from demo.services.accounts import GREEK_CUSTOMER, SPANISH_CUSTOMER, cast_of
 from feedback import services
 from feedback.models import Category, Comment, Idea, IdeaStatus, IdeaTicket, StatusChange, Tag, Vote
 from notifications.models import Alert
@@ -347,6 +347,45 @@ INTERNAL_NOTES = [
 ]
 
 
+#: Ideas posted in the customers' own languages, each with a comment by its author in
+#: the same language: (author's username, idea, comment).
+LOCAL_IDEAS = [
+    (
+        SPANISH_CUSTOMER.username,
+        DemoIdea(
+            "Exportación de informes a Excel", "Reporting & dashboards", ("export",),
+            "Necesitamos exportar los informes mensuales a Excel para el comité de dirección.",
+        ),
+        "Ahora mismo copiamos las cifras a mano cada mes; nos ahorraría mucho tiempo.",
+    ),
+    (
+        SPANISH_CUSTOMER.username,
+        DemoIdea(
+            "Avisos por correo cuando cambia el estado de una idea", "Notifications", ("email",),
+            "Queremos saber sin entrar en el portal cuándo una idea pasa a planificada.",
+        ),
+        "Sería ideal un resumen semanal en lugar de un correo por cada cambio.",
+    ),
+    (
+        GREEK_CUSTOMER.username,
+        DemoIdea(
+            "Εξαγωγή αναφορών σε PDF", "Reporting & dashboards", ("export",),
+            "Θέλουμε να στέλνουμε τις μηνιαίες αναφορές στη διοίκηση ως αρχεία PDF.",
+        ),
+        "Σήμερα φτιάχνουμε τα γραφήματα με το χέρι κάθε μήνα.",
+    ),
+    (
+        GREEK_CUSTOMER.username,
+        DemoIdea(
+            "Ελληνικά στην πύλη πελατών", "Usability", ("i18n",),
+            "Οι συνάδελφοί μας προτιμούν να διαβάζουν την πύλη στα ελληνικά.",
+        ),
+        "Ευχαριστούμε! Η ελληνική μετάφραση βοηθά πολύ την ομάδα υποστήριξης.",
+    ),
+]  # fmt: skip
+LOCAL_TITLES = [spec.title for _author, spec, _comment in LOCAL_IDEAS]
+
+
 @dataclass(frozen=True)
 class FeedbackDemoSummary:
     ideas: int
@@ -481,7 +520,37 @@ def seed_feedback_demo(*, seed: int = 42, now: datetime | None = None) -> Feedba
         pm = User.objects.filter(role=Role.PM).order_by("pk").first()
         _date_flags(pm=pm, now=now)
         _ship(ships, pm=pm)
-    return summary
+        local = _seed_local_ideas()
+    return replace(summary, ideas=summary.ideas + local)
+
+
+def _seed_local_ideas() -> int:
+    """The Spanish and Greek customers' own ideas, in their languages, beside the English
+    ones. Each is its author's alone (their vote and comment): the board's stories, its
+    flags and the notifications it dates stay those of the English ideas."""
+    Idea.objects.filter(title__in=LOCAL_TITLES).delete()  # a second run replaces the first
+    authors = {
+        user.username: user
+        for user in User.objects.filter(
+            username__in=[SPANISH_CUSTOMER.username, GREEK_CUSTOMER.username],
+            contact__isnull=False,
+        )
+    }
+    posted = 0
+    for username, spec, comment in LOCAL_IDEAS:
+        author = authors.get(username)
+        if author is None:  # a demo of a single account has no room for them
+            continue
+        posted += 1
+        idea = services.idea_create(
+            author=author,
+            title=spec.title,
+            description=spec.description,
+            category=Category.objects.get(slug=slugify(spec.category)),
+            tags=Tag.objects.filter(slug__in=spec.tags),
+        )
+        services.comment_add(idea=idea, author=author, body=comment)
+    return posted
 
 
 def _opening_times(rule: RiskRule) -> dict[int, datetime]:

@@ -13,6 +13,7 @@ from feedback.models.ideas import (
     Tag,
     Vote,
 )
+from feedback.models.pending import PendingNotification
 from feedback.statuses import VOTABLE_STATUSES, IdeaStatus
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "IdeaQuerySet",
     "IdeaStatus",
     "IdeaTicket",
+    "PendingNotification",
     "StatusChange",
     "StatusLabel",
     "Tag",

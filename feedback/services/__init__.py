@@ -5,7 +5,13 @@ from feedback.services.comments import comment_add
 from feedback.services.errors import IdeaMerged, VoteClosed
 from feedback.services.follows import follow_set
 from feedback.services.ideas import idea_create, idea_update, trend_score_of
-from feedback.services.status import idea_status_change, notify_after_commit
+from feedback.services.pending import (
+    notification_hold,
+    notifications_still_held,
+    pending_notifications_deliver,
+    status_changes_take_back,
+)
+from feedback.services.status import idea_status_change
 from feedback.services.votes import vote_cast, vote_on_behalf, vote_withdraw
 
 __all__ = [
@@ -16,7 +22,10 @@ __all__ = [
     "idea_create",
     "idea_status_change",
     "idea_update",
-    "notify_after_commit",
+    "notification_hold",
+    "notifications_still_held",
+    "pending_notifications_deliver",
+    "status_changes_take_back",
     "trend_score_of",
     "vote_cast",
     "vote_on_behalf",

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import i18n
 from feedback import extensions, notifications, trending
 from feedback.models import Comment, Follow, Idea, IdeaTicket, StatusChange, Vote
 from feedback.selectors.demand import scalar_subquery
@@ -131,9 +132,12 @@ def idea_merge(*, source: Idea, target: Idea, actor: User) -> Idea:
     notifications.idea_event_notify(
         idea_ids=[source.pk],
         event_key=f"idea-merged:{source.pk}",
-        title=_("“%(source)s” was merged into “%(target)s”")
-        % {"source": source.title, "target": target.title},
-        body=_("Your vote and your follow now count for “%(target)s”.") % {"target": target.title},
+        title=i18n.deferred(
+            "“%(source)s” was merged into “%(target)s”", source=source.title, target=target.title
+        ),
+        body=i18n.deferred(
+            "Your vote and your follow now count for “%(target)s”.", target=target.title
+        ),
         url=reverse("feedback:idea", args=[target.pk]),
         actor_id=getattr(actor, "pk", None),
     )

@@ -2,25 +2,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.markdown import render_markdown
-from core.queue import queue_task_on_commit
 from feedback import extensions
 from feedback.models import Idea, StatusChange
-from feedback.selectors import statuses
+from feedback.services.pending import notification_hold, status_change_recorded, status_event
 from feedback.statuses import SETTABLE_STATUSES, IdeaStatus
-
-
-def notify_after_commit(
-    *, idea_ids: list[int], event_key: str, title: str, body: str, url: str, actor_id: int | None
-) -> None:
-    """Queue the fan-out once the change is committed, so no one hears of a rollback."""
-    queue_task_on_commit(
-        "feedback.tasks.notify_idea_event", idea_ids, event_key, title, body, url, actor_id
-    )
 
 
 @transaction.atomic
@@ -30,8 +19,9 @@ def idea_status_change(
     """Move an idea to ``status`` with an optional public message to its people.
 
     Returns the recorded change, or None when the idea already had that status and no
-    message was given. ``notify=False`` is for callers that tell people themselves in one
-    notification (a roadmap item shipping several ideas at once).
+    message was given. People are told after the undo window (``notification_hold``);
+    ``notify=False`` is for callers that tell people themselves in one notification (a
+    roadmap item shipping several ideas at once).
     """
     if status not in SETTABLE_STATUSES:
         raise ValidationError(
@@ -53,14 +43,11 @@ def idea_status_change(
     idea.status = status
     idea.save(update_fields=["status", "updated_at"])
     extensions.idea_status_changed(idea)  # e.g. shipped resolves the idea's risk flag
+    status_change_recorded(change)
     if notify:
-        label = statuses.labels()[status]
-        notify_after_commit(
-            idea_ids=[idea.pk],
-            event_key=f"idea-status:{change.pk}",
-            title=_("“%(idea)s” is now %(status)s") % {"idea": idea.title, "status": label},
-            body=change.message,
-            url=reverse("feedback:idea", args=[idea.pk]),
+        notification_hold(
+            changes=[change],
+            **status_event(idea=idea, change=change),
             actor_id=getattr(actor, "pk", None),
         )
     return change

@@ -13,6 +13,11 @@ from healthscores.api.health import (
     HistoryPointSerializer,
     ScorecardRefSerializer,
 )
+from healthscores.api.replay import (
+    ScorecardPreviewCancelView,
+    ScorecardPreviewRequestView,
+    ScorecardPreviewView,
+)
 
 __all__ = [
     "AccountHealthDetailSerializer",
@@ -26,5 +31,8 @@ __all__ = [
     "HealthFilter",
     "HealthListView",
     "HistoryPointSerializer",
+    "ScorecardPreviewCancelView",
+    "ScorecardPreviewRequestView",
+    "ScorecardPreviewView",
     "ScorecardRefSerializer",
 ]

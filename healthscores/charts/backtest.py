@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
@@ -30,22 +31,39 @@ def _layout(*, title: str, x_title: str, y_title: str) -> dict[str, Any]:
     }
 
 
+#: Width of the score bins of the distribution (scores run from 0 to 100).
+BIN_SIZE = 5
+
+
+def _shares(scores: list[float]) -> list[float]:
+    """Percent of ``scores`` in each bin of BIN_SIZE points, 100 in the last one."""
+    counts, _edges = np.histogram(scores, bins=np.arange(0, 100 + BIN_SIZE, BIN_SIZE))
+    total = counts.sum()
+    return [round(100 * float(n) / total, 1) if total else 0.0 for n in counts]
+
+
 def score_distribution_figure(report: Backtest, *, horizon: int) -> dict[str, Any]:
     """Overlaid histograms of the score, churned against retained accounts: the further
-    apart, the better the score separates them."""
+    apart, the better the score separates them.
+
+    Binned here (numpy) and drawn as bars: 20,000 scores sent for plotly to bin cost
+    most of a cached report's time (plotly validates every value) and a page weight of
+    their own; twenty shares per group draw the same picture."""
+    centres = list(np.arange(BIN_SIZE / 2, 100, BIN_SIZE))
     figure = go.Figure()
     for scores, name, colour in (
         (report.stayed_scores, _("Renewed"), STAYED_COLOUR),
         (report.churned_scores, _("Churned"), CHURNED_COLOUR),
     ):
         figure.add_trace(
-            go.Histogram(
-                x=scores,
+            go.Bar(
+                x=centres,
+                y=_shares(scores),
+                width=BIN_SIZE,
                 name=name,
-                xbins={"start": 0, "end": 100, "size": 5},
-                histnorm="percent",
                 opacity=0.6,
                 marker={"color": colour},
+                hovertemplate="%{x}: %{y}%<extra>" + str(name) + "</extra>",
             )
         )
     figure.update_layout(

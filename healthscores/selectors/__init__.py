@@ -17,11 +17,20 @@ from healthscores.selectors.portfolio import (
     no_health_match,
     with_health,
 )
+from healthscores.selectors.replay import (
+    Figures,
+    ReplayedBacktest,
+    ScorecardReplay,
+    scorecard_replay,
+)
 from healthscores.totals import health_totals_between, scored_snapshots
 
 __all__ = [
     "DraftBacktest",
+    "Figures",
     "HealthPanel",
+    "ReplayedBacktest",
+    "ScorecardReplay",
     "account_health_detail",
     "account_health_panel",
     "active_override",
@@ -36,6 +45,7 @@ __all__ = [
     "picked_comparison",
     "scorecard_backtest",
     "scorecard_for",
+    "scorecard_replay",
     "scored_snapshots",
     "with_health",
 ]

@@ -1,6 +1,7 @@
 """Writes of health scores, one module per concern; import the functions from here."""
 
 from healthscores.engine import default_scorecard_ensure
+from healthscores.services.history import history_write
 from healthscores.services.inputs import override_end, override_set, sentiment_set
 from healthscores.services.recompute import (
     JOB_KIND,
@@ -10,11 +11,15 @@ from healthscores.services.recompute import (
     recompute_request,
     today_utc,
 )
+from healthscores.services.replay import JOB_KIND as REPLAY_JOB_KIND
+from healthscores.services.replay import scorecard_replay_cancel, scorecard_replay_request
 from healthscores.services.scorecards import (
     EditorData,
     MeasureDraft,
     ScorecardDraft,
     ScorecardsOverview,
+    draft_apply,
+    draft_from_json,
     draft_of,
     known_events,
     scorecard_accounts,
@@ -30,12 +35,16 @@ from healthscores.services.scorecards import (
 
 __all__ = [
     "JOB_KIND",
+    "REPLAY_JOB_KIND",
     "EditorData",
     "MeasureDraft",
     "ScorecardDraft",
     "ScorecardsOverview",
     "default_scorecard_ensure",
+    "draft_apply",
+    "draft_from_json",
     "draft_of",
+    "history_write",
     "known_events",
     "override_end",
     "override_set",
@@ -49,6 +58,8 @@ __all__ = [
     "scorecard_delete",
     "scorecard_editor_data",
     "scorecard_preview",
+    "scorecard_replay_cancel",
+    "scorecard_replay_request",
     "scorecard_save",
     "scorecard_snapshot_count",
     "scorecards_overview",

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, User
-from healthscores.models import HealthOverride, Sentiment
+from core import i18n, jobs
+from healthscores.models import Band, HealthOverride, Sentiment
 from healthscores.services.recompute import recompute_now, today_utc
 
 SENTIMENT_COMMENT_MAX_LENGTH = 2000
@@ -28,8 +29,14 @@ OVERRIDE_REASON_MAX_LENGTH = 300
 OVERRIDE_MAX_DAYS = 180
 
 
-def _recompute(account: Account) -> None:
-    recompute_now(account_ids=[account.pk], day=today_utc())
+def _recompute(account: Account, *, by: User, text: i18n.DeferredText) -> None:
+    """Recompute now, with the person's action as the cause: the alerts it raises say
+    so, and spare that person (they did it, and are looking at the badge)."""
+    recompute_now(
+        account_ids=[account.pk],
+        day=today_utc(),
+        cause=jobs.cause_action(actor_id=by.pk, text=text),
+    )
 
 
 def sentiment_set(*, account: Account, value: str, comment: str, set_by: User) -> Sentiment:
@@ -51,7 +58,15 @@ def sentiment_set(*, account: Account, value: str, comment: str, set_by: User) -
         sentiment = Sentiment.objects.create(
             account=account, value=value, comment=comment, set_by=set_by, set_at=timezone.now()
         )
-    _recompute(account)
+    _recompute(
+        account,
+        by=set_by,
+        text=i18n.deferred(
+            "It changed after %(person)s set the sentiment to %(value)s.",
+            person=str(set_by),
+            value=Sentiment.Value(value).label,
+        ),
+    )
     return sentiment
 
 
@@ -99,11 +114,19 @@ def override_set(
             expires_on=expires_on,
             set_by=set_by,
         )
-    _recompute(account)
+    _recompute(
+        account,
+        by=set_by,
+        text=i18n.deferred(
+            "It changed after %(person)s overrode the band to %(band)s.",
+            person=str(set_by),
+            band=Band(band).label,
+        ),
+    )
     return override
 
 
-def override_end(*, account: Account) -> int:
+def override_end(*, account: Account, ended_by: User | None = None) -> int:
     """End the account's active override today; returns how many were ended.
 
     The days before today stay overridden in history: ``ended_on`` is the first day the
@@ -114,5 +137,15 @@ def override_end(*, account: Account) -> int:
         ended = _active_overrides(account, today).update(ended_on=today)
     if not ended:
         raise ValidationError(_("This account has no active override to end."))
-    _recompute(account)
+    if ended_by is None:
+        recompute_now(account_ids=[account.pk], day=today_utc())
+    else:
+        _recompute(
+            account,
+            by=ended_by,
+            text=i18n.deferred(
+                "It changed after %(person)s ended the band override.",
+                person=str(ended_by),
+            ),
+        )
     return ended

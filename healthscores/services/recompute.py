@@ -30,7 +30,10 @@ def compute_chunk(job: Job, scope: jobs.ChunkScope) -> int:
     else:
         health_scope = engine.Scope(first_id=scope.first_id, last_id=scope.last_id)
     return engine.recompute_scope(
-        health_scope, job.day or today_utc(), raise_alerts=job.raise_alerts
+        health_scope,
+        job.day or today_utc(),
+        raise_alerts=job.raise_alerts,
+        cause=jobs.JobCause.of(job),
     )
 
 
@@ -44,18 +47,30 @@ JOB_KIND = jobs.JobKind(
 
 
 def recompute_create(
-    *, account_ids: Iterable[int] | None = None, day: date | None = None, raise_alerts: bool = True
+    *,
+    account_ids: Iterable[int] | None = None,
+    day: date | None = None,
+    raise_alerts: bool = True,
+    cause: jobs.JobCause = jobs.NO_CAUSE,
 ) -> Job:
-    return jobs.job_create(KIND, account_ids=account_ids, day=day, raise_alerts=raise_alerts)
+    return jobs.job_create(
+        KIND, account_ids=account_ids, day=day, raise_alerts=raise_alerts, cause=cause
+    )
 
 
 def recompute_request(
-    *, account_ids: Iterable[int] | None = None, day: date | None = None, raise_alerts: bool = True
+    *,
+    account_ids: Iterable[int] | None = None,
+    day: date | None = None,
+    raise_alerts: bool = True,
+    cause: jobs.JobCause = jobs.NO_CAUSE,
 ) -> Job:
     """Record a health recompute and queue it once committed, or fold it into the one
-    still queued (``core.jobs.job_request``). ``account_ids=None`` means every account
-    (the nightly run)."""
-    return jobs.job_request(KIND, account_ids=account_ids, day=day, raise_alerts=raise_alerts)
+    of the same cause still queued (``core.jobs.job_request``). ``account_ids=None``
+    means every account (the nightly run). ``cause`` is named by the alerts it raises."""
+    return jobs.job_request(
+        KIND, account_ids=account_ids, day=day, raise_alerts=raise_alerts, cause=cause
+    )
 
 
 def recompute_now(
@@ -64,10 +79,16 @@ def recompute_now(
     day: date | None = None,
     raise_alerts: bool = True,
     progress: Progress | None = None,
+    cause: jobs.JobCause = jobs.NO_CAUSE,
 ) -> Job:
     """Create and run a health recompute in this process (command, seeds, tests)."""
     return jobs.job_now(
-        KIND, account_ids=account_ids, day=day, raise_alerts=raise_alerts, progress=progress
+        KIND,
+        account_ids=account_ids,
+        day=day,
+        raise_alerts=raise_alerts,
+        progress=progress,
+        cause=cause,
     )
 
 

@@ -12,8 +12,8 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, User
 from accounts.selectors import usage_event_names
+from core import i18n, jobs
 from core.models import Job
 from healthscores import engine, preview
 from healthscores.measures import MEASURES
@@ -96,6 +97,26 @@ class ScorecardDraft:
                 for m in self.measures
             ],
         }
+
+
+def draft_from_json(data: dict[str, Any]) -> ScorecardDraft:
+    """A draft from its :meth:`ScorecardDraft.as_json` record (a job's parameters)."""
+    return ScorecardDraft(
+        name=str(data["name"]),
+        red_below=float(data["red_below"]),
+        green_from=float(data["green_from"]),
+        key_events=tuple(str(e) for e in data.get("key_events") or ()),
+        sentiment_stale_days=int(data["sentiment_stale_days"]),
+        measures=tuple(
+            MeasureDraft(
+                kind=str(m["kind"]),
+                weight=float(m["weight"]),
+                direction=str(m["direction"]),
+                points=tuple((float(raw), float(score)) for raw, score in m["points"]),
+            )
+            for m in data.get("measures") or ()
+        ),
+    )
 
 
 def draft_of(scorecard: Scorecard, measures: Iterable[ScorecardMeasure]) -> ScorecardDraft:
@@ -266,6 +287,39 @@ def scorecard_delete(*, scorecard: Scorecard) -> None:
         ) from None
 
 
+def draft_apply(scorecard: Scorecard, draft: ScorecardDraft) -> list[ScorecardMeasure]:
+    """Put ``draft`` on ``scorecard`` (unsaved) and check it against the model's rules;
+    returns its measures, unsaved. Raises ValidationError.
+
+    The editor validates with row-level messages; the rules are checked here again for
+    every caller (saving, previewing, the API), because a service must not trust its
+    caller."""
+    scorecard.name = draft.name
+    scorecard.red_below = draft.red_below
+    scorecard.green_from = draft.green_from
+    scorecard.key_events = list(draft.key_events)
+    scorecard.sentiment_stale_days = draft.sentiment_stale_days
+    measures = [
+        ScorecardMeasure(
+            scorecard=scorecard,
+            kind=m.kind,
+            weight=m.weight,
+            direction=m.direction,
+            points=[list(p) for p in m.points],
+            position=position,
+        )
+        for position, m in enumerate(draft.measures)
+    ]
+    if len({m.kind for m in measures}) != len(measures):
+        raise ValidationError(_("Each measure can be on a scorecard once."))
+    if not any(m.weight > 0 for m in measures):
+        raise ValidationError(_("Put at least one measure with a weight above 0 on the scorecard."))
+    scorecard.full_clean(validate_unique=False, validate_constraints=False)
+    for measure in measures:
+        measure.full_clean(exclude=["scorecard"], validate_constraints=False)
+    return measures
+
+
 def scorecard_save(
     *, scorecard_id: int, draft: ScorecardDraft, user: User | None, expected_version: int
 ) -> Scorecard:
@@ -285,30 +339,8 @@ def scorecard_save(
                 )
                 % {"version": scorecard.version}
             )
-        scorecard.name = draft.name
-        scorecard.red_below = draft.red_below
-        scorecard.green_from = draft.green_from
-        scorecard.key_events = list(draft.key_events)
-        scorecard.sentiment_stale_days = draft.sentiment_stale_days
+        measures = draft_apply(scorecard, draft)
         scorecard.version += 1
-        measures = [
-            ScorecardMeasure(
-                scorecard=scorecard,
-                kind=m.kind,
-                weight=m.weight,
-                direction=m.direction,
-                points=[list(p) for p in m.points],
-                position=position,
-            )
-            for position, m in enumerate(draft.measures)
-        ]
-        if len({m.kind for m in measures}) != len(measures):
-            raise ValidationError(_("Each measure can be on a scorecard once."))
-        # The editor validates with row-level messages; the model rules are checked here
-        # again because a service must not trust its caller.
-        scorecard.full_clean(validate_unique=False, validate_constraints=False)
-        for measure in measures:
-            measure.full_clean(exclude=["scorecard"], validate_constraints=False)
         scorecard.save()
         scorecard.measures.all().delete()
         ScorecardMeasure.objects.bulk_create(measures)
@@ -318,7 +350,19 @@ def scorecard_save(
             config=draft.as_json(segment=scorecard.segment),
             saved_by=user,
         )
-        recompute_request()
+        # Saved by a command or a migration (no user): the recompute has no cause to
+        # name, and spares nobody.
+        cause = jobs.NO_CAUSE
+        if user is not None:
+            cause = jobs.cause_action(
+                actor_id=user.pk,
+                text=i18n.deferred(
+                    "It changed after %(person)s saved the scorecard %(name)s.",
+                    person=str(user),
+                    name=scorecard.name,
+                ),
+            )
+        recompute_request(cause=cause)
     return scorecard
 
 
@@ -376,22 +420,43 @@ def scorecard_preview(
             scorecard.pk: draft.config(scorecard_id=scorecard.pk, version=scorecard.version + 1),
         },
     )
-    reuse = _same_raw_inputs(saved.configs[scorecard.pk], drafted.configs[scorecard.pk])
     ids = list(scorecard_accounts(scorecard).order_by("pk").values_list("pk", flat=True))
     size = settings.HEALTH_CHUNK_SIZE
-    befores, afters, names = [], [], []
-    for start in range(0, len(ids), size):
-        # The accounts themselves, not an ID range: a segment's accounts are scattered
-        # among every other segment's, and a range would score those too.
-        scope = engine.Scope(ids=tuple(ids[start : start + size]))
-        after = engine.evaluate(scope, day, drafted)
-        if reuse:
-            before = score_accounts(after.raw, after.accounts["scorecard_id"], saved.configs)
-        else:
-            before = engine.evaluate(scope, day, saved).scored
-        befores.append(before.summary)
-        afters.append(after.scored.summary)
-        names.append(after.accounts["name"])
-    if not ids:
-        return preview.Comparison(accounts=0, changed=0, transitions=(), rows=())
-    return preview.compare(pd.concat(befores), pd.concat(afters), pd.concat(names))
+    return preview.merge(
+        preview.comparison_json(
+            preview_chunk(
+                scorecard_id=scorecard.pk,
+                config=drafted.configs[scorecard.pk],
+                ids=tuple(ids[start : start + size]),
+                day=day,
+                saved=saved,
+            )
+        )
+        for start in range(0, len(ids), size)
+    )
+
+
+def preview_chunk(
+    *,
+    scorecard_id: int,
+    config: ScorecardConfig,
+    ids: tuple[int, ...],
+    day: date,
+    saved: engine.Scorecards | None = None,
+) -> preview.Comparison:
+    """Score these accounts of a scorecard for ``day`` with ``config`` (a draft) and as
+    saved, and compare the bands. Writes nothing.
+
+    The accounts themselves, not an ID range: a segment's accounts are scattered among
+    every other segment's, and a range would score those too. When the draft reads the
+    same raw values as the saved configuration, they are loaded once for both.
+    """
+    saved = saved or engine.load_scorecards()
+    drafted = dataclasses.replace(saved, configs={**saved.configs, scorecard_id: config})
+    scope = engine.Scope(ids=ids)
+    after = engine.evaluate(scope, day, drafted)
+    if _same_raw_inputs(saved.configs[scorecard_id], config):
+        before = score_accounts(after.raw, after.accounts["scorecard_id"], saved.configs)
+    else:
+        before = engine.evaluate(scope, day, saved).scored
+    return preview.compare(before.summary, after.scored.summary, after.accounts["name"])

@@ -144,7 +144,7 @@ def override(request: HttpRequest, account_id: int) -> HttpResponse:
 def override_end(request: HttpRequest, account_id: int) -> HttpResponse:
     account = account_selectors.account_for_user(user=request.user, account_id=account_id)
     try:
-        services.override_end(account=account)
+        services.override_end(account=account, ended_by=cast(User, request.user))
     except ValidationError as exc:
         # Someone else ended it first: show the section as it is now, with the reason.
         if request.htmx:

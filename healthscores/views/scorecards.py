@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import allow
+from core.http import HtmxHttpRequest
+from core.models import Job
 from core.roles import Role
 from healthscores import selectors, services
 from healthscores.forms import (
@@ -139,17 +141,21 @@ def scorecard_edit(request: HttpRequest, scorecard_id: int) -> HttpResponse:
 @allow(Role.ADMIN)
 @require_POST
 def scorecard_preview(request: HttpRequest, scorecard_id: int) -> HttpResponse:
-    """Score the unsaved configuration against every account of the scorecard for
-    today and show the band moves. htmx gets the editor form back with the preview."""
+    """Queue the preview of the unsaved configuration (today's band moves and the
+    replay of past renewals) as a job, and show the editor with its progress, which
+    htmx polls. htmx gets the editor form back; a plain post the whole page."""
     data = _editor_data(scorecard_id)
     editor = _editor(data, request.POST)
-    comparison = replayed = None
+    replay = None
     if editor.is_valid():
-        draft = editor.draft()
-        comparison = services.scorecard_preview(scorecard=data.scorecard, draft=draft)
-        replayed = selectors.draft_backtest(
-            config=draft.config(scorecard_id=data.scorecard.pk, version=data.scorecard.version + 1)
-        )
+        try:
+            job = services.scorecard_replay_request(
+                scorecard_id=data.scorecard.pk, draft=editor.draft(), user=request.user
+            )
+        except ValidationError as exc:
+            editor.form.add_error(None, exc)
+        else:
+            replay = selectors.scorecard_replay(scorecard_id=data.scorecard.pk, job_id=job.pk)
     template = (
         "healthscores/scorecard_editor_form.html"
         if request.htmx
@@ -157,11 +163,46 @@ def scorecard_preview(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     )
     # 200 even with errors: htmx swaps only successful responses, and the errors must
     # appear next to the fields in place.
-    return render(
-        request,
-        template,
-        _context(data, editor, comparison=comparison, replayed=replayed, previewed=True),
-    )
+    return render(request, template, _context(data, editor, replay=replay, previewed=True))
+
+
+def _replay(scorecard_id: int, job_id: int) -> selectors.ScorecardReplay:
+    try:
+        return selectors.scorecard_replay(scorecard_id=scorecard_id, job_id=job_id)
+    except Job.DoesNotExist:
+        raise Http404(_("No such preview.")) from None
+
+
+def _replay_response(
+    request: HtmxHttpRequest, scorecard_id: int, replay: selectors.ScorecardReplay
+) -> HttpResponse:
+    """htmx gets the live part; a browser without JavaScript the preview's own page."""
+    context = {"scorecard": replay.scorecard, "replay": replay}
+    if request.htmx:
+        return render(request, "healthscores/scorecard_replay_status.html", context)
+    return render(request, "healthscores/scorecard_replay_page.html", context)
+
+
+@allow(Role.ADMIN)
+@require_GET
+def scorecard_replay(request: HtmxHttpRequest, scorecard_id: int, job_id: int) -> HttpResponse:
+    """The preview job's progress, then its result: what the editor polls."""
+    return _replay_response(request, scorecard_id, _replay(scorecard_id, job_id))
+
+
+@allow(Role.ADMIN)
+@require_POST
+def scorecard_replay_cancel(
+    request: HtmxHttpRequest, scorecard_id: int, job_id: int
+) -> HttpResponse:
+    try:
+        services.scorecard_replay_cancel(scorecard_id=scorecard_id, job_id=job_id)
+    except Job.DoesNotExist:
+        raise Http404(_("No such preview.")) from None
+    replay = _replay(scorecard_id, job_id)
+    if request.htmx:
+        return _replay_response(request, scorecard_id, replay)
+    return redirect("healthscores:scorecard_replay", scorecard_id=scorecard_id, job_id=job_id)
 
 
 @allow(Role.ADMIN)

@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import Account, Contact
 from accounts.signals import announce_account_data_changed
 from core.access import public
+from core.jobs import cause_tracking
 from core.retry import atomic_with_retry
 from core.text import has_forbidden
 from ingest.models import ImportJob, TrackedUser, WriteKey
@@ -186,7 +187,7 @@ def _update_accounts(mapped: Mapped, result: TrackingResult) -> None:
             ["name", "plan", "segment", "updated_at"],
             batch_size=500,
         )
-        announce_account_data_changed(changed)
+        announce_account_data_changed(changed, cause=cause_tracking())
     result.accounts_updated = len(changed)
 
 

@@ -156,3 +156,38 @@ class TrackedUser(models.Model):
 
     def __str__(self) -> str:
         return self.user_id
+
+
+class ImportedAccount(models.Model):
+    """An account whose data an import job landed: what the account's timeline shows as
+    "imports that touched it".
+
+    Written in the landing's own transaction, one row per account and job, so a job
+    retried after a deadlock (the pipeline runs it again from the start) adds nothing.
+    The tracking API's per-minute jobs write none: a stream that lands every minute
+    would bury everything else in the timeline.
+    """
+
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="touched", verbose_name=_("import")
+    )
+    account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="imports",
+        verbose_name=_("account"),
+    )
+    #: When the rows landed: copied here so the timeline reads one index, newest first.
+    landed_at = models.DateTimeField(_("landed"))
+
+    class Meta:
+        verbose_name = _("imported account")
+        verbose_name_plural = _("imported accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "account"], name="imported_account_once")
+        ]
+        # Serves the account timeline: one account's imports, newest first.
+        indexes = [models.Index(fields=["account", "-landed_at"], name="imported_account_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} -> {self.account_id}"

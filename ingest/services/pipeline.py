@@ -14,13 +14,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, User
+from accounts.models import Account, Source, User
 from accounts.signals import announce_account_data_changed
+from core.jobs import JobCause, cause_import, cause_tracking
 from core.retry import atomic_with_retry
 from core.roles import Role
 from core.text import SINGLE_LINE_FORBIDDEN
 from ingest.columns import SPECS, HeaderCheck, check_header
-from ingest.models import MAX_STORED_ERRORS, ImportJob
+from ingest.models import MAX_STORED_ERRORS, ImportedAccount, ImportJob
 from ingest.reader import FileProblem, open_csv
 from ingest.rules import RULES, Lookups
 from ingest.services.sinks import EntitySink, SinkResult, UsageSink
@@ -112,6 +113,16 @@ class _Run:
             )
 
 
+def _cause(job: ImportJob) -> JobCause:
+    """What the recomputes this load wakes say caused them: the tracking API's events,
+    or this import (by number, kind and file)."""
+    if job.source == Source.SEGMENT:
+        return cause_tracking()
+    return cause_import(
+        import_id=job.pk, kind=ImportJob.Kind(job.kind).label, file_name=job.file_name
+    )
+
+
 def run(
     job: ImportJob,
     frames: Iterable[pd.DataFrame] | Callable[[], Iterable[pd.DataFrame]],
@@ -153,7 +164,8 @@ def run(
             ) % {"count": state.rejected}
             return SinkResult()
         landed = sink.finish()
-        announce_account_data_changed(landed.account_ids)
+        _record_touched(job, landed.account_ids)
+        announce_account_data_changed(landed.account_ids, cause=_cause(job))
         job.status = ImportJob.Status.SUCCEEDED
         return landed
 
@@ -173,6 +185,26 @@ def run(
         raise
     _save(job, runs[-1] if runs else _Run(job, header), result, persist)
     return job
+
+
+def _record_touched(job: ImportJob, account_ids: Iterable[int]) -> None:
+    """Remember which accounts this job landed rows for (their timelines list it).
+
+    Only a recorded job has an id to point at: a tracking batch, counted into its
+    minute's job afterwards, records none (see ``ImportedAccount``). The unique
+    constraint makes a retried landing add nothing.
+    """
+    if job.pk is None:
+        return
+    now = timezone.now()
+    ImportedAccount.objects.bulk_create(
+        [
+            ImportedAccount(job_id=job.pk, account_id=pk, landed_at=now)
+            for pk in sorted(account_ids)
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
 
 
 def _save(job: ImportJob, state: _Run, result: SinkResult, persist: bool = True) -> None:

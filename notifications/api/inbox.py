@@ -25,6 +25,9 @@ from notifications.services import alerts as alert_services
 class NotificationSerializer(serializers.ModelSerializer):
     read = serializers.SerializerMethodField(help_text="You have read (acknowledged) it.")
     read_at = serializers.DateTimeField(source="acknowledged_at", read_only=True, allow_null=True)
+    # In the caller's language (Accept-Language, their saved choice), whoever raised it.
+    title = serializers.CharField(source="shown_title", read_only=True)
+    body = serializers.CharField(source="shown_body", read_only=True)
 
     class Meta:
         model = Alert

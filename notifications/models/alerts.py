@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import i18n, text
+
 
 class AlertQuerySet(models.QuerySet):
     def for_user(self, user) -> AlertQuerySet:
@@ -29,6 +31,10 @@ class Alert(models.Model):
 
     class EmailState(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
+        #: The recipient takes this kind as one daily digest: sent with the others.
+        DIGEST = "digest", _("Waiting for the daily digest")
+        #: Digested kind, digest e-mail turned off: the inbox only.
+        SKIPPED = "skipped", _("Not sent: the recipient reads it in the inbox only")
         SENT = "sent", _("Sent")
         NO_ADDRESS = "no_address", _("Not sent: the recipient has no e-mail address")
         FAILED = "failed", _("Not sent: the mail server refused it")
@@ -52,8 +58,13 @@ class Alert(models.Model):
         on_delete=models.CASCADE,
         related_name="alerts",
     )
+    #: In English, for the admin; people read ``shown_title`` and ``shown_body``.
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("details"), blank=True)
+    #: ``{"title": …, "body": …}`` as ``core.i18n`` deferred texts: translated into the
+    #: reader's language when shown or e-mailed, whoever raised the alert. Empty for
+    #: alerts whose text is not ours to translate.
+    message = models.JSONField(_("message"), default=dict, blank=True)
     #: Where "Open" leads: the page that explains the alert.
     url = models.CharField(_("link"), max_length=300, blank=True)
     #: One alert per fact: raising the same key again (a recompute, a retried task) is a
@@ -90,13 +101,33 @@ class Alert(models.Model):
                 condition=Q(acknowledged_at__isnull=True),
                 name="alert_inbox_open_idx",
             ),
+            # The account timeline (notifications.selectors.timeline): an account's
+            # alerts newest first, and whether an older row of the same fact exists.
+            models.Index(fields=["account", "-created_at"], name="alert_account_time_idx"),
+            models.Index(fields=["account", "dedupe_key"], name="alert_account_fact_idx"),
             # The mailer's queue: small however many alerts were ever sent.
             models.Index(
                 fields=["id"],
                 condition=Q(email_state="pending"),
                 name="alert_email_pending_idx",
             ),
+            # The digest's queue: whose alerts wait for a digest, then one person's.
+            models.Index(
+                fields=["recipient", "id"],
+                condition=Q(email_state="digest"),
+                name="alert_digest_waiting_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def shown_title(self) -> str:
+        """The title in the active language (the reader's page, the recipient's e-mail)."""
+        # One line even for a title stored before titles refused control characters:
+        # it becomes an e-mail's subject.
+        title = i18n.render(self.message["title"]) if "title" in self.message else self.title
+        return text.one_line(title)[:200]
+
+    def shown_body(self) -> str:
+        return i18n.render(self.message["body"]) if "body" in self.message else self.body

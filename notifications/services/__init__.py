@@ -1,4 +1,5 @@
-"""Writes of notifications: raising alerts, e-mailing them once, marking them read."""
+"""Writes of notifications: raising alerts, e-mailing them once or in a daily digest,
+marking them read, and each person's preferences."""
 
 from notifications.services.alerts import (
     AlertDraft,
@@ -8,6 +9,16 @@ from notifications.services.alerts import (
     alerts_acknowledge_all,
     alerts_raise,
 )
+from notifications.services.digests import digest_send, digests_send
+from notifications.services.preferences import (
+    deliveries_for,
+    preferences_of,
+    preferences_update,
+    unsubscribe,
+    unsubscribe_token,
+    unsubscribe_url,
+    unsubscription_read,
+)
 
 __all__ = [
     "AlertDraft",
@@ -16,4 +27,13 @@ __all__ = [
     "alert_emails_send",
     "alerts_acknowledge_all",
     "alerts_raise",
+    "deliveries_for",
+    "digest_send",
+    "digests_send",
+    "preferences_of",
+    "preferences_update",
+    "unsubscribe",
+    "unsubscribe_token",
+    "unsubscribe_url",
+    "unsubscription_read",
 ]

@@ -13,56 +13,91 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core import text
+from core import i18n, text
 from core.queue import queue_task_on_commit
+from notifications import categories
 from notifications.models import Alert
+from notifications.services.preferences import deliveries_for, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class AlertDraft:
+    """One alert to raise. ``title`` and ``body`` are deferred texts (``core.i18n``) so
+    each recipient reads them in their own language, or plain strings for text that is
+    not ours to translate (an admin's wording)."""
+
     kind: str
     recipient_id: int
-    title: str
+    title: i18n.DeferredText | str
     dedupe_key: str
     account_id: int | None = None
-    body: str = ""
+    body: i18n.DeferredText | str = ""
     url: str = ""
     severity: str = Alert.Severity.WARNING
 
 
-def alerts_raise(drafts: Iterable[AlertDraft]) -> None:
-    """Store the alerts that do not exist yet and e-mail the new ones after commit."""
-    rows = [
-        Alert(
-            kind=draft.kind,
-            severity=draft.severity,
-            recipient_id=draft.recipient_id,
-            account_id=draft.account_id,
-            title=text.one_line(draft.title)[:200],
-            body=draft.body,
-            url=draft.url[:300],
-            dedupe_key=draft.dedupe_key[:200],
-        )
-        for draft in drafts
-    ]
+def alerts_raise(drafts: Iterable[AlertDraft]) -> int:
+    """Store the alerts that do not exist yet and e-mail the new ones after commit;
+    returns how many rows were offered to the database.
+
+    Each recipient's preference for the kind's category decides, for the whole batch at
+    once: "off" writes no row at all (a first recompute that opens thousands of flags
+    writes nothing for the people who turned flags off), "daily digest" waits for the
+    morning's digest, "right away" is e-mailed now.
+    """
+    drafts = list(drafts)
+    if not drafts:
+        return 0
+    deliveries = deliveries_for({draft.recipient_id for draft in drafts})
+    states = {
+        (recipient_id, kind): categories.email_state(choices, kind)
+        for recipient_id, choices in deliveries.items()
+        for kind in {draft.kind for draft in drafts}
+    }
+    # The stored title and body are the English source, for the admin; readers get
+    # ``message`` rendered in their language.
+    with translation.override(None):
+        rows = [
+            Alert(
+                kind=draft.kind,
+                severity=draft.severity,
+                recipient_id=draft.recipient_id,
+                account_id=draft.account_id,
+                title=text.one_line(i18n.render(draft.title))[:200],
+                body=i18n.render(draft.body),
+                message=_deferred_parts(draft),
+                url=draft.url[:300],
+                dedupe_key=draft.dedupe_key[:200],
+                email_state=state,
+            )
+            for draft in drafts
+            if (state := states.get((draft.recipient_id, draft.kind))) is not None
+        ]
     if not rows:
-        return
+        return 0
     # The unique (recipient, dedupe_key) index decides what is new, also between two
     # workers raising the same alert at the same moment.
     Alert.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     # The mail goes out from a worker, after commit: a page never waits on SMTP, and a
     # rolled-back change e-mails no one.
-    queue_task_on_commit("notifications.tasks.send_alert_emails")
+    if any(row.email_state == Alert.EmailState.PENDING for row in rows):
+        queue_task_on_commit("notifications.tasks.send_alert_emails")
+    return len(rows)
+
+
+def _deferred_parts(draft: AlertDraft) -> dict[str, i18n.DeferredText]:
+    parts = {"title": draft.title, "body": draft.body}
+    return {name: part for name, part in parts.items() if isinstance(part, dict)}
 
 
 #: Alerts read per query while e-mailing; a big fan-out is sent in several batches.
@@ -127,13 +162,17 @@ def _send_one(pk: int) -> int:
             alert.email_state = Alert.EmailState.NO_ADDRESS
             alert.save(update_fields=["email_state"])
             return 0
+        # In the recipient's language, not that of whoever caused the alert.
+        category = categories.category_of(alert.kind)
+        unsubscribe = (
+            unsubscribe_url(user_id=alert.recipient_id, category=category) if category else ""
+        )
+        with translation.override(alert.recipient.language_or_default):
+            subject, message = alert.shown_title(), _alert_text(alert, unsubscribe)
         try:
-            send_mail(
-                subject=text.one_line(alert.title),
-                message=_alert_text(alert),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[alert.recipient.email],
-            )
+            email_message(
+                subject=subject, body=message, to=alert.recipient.email, unsubscribe=unsubscribe
+            ).send()
         except _UNREACHABLE as exc:
             # Not this alert's fault: it keeps its attempts, and the run stops here.
             logger.warning("The mail server is unreachable (%s); alerts wait.", exc)
@@ -173,16 +212,38 @@ def _record_refusal(alert: Alert, exc: Exception) -> None:
     alert.save(update_fields=["email_attempts", "email_error", "email_state"])
 
 
-def _alert_text(alert: Alert) -> str:
-    lines = [alert.title, ""]
-    if alert.body:
-        lines += [alert.body, ""]
+def email_message(*, subject: str, body: str, to: str, unsubscribe: str) -> EmailMessage:
+    """One notification e-mail; with an unsubscribe URL, the RFC 2369 ``List-Unsubscribe``
+    header and RFC 8058's ``List-Unsubscribe-Post``, so mail clients offer a one-click
+    button that POSTs to that URL without the person signing in."""
+    headers = {}
+    if unsubscribe:
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+    )
+
+
+def _alert_text(alert: Alert, unsubscribe: str = "") -> str:
+    lines = [alert.shown_title(), ""]
+    body = alert.shown_body()
+    if body:
+        lines += [body, ""]
     if alert.url:
         lines.append(_("Open it: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + alert.url})
     lines.append(
         _("All your notifications: %(url)s")
         % {"url": settings.SITE_URL.rstrip("/") + reverse("notifications:inbox")}
     )
+    if unsubscribe:
+        lines += ["", _("Stop these e-mails: %(url)s") % {"url": unsubscribe}]
     return "\n".join(lines)
 
 
@@ -206,10 +267,16 @@ def alerts_acknowledge_all(*, user: User) -> int:
 ACCOUNTS_LISTED = 20
 
 
-def accounts_listing(accounts: Sequence[tuple[int, str]]) -> str:
+def accounts_listing(accounts: Sequence[tuple[int, str]]) -> i18n.DeferredText:
     """ "Your accounts: A, B and 3 more" for a CSM's notification, from (id, name) pairs."""
-    names = [name for _pk, name in accounts[:ACCOUNTS_LISTED]]
-    listing = ", ".join(names)
-    if len(accounts) > len(names):
-        listing += " " + _("and %(count)d more") % {"count": len(accounts) - len(names)}
-    return _("Your accounts: %(names)s") % {"names": listing}
+    names = ", ".join(name for _pk, name in accounts[:ACCOUNTS_LISTED])
+    more = len(accounts) - ACCOUNTS_LISTED
+    if more > 0:
+        return i18n.deferred_plural(
+            "Your accounts: %(names)s and %(count)d more",
+            "Your accounts: %(names)s and %(count)d more",
+            "count",
+            names=names,
+            count=more,
+        )
+    return i18n.deferred("Your accounts: %(names)s", names=names)

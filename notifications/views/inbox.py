@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import allow
-from core.roles import ALL_ROLES, STAFF_ROLES
+from core.roles import ALL_ROLES, STAFF_ROLES, Role
 from notifications import selectors
 from notifications.services import alerts as alert_services
 
@@ -26,6 +26,13 @@ TABS = ("open", "all")
 
 def _tab(value: str | None) -> str:
     return value if value in TABS else TABS[0]
+
+
+def _audience(user) -> str:
+    """Whose words the page speaks: the empty states name what this role hears of."""
+    if user.role == Role.CUSTOMER:
+        return "customer"
+    return "csm" if user.role == Role.CSM else "product"
 
 
 def _shows_accounts(user) -> bool:
@@ -42,7 +49,13 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "tab": tab, "show_account": _shows_accounts(request.user)},
+        {
+            "page": page,
+            "tab": tab,
+            # Severity is the staff's triage aid; a customer's news is never "critical".
+            "show_account": _shows_accounts(request.user),
+            "audience": _audience(request.user),
+        },
     )
 
 

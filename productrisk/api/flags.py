@@ -82,6 +82,23 @@ class EvidenceSerializer(serializers.ModelSerializer):
     account = serializers.IntegerField(source="account_id")
     name = serializers.CharField(source="account.name")
     at_risk = serializers.BooleanField()
+    band_on = serializers.DateField(
+        allow_null=True,
+        help_text=(
+            "The (UTC) day of the health `band` was read from: evidence is rewritten only "
+            "when a fact changes, and a resolved flag's is frozen."
+        ),
+    )
+    band_now = serializers.CharField(
+        source="account.health.effective_band",
+        allow_null=True,
+        help_text="The account's band today (as its page shows it); null when not scored.",
+    )
+    band_now_on = serializers.DateField(
+        source="account.health.day",
+        allow_null=True,
+        help_text="The (UTC) day of `band_now`.",
+    )
 
     class Meta:
         model = ProductRiskAccount
@@ -90,6 +107,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "name",
             "arr",
             "band",
+            "band_on",
+            "band_now",
+            "band_now_on",
             "renews_soon",
             "late_onboarding",
             "by_vote",
@@ -230,7 +250,7 @@ class ProductRiskViewSet(
 
 def _with_evidence(queryset):
     """Flags with their affected accounts, largest first: the detail's evidence."""
-    evidence = ProductRiskAccount.objects.select_related("account").order_by(
+    evidence = ProductRiskAccount.objects.select_related("account", "account__health").order_by(
         "-arr", "account__name"
     )
     return queryset.prefetch_related(Prefetch("evidence", evidence))

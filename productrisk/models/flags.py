@@ -167,6 +167,10 @@ class ProductRiskAccount(models.Model):
     arr = models.DecimalField(_("ARR"), max_digits=14, decimal_places=2, default=Decimal("0"))
     #: Health band at compute time ("" when the account has no score yet).
     band = models.CharField(_("band"), max_length=6, blank=True)
+    #: The (UTC) day of the health that ``band`` was read from. The row is rewritten
+    #: only when a fact changes, and a resolved flag's evidence is frozen, so the band
+    #: is shown "as of" this day, beside the account's band now when they differ.
+    band_on = models.DateField(_("band as of"), null=True, blank=True)
     renews_soon = models.BooleanField(_("renews soon"), default=False)
     late_onboarding = models.BooleanField(_("late onboarding"), default=False)
 

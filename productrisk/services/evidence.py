@@ -84,7 +84,7 @@ def evidence_stage(*, today: date, renewal_window_days: int) -> pd.DataFrame:
             GROUP BY p.idea_id, p.account_id
         )
         SELECT e.idea_id, e.account_id, e.by_vote, e.by_ticket, a.arr,
-               coalesce(h.effective_band, '') AS band,
+               coalesce(h.effective_band, '') AS band, h.day AS band_on,
                CASE WHEN a.renews_on >= %s AND a.renews_on <= %s THEN 1 ELSE 0 END
                    AS renews_soon,
                CASE WHEN o.status = 'late' THEN 1 ELSE 0 END AS late_onboarding
@@ -137,9 +137,9 @@ def evidence_store(*, staged_rows: int) -> tuple[int, int, int, set[int]]:
     )
     insert = f"""
         INSERT INTO {evidence} (risk_id, account_id, by_vote, by_ticket, arr, band,
-            renews_soon, late_onboarding)
+            band_on, renews_soon, late_onboarding)
         SELECT r.id, e.account_id, e.by_vote = 1, e.by_ticket = 1, e.arr, e.band,
-               e.renews_soon = 1, e.late_onboarding = 1
+               e.band_on, e.renews_soon = 1, e.late_onboarding = 1
         FROM {STAGE} e JOIN {risk} r ON r.idea_id = e.idea_id
         WHERE NOT EXISTS (
             SELECT 1 FROM {evidence} p WHERE p.risk_id = r.id AND p.account_id = e.account_id
@@ -163,7 +163,7 @@ def evidence_store(*, staged_rows: int) -> tuple[int, int, int, set[int]]:
             f"""
             UPDATE {evidence} AS p
             SET by_vote = e.by_vote = 1, by_ticket = e.by_ticket = 1, arr = e.arr,
-                band = e.band, renews_soon = e.renews_soon = 1,
+                band = e.band, band_on = e.band_on, renews_soon = e.renews_soon = 1,
                 late_onboarding = e.late_onboarding = 1
             FROM {STAGE} e, {risk} r
             WHERE p.risk_id = r.id AND r.idea_id = e.idea_id AND p.account_id = e.account_id

@@ -18,11 +18,9 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
-from core import formats
+from core import i18n
 from core.roles import Role
 from notifications.models import Alert
 from notifications.services import AlertDraft, accounts_listing, alerts_raise
@@ -49,35 +47,32 @@ def risk_url(risk: ProductRisk) -> str:
 
 
 def _pm_drafts(risk: ProductRisk, pm_ids: list[int]) -> list[AlertDraft]:
-    severity = risk.get_severity_display().lower()
-    title = _("Product risk (%(severity)s): “%(idea)s”") % {
-        "severity": severity,
-        "idea": risk.idea.title,
-    }
-    body = "\n".join(
-        [
-            ngettext(
-                "%(count)d account affected, %(arr)s ARR, %(at_risk)s ARR at risk.",
-                "%(count)d accounts affected, %(arr)s ARR, %(at_risk)s ARR at risk.",
-                risk.accounts_affected,
-            )
-            % {
-                "count": risk.accounts_affected,
-                "arr": formats.money(risk.arr_affected),
-                "at_risk": formats.money(risk.arr_at_risk),
-            },
-            _(
-                "%(red)d red, %(yellow)d yellow, %(renewing)d renewing soon, "
-                "%(late)d late onboardings."
-            )
-            % {
-                "red": risk.red_accounts,
-                "yellow": risk.yellow_accounts,
-                "renewing": risk.renewing_accounts,
-                "late": risk.late_onboardings,
-            },
-            _("Severity score %(score)s of 100.") % {"score": formats.number(risk.score, -2)},
-        ]
+    title = i18n.deferred(
+        "Product risk (%(severity)s): “%(idea)s”",
+        severity=i18n.deferred_label(ProductRisk.Severity(risk.severity).label),
+        idea=risk.idea.title,
+    )
+    body = i18n.deferred_join(
+        "\n",
+        i18n.deferred_plural(
+            "%(count)d account affected, %(arr)s ARR, %(at_risk)s ARR at risk.",
+            "%(count)d accounts affected, %(arr)s ARR, %(at_risk)s ARR at risk.",
+            "count",
+            count=risk.accounts_affected,
+            arr=i18n.deferred_value("money", risk.arr_affected),
+            at_risk=i18n.deferred_value("money", risk.arr_at_risk),
+        ),
+        i18n.deferred(
+            "%(red)d red, %(yellow)d yellow, %(renewing)d renewing soon, "
+            "%(late)d late onboardings.",
+            red=risk.red_accounts,
+            yellow=risk.yellow_accounts,
+            renewing=risk.renewing_accounts,
+            late=risk.late_onboardings,
+        ),
+        i18n.deferred(
+            "Severity score %(score)s of 100.", score=i18n.deferred_value("number", risk.score, -2)
+        ),
     )
     return [
         AlertDraft(
@@ -113,12 +108,13 @@ def _csm_drafts(risks: dict[int, ProductRisk]) -> list[AlertDraft]:
             AlertDraft(
                 kind=KIND_RISK_ACCOUNTS,
                 recipient_id=csm_id,
-                title=ngettext(
+                title=i18n.deferred_plural(
                     "Product gap “%(idea)s” blocks %(count)d of your accounts",
                     "Product gap “%(idea)s” blocks %(count)d of your accounts",
-                    len(accounts),
-                )
-                % {"idea": risk.idea.title, "count": len(accounts)},
+                    "count",
+                    idea=risk.idea.title,
+                    count=len(accounts),
+                ),
                 body=accounts_listing(accounts),
                 url=risk_url(risk),
                 dedupe_key=f"risk:{risk.pk}:g{risk.generation}:csm",

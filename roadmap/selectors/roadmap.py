@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Idea, IdeaStatus
-from roadmap.models import Column, RoadmapItem
+from roadmap.models import Column, ItemUndo, RoadmapItem
 
 #: The public roadmap's "shipped" column shows what shipped in this many recent days…
 SHIPPED_RECENT_DAYS = 90
@@ -145,3 +145,13 @@ def idea_roadmap(*, idea: Idea, user) -> dict[str, object]:
 def put_on_roadmap_url(idea_pk: int) -> str:
     """The editor with its panel to put the idea on a new or an existing item."""
     return f"{reverse('roadmap:editor')}?link_idea={idea_pk}"
+
+
+def open_undos(*, user) -> list[ItemUndo]:
+    """The user's roadmap actions that can still be undone, newest first (the editor's
+    "Undo" panel; one query)."""
+    return list(
+        ItemUndo.objects.filter(actor=user, undone_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("item")
+        .order_by("-expires_at", "-pk")[:5]
+    )

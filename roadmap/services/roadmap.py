@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import i18n
 from core.markdown import render_markdown
 from feedback.models import Idea, IdeaStatus
 from feedback.selectors.audience import audience_size
-from feedback.services import idea_status_change, notify_after_commit
+from feedback.services import idea_status_change, notification_hold
 from roadmap.models import Column, RoadmapItem
 
 #: The idea statuses a column moves linked ideas on from (forward only).
@@ -59,7 +61,7 @@ def item_create(
     ideas: Iterable[Idea] = (),
 ) -> RoadmapItem:
     """Add an item at the end of ``column``; a public one moves its ideas along."""
-    _lock_board()
+    lock_board()
     rows = _column_rows([column])
     item = RoadmapItem(
         title=title.strip(),
@@ -99,7 +101,7 @@ def item_update(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"item_update() cannot change {', '.join(sorted(unknown))}")
-    _lock_board()
+    lock_board()
     item = RoadmapItem.objects.get(pk=item.pk)
     wanted: set[int] | None = None
     if ideas is not None:
@@ -129,7 +131,7 @@ def item_update(
 @transaction.atomic
 def item_delete(*, item: RoadmapItem) -> None:
     """Remove an item; the rest of its column closes the gap. Ideas keep their status."""
-    _lock_board()
+    lock_board()
     column = RoadmapItem.objects.get(pk=item.pk).column
     RoadmapItem.objects.filter(pk=item.pk).delete()
     _renumber(list(RoadmapItem.objects.filter(column=column).order_by("position", "pk")))
@@ -150,7 +152,17 @@ def item_move(
     """
     if column not in Column.values:
         raise ValueError(f"unknown column {column!r}")
-    _lock_board()
+    lock_board()
+    item, changed_column = place_item(item=item, column=column, position=position)
+    if changed_column:
+        _sync_ideas(item=item, ideas=list(item.ideas.all()), actor=actor)
+    return item
+
+
+def place_item(*, item: RoadmapItem, column: str, position: int | None) -> tuple[RoadmapItem, bool]:
+    """Put the item at ``position`` of ``column`` without touching its ideas (the move
+    itself, and its undo); the caller holds the board lock. Returns the item and whether
+    it changed column."""
     item = RoadmapItem.objects.get(pk=item.pk)
     source = item.column
     rows = _column_rows({source, column})
@@ -165,16 +177,14 @@ def item_move(
         _renumber([row for row in rows if row.column == source and row.pk != item.pk])
     _renumber(target)
     item.position = index
-    if changed_column:
-        _sync_ideas(item=item, ideas=list(item.ideas.all()), actor=actor)
-    return item
+    return item, changed_column
 
 
 @transaction.atomic
 def item_publish(*, item: RoadmapItem, public: bool, actor: User | None = None) -> RoadmapItem:
     """Show or hide an item on the public pages. Publishing tells the ideas' people
     what the item means for them, as if it had just arrived in its column."""
-    _lock_board()
+    lock_board()
     item = RoadmapItem.objects.get(pk=item.pk)
     if item.is_public == public:
         return item
@@ -227,14 +237,37 @@ def item_action_consequence(
     )
     idea_ids: list[int] = []
     if after_public and changes:
-        idea_ids = list(
-            item.ideas.filter(status__in=ADVANCES_FROM[after_column]).values_list("pk", flat=True)
-        )
+        idea_ids = _advancing(item.ideas.all(), column=after_column)
     return Consequence(
         ideas=len(idea_ids),
         people=audience_size(idea_ids, actor_id=actor_id),
         hides_public=hides_public,
     )
+
+
+def item_link_consequence(
+    *, item: RoadmapItem, ideas: Iterable[Idea], actor_id: int | None
+) -> Consequence:
+    """What ``item_link_ideas(ideas=…)`` would do now: a public item moves the newly
+    linked ideas on to its column (``_sync_ideas``) and tells their people, so linking
+    is asked like a move. Ideas already on the item, or merged ones (linked as their
+    target), are counted as ``item_link_ideas`` would link them."""
+    idea_ids: list[int] = []
+    if item.is_public:
+        pks = {idea.merged_into_id or idea.pk for idea in ideas}
+        pks -= set(item.ideas.values_list("pk", flat=True))
+        idea_ids = _advancing(Idea.objects.filter(pk__in=pks), column=item.column)
+    return Consequence(
+        ideas=len(idea_ids),
+        people=audience_size(idea_ids, actor_id=actor_id),
+        hides_public=False,
+    )
+
+
+def _advancing(ideas: QuerySet[Idea], *, column: str) -> list[int]:
+    """The ideas among ``ideas`` that an item in ``column`` would move on (forward only,
+    never a merged one): the rule of ``_sync_ideas`` behind every confirmation's count."""
+    return list(ideas.filter(status__in=ADVANCES_FROM[column]).values_list("pk", flat=True))
 
 
 # --- Linked ideas ----------------------------------------------------------------------
@@ -246,7 +279,7 @@ def item_link_ideas(
 ) -> list[Idea]:
     """Link ideas to the item; returns the newly linked ones. A merged idea is linked
     as its target (the merge moved its votes and followers there)."""
-    _lock_board()
+    lock_board()
     item = RoadmapItem.objects.get(pk=item.pk)
     pks = {idea.merged_into_id or idea.pk for idea in ideas}
     pks -= set(item.ideas.values_list("pk", flat=True))
@@ -260,7 +293,7 @@ def item_link_ideas(
 @transaction.atomic
 def item_unlink_ideas(*, item: RoadmapItem, ideas: Iterable[Idea]) -> None:
     """Unlink ideas; their statuses stay what they are (a PM changes them in triage)."""
-    _lock_board()
+    lock_board()
     item.ideas.remove(*ideas)
 
 
@@ -272,7 +305,7 @@ def _today() -> date:
     return timezone.now().date()
 
 
-def _lock_board() -> None:
+def lock_board() -> None:
     """Serialise the roadmap's writers until the transaction ends.
 
     Positions are a property of whole columns (dense 0..n-1), and an item being created
@@ -326,7 +359,8 @@ def _sync_ideas(*, item: RoadmapItem, ideas: list[Idea], actor: User | None) -> 
 
 
 def _ship(*, item: RoadmapItem, ideas: list[Idea], actor: User | None) -> None:
-    """Ship the open ideas among ``ideas`` and tell their people once, for the item.
+    """Ship the open ideas among ``ideas`` and tell their people once, for the item,
+    after the undo window (``notification_hold``).
 
     One event per item: its key names the item, so a person behind two of its ideas
     (or behind an idea linked after the item shipped) hears of it once, and a retried
@@ -336,18 +370,21 @@ def _ship(*, item: RoadmapItem, ideas: list[Idea], actor: User | None) -> None:
     shipped = []
     for idea in _current(ideas):
         if idea.status in ADVANCES_FROM[Column.SHIPPED]:
-            idea_status_change(
+            change = idea_status_change(
                 idea=idea, status=IdeaStatus.SHIPPED, actor=actor, message=message, notify=False
             )
-            shipped.append(idea)
+            if change is not None:
+                shipped.append((idea, change))
     if not shipped:
         return
-    notify_after_commit(
-        idea_ids=[idea.pk for idea in shipped],
+    notification_hold(
+        changes=[change for _idea, change in shipped],
         event_key=f"roadmap-shipped:{item.pk}",
-        title=_("Shipped: %(item)s") % {"item": item.title},
-        body=_("You asked for it: %(ideas)s")
-        % {"ideas": ", ".join(f"“{idea.title}”" for idea in shipped)},
+        title=i18n.deferred("Shipped: %(item)s", item=item.title),
+        body=i18n.deferred(
+            "You asked for it: %(ideas)s",
+            ideas=", ".join(f"“{idea.title}”" for idea, _change in shipped),
+        ),
         url=changelog_url(item),
         actor_id=getattr(actor, "pk", None),
     )

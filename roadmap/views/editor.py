@@ -4,9 +4,10 @@ with the updated board and a plain form post with a redirect to it."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from core.access import allow
 from core.http import HtmxHttpRequest
 from core.roles import PRODUCT_ROLES
@@ -27,6 +29,11 @@ EDITORS = PRODUCT_ROLES
 COLUMNS = list(Column.values)
 #: The move buttons: how each changes (column index, position).
 DIRECTIONS = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}
+
+
+def _editor(request: HttpRequest) -> User:
+    """The signed-in editor: ``@allow(EDITORS)`` lets no one else reach a view."""
+    return cast(User, request.user)
 
 
 def _board(
@@ -42,6 +49,7 @@ def _board(
         "focus_item": focus[0] if focus else None,
         "focus_action": focus[1] if focus else "",
         "confirm": confirm,
+        "undos": selectors.open_undos(user=request.user),
     }
     return render(request, "roadmap/_editor_board.html", context)
 
@@ -62,14 +70,37 @@ def _confirmation(
     if request.POST.get("confirm") == "1":
         return None
     consequence = services.item_action_consequence(item=item, actor_id=request.user.pk, **change)
+    return _ask(
+        request,
+        item=item,
+        consequence=consequence,
+        action=reverse(url_name, args=[item.pk]),
+        question=question,
+        fields=fields,
+    )
+
+
+def _ask(
+    request: HtmxHttpRequest,
+    *,
+    item: RoadmapItem,
+    consequence: services.Consequence,
+    action: str,
+    question: str,
+    fields: dict[str, str],
+) -> HttpResponse | None:
+    """The question itself, when ``consequence`` needs one; None: go ahead."""
     if not consequence.needs_confirmation:
         return None
     confirm = {
         "item": item,
         "consequence": consequence,
-        "action": reverse(url_name, args=[item.pk]),
+        "action": action,
         "question": question,
         "fields": fields,
+        # The answer goes back the way the question came: the page of its own has no
+        # board for htmx to swap into.
+        "htmx": bool(request.htmx),
     }
     if request.htmx:
         return _board(request, confirm=confirm)
@@ -114,15 +145,21 @@ def editor(request: HttpRequest) -> HttpResponse:
         for item in column.items
         if idea is not None and all(linked.pk != idea.pk for linked in item.linked_ideas)
     ]
-    context = {"columns": columns, "link_idea": idea, "link_targets": targets}
+    context = {
+        "columns": columns,
+        "link_idea": idea,
+        "link_targets": targets,
+        "undos": selectors.open_undos(user=request.user),
+    }
     return render(request, "roadmap/editor.html", context)
 
 
 @allow(EDITORS)
 @require_POST
 @_gone_answered
-def link_idea(request: HttpRequest) -> HttpResponse:
-    """Put one idea on an existing item (the flag page's "Link to a roadmap item")."""
+def link_idea(request: HtmxHttpRequest) -> HttpResponse:
+    """Put one idea on an existing item (the flag page's "Link to a roadmap item").
+    Linking to a public item tells the idea's people, so it is asked first, like a move."""
     item_pk = request.POST.get("item", "")
     if not item_pk.isdigit():
         return HttpResponseBadRequest(_("Choose a roadmap item."))
@@ -130,7 +167,21 @@ def link_idea(request: HttpRequest) -> HttpResponse:
     idea = selectors.idea_to_link(user=request.user, value=request.POST.get("idea"))
     if idea is None:
         return HttpResponseBadRequest(_("Choose an idea that is still on the board."))
-    services.item_link_ideas(item=item, ideas=[idea], actor=request.user)
+    if request.POST.get("confirm") != "1":
+        asked = _ask(
+            request,
+            item=item,
+            consequence=services.item_link_consequence(
+                item=item, ideas=[idea], actor_id=request.user.pk
+            ),
+            action=reverse("roadmap:link_idea"),
+            question=_("Add “%(idea)s” to “%(item)s”?") % {"idea": idea.title, "item": item},
+            fields={"item": str(item.pk), "idea": str(idea.pk)},
+        )
+        if asked is not None:
+            return asked
+    with services.undoable(item=item, actor=_editor(request)):
+        services.item_link_ideas(item=item, ideas=[idea], actor=request.user)
     messages.success(
         request, _("“%(idea)s” is now on “%(item)s”.") % {"idea": idea.title, "item": item}
     )
@@ -214,7 +265,8 @@ def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if asked is not None:
         return asked
-    item = services.item_move(item=item, column=column, position=position, actor=request.user)
+    with services.undoable(item=item, actor=_editor(request)):
+        item = services.item_move(item=item, column=column, position=position, actor=request.user)
     message = _("“%(title)s” is now in %(column)s, position %(position)d.") % {
         "title": item.title,
         "column": Column(item.column).label,
@@ -240,7 +292,8 @@ def item_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if asked is not None:
         return asked
-    item = services.item_publish(item=item, public=public, actor=request.user)
+    with services.undoable(item=item, actor=_editor(request)):
+        item = services.item_publish(item=item, public=public, actor=request.user)
     if public:
         message = _("“%(title)s” is public.") % {"title": item.title}
     else:
@@ -257,3 +310,19 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("“%(title)s” deleted.") % {"title": item.title})
         return redirect("roadmap:editor")
     return render(request, "roadmap/item_delete.html", {"item": item})
+
+
+@allow(EDITORS)
+@require_POST
+def item_undo(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    """The "Undo" button of a roadmap action whose people are not told yet: a plain
+    form post, so it works without JavaScript; answered on the editor."""
+    try:
+        item = services.item_undo(token=str(token), actor=_editor(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Undone: “%(title)s” is as it was, and no one was told.") % {"title": item}
+        )
+    return redirect("roadmap:editor")

@@ -83,6 +83,6 @@ def test_the_portfolio_shows_money_and_dates_in_the_readers_language(
 def test_the_export_keeps_iso_dates_and_plain_numbers_in_any_language(client_for, csm, account):
     response = client_for(csm).get(reverse("accounts:portfolio_export"), HTTP_ACCEPT_LANGUAGE="el")
     body = b"".join(response.streaming_content).decode()
-    row = next(row for row in csv.DictReader(io.StringIO(body)) if row["name"] == "Acme")
-    assert row["arr"] == "1234567.50"
-    assert row["renews_on"] == "2026-12-05"
+    row = next(row for row in csv.DictReader(io.StringIO(body)) if row["Όνομα"] == "Acme")
+    assert row["ARR"] == "1234567.50"
+    assert row["Ημερομηνία ανανέωσης"] == "2026-12-05"

@@ -9,7 +9,7 @@ from core.access import policy_of
 from tests.actors import ACTORS
 
 LOGIN = "login"  # anonymous HTML request: redirected to the sign-in page
-OK, REDIRECT, FORBIDDEN, UNAUTHORIZED = 200, 302, 403, 401
+OK, REDIRECT, BAD_REQUEST, FORBIDDEN, UNAUTHORIZED = 200, 302, 400, 403, 401
 
 # url name -> expected result for anonymous, customer, csm, pm, admin
 PAGES = {
@@ -17,7 +17,13 @@ PAGES = {
     "api-docs": [LOGIN, OK, OK, OK, OK],
     "accounts:portfolio": [LOGIN, FORBIDDEN, OK, OK, OK],
     "accounts:detail": [LOGIN, FORBIDDEN, OK, OK, OK],
+    "accounts:timeline": [LOGIN, FORBIDDEN, OK, OK, OK],
+    "accounts:portfolio_views": [LOGIN, FORBIDDEN, OK, OK, OK],
     "accounts:getting_started": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    "accounts:sso_settings": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    "accounts:sso_docs": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    # Open to all: the token is the credential; without one, the refusal page.
+    "sso": [BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST],
     "feedback:board": [LOGIN, OK, OK, OK, OK],
     "feedback:triage": [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK],
     "roadmap:public": [OK, OK, OK, OK, OK],
@@ -25,21 +31,35 @@ PAGES = {
     "roadmap:feed": [OK, OK, OK, OK, OK],
     "roadmap:editor": [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK],
     "notifications:inbox": [LOGIN, OK, OK, OK, OK],
+    "notifications:preferences": [LOGIN, OK, OK, OK, OK],
     "healthz": [OK, OK, OK, OK, OK],
     "login": [OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+    "signup": [OK, OK, OK, OK, OK],
+    "account_reset_password": [OK, OK, OK, OK, OK],
+    "account_request_login_code": [OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+    "account_change_password": [LOGIN, OK, OK, OK, OK],
+    "account_email": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
 }
 ENDPOINTS = {
     "api-me": [UNAUTHORIZED, OK, OK, OK, OK],
     "account-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "account-detail": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
+    "api-account-timeline": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "contact-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "api-schema": [OK, OK, OK, OK, OK],  # each reader sees what they may call
     "product-risk-list": [UNAUTHORIZED, FORBIDDEN, OK, OK, OK],
     "idea-list": [UNAUTHORIZED, OK, OK, OK, OK],
     "roadmap-item-list": [OK, OK, OK, OK, OK],
     "notification-list": [UNAUTHORIZED, OK, OK, OK, OK],
+    "api-notification-preferences": [UNAUTHORIZED, OK, OK, OK, OK],
+    "api-invitations": [UNAUTHORIZED, FORBIDDEN, OK, FORBIDDEN, OK],
 }
-NEEDS_ACCOUNT = {"accounts:detail": "account_id", "account-detail": "pk"}
+NEEDS_ACCOUNT = {
+    "accounts:detail": "account_id",
+    "accounts:timeline": "account_id",
+    "account-detail": "pk",
+    "api-account-timeline": "account_id",
+}
 
 
 def _url(name: str, account) -> str:
@@ -76,6 +96,27 @@ def test_endpoint_access(actors, account_a, name, actor, expected):
     if expected in (UNAUTHORIZED, FORBIDDEN):
         assert response["Content-Type"].startswith("application/json")
         assert "detail" in response.json()
+
+
+#: Forms that only take a POST: who may send one (anonymous, customer, csm, pm, admin).
+#: A staff member gets past the role check to the form's own validation (400 or a
+#: redirect with the reason); the others never reach it.
+POST_ONLY = {
+    "accounts:portfolio_bulk": [LOGIN, FORBIDDEN, 400, 400, 400],
+    "accounts:portfolio_view_save": [LOGIN, FORBIDDEN, REDIRECT, REDIRECT, REDIRECT],
+    "accounts:portfolio_view_default": [LOGIN, FORBIDDEN, REDIRECT, REDIRECT, REDIRECT],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "actor", "expected"), _cases(POST_ONLY))
+def test_post_only_access(actors, name, actor, expected):
+    response = actors[actor].post(reverse(name), {})
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == expected
 
 
 @pytest.mark.django_db

@@ -29,6 +29,8 @@ CUSTOMER = PUBLIC | {
     ("get", "/api/notifications/"),
     ("post", "/api/notifications/{id}/read/"),
     ("post", "/api/notifications/read-all/"),
+    ("get", "/api/notifications/preferences/"),
+    ("patch", "/api/notifications/preferences/"),
 }
 ROADMAP_WRITES = {
     ("post", "/api/roadmap-items/"),
@@ -37,6 +39,21 @@ ROADMAP_WRITES = {
     ("post", "/api/roadmap-items/{id}/move/"),
 }
 RISK_WRITES = {("patch", "/api/product-risks/{id}/")}
+#: Tasks: staff read them, CSMs and admins write them.
+TASK_WRITES = {("post", "/api/tasks/"), ("patch", "/api/tasks/{id}/")}
+#: Scorecard drafts are previewed by the admins who edit scorecards.
+PREVIEWS = {
+    ("post", "/api/health/scorecards/{scorecard_id}/previews/"),
+    ("get", "/api/health/scorecards/{scorecard_id}/previews/{job_id}/"),
+    ("post", "/api/health/scorecards/{scorecard_id}/previews/{job_id}/cancel/"),
+}
+#: Invitations: CSMs (for their own accounts) and admins invite; PMs do not.
+INVITATIONS = {
+    ("get", "/api/invitations/"),
+    ("post", "/api/invitations/"),
+    ("post", "/api/invitations/{id}/resend/"),
+    ("post", "/api/invitations/{id}/revoke/"),
+}
 IMPORTS = {
     ("post", "/api/import/{kind}/"),
     ("get", "/api/import-jobs/"),
@@ -62,8 +79,8 @@ def _expected(actor: str) -> set[tuple[str, str]]:
     return {
         "anonymous": PUBLIC,
         "customer": CUSTOMER,
-        "csm": everything - ROADMAP_WRITES - RISK_WRITES,
-        "pm": everything - IMPORTS,
+        "csm": everything - ROADMAP_WRITES - RISK_WRITES - PREVIEWS,
+        "pm": everything - IMPORTS - TASK_WRITES - PREVIEWS - INVITATIONS,
         "admin": everything,
     }[actor]
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import jobs
-from core.models import Job
+from core.models import Job, JobChunk
 from healthscores import services as health
 from tests.accounts.factories import AccountFactory, DailyUsageFactory
 from tests.ttfv.factories import MilestoneFactory
@@ -77,7 +77,8 @@ def test_an_onboarding_recompute_folds_its_health_request_into_the_queued_one(
     announced.refresh_from_db()
     assert announced.account_ids == sorted([other.pk, account.pk])
     assert Job.objects.get(kind="ttfv").status == Job.Status.SUCCEEDED
-    assert len(queued) == 1
+    # The health job's one message, and the play rules after the onboarding job.
+    assert len(queued) == 2
 
 
 def test_one_full_job_runs_per_kind_and_kinds_do_not_block_each_other():
@@ -107,3 +108,57 @@ def test_the_jobs_page_shows_every_kind(client_for, admin_user):
     for label in ("Health", "Onboarding", "Product risk"):
         assert f'<td class="nowrap">{label}</td>' in html
     assert 'name="kind"' in html
+
+
+# --- Kinds whose answer is read from the job: chunk results, merge, cancel ---------------
+
+
+@pytest.fixture
+def summing_kind():
+    """A kind that counts each chunk's accounts and adds the counts up when it closes;
+    its merge fails when asked to (``params["fail"]``)."""
+
+    def compute(job, scope):
+        job.result = {"ids": list(scope.ids or ())}
+        return len(scope.ids or ())
+
+    def merge(job, parts):
+        if job.params.get("fail"):
+            raise ValueError("cannot combine")
+        return {"ids": [pk for part in parts for pk in part["ids"]], "parts": len(parts)}
+
+    kind = jobs.JobKind(key="test_sum", label="Sum", compute=compute, chunk_size=lambda: 2,
+                        merge=merge)  # fmt: skip
+    jobs.register_job_kind(kind)
+    yield kind
+    jobs._kinds.pop(kind.key)
+
+
+def test_a_merging_kind_keeps_each_chunks_result_and_combines_them_at_the_end(summing_kind):
+    job = jobs.job_create("test_sum", account_ids=[5, 1, 3, 9, 7])
+    jobs.job_run(job_id=job.pk, inline=True)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result == {"ids": [1, 3, 5, 7, 9], "parts": 3}
+    assert [c.result for c in JobChunk.objects.filter(job=job).order_by("index")] == [
+        {"ids": [1, 3]},
+        {"ids": [5, 7]},
+        {"ids": [9]},
+    ]
+
+
+def test_a_merge_that_fails_fails_the_job_with_the_reason(summing_kind):
+    job = jobs.job_create("test_sum", account_ids=[1, 2], params={"fail": True})
+    jobs.job_run(job_id=job.pk, inline=True)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "cannot combine" in job.error
+
+
+def test_a_canceled_job_is_not_claimed(summing_kind):
+    job = jobs.job_create("test_sum", account_ids=[1, 2])
+    assert jobs.job_cancel(job.pk)
+    assert jobs.job_run(job_id=job.pk, inline=True) is None
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELED
+    assert not jobs.job_cancel(job.pk), "an ended job is not canceled again"

@@ -26,7 +26,7 @@ def test_the_signed_out_home_says_what_the_site_is_and_what_one_may_read(client)
 
 
 def test_the_home_of_a_signed_in_user_is_their_roles_page(actors):
-    assert actors["csm"].get(reverse("home"))["Location"] == reverse("accounts:portfolio")
+    assert actors["csm"].get(reverse("home"))["Location"] == reverse("plays:today")
 
 
 def test_the_api_docs_send_a_signed_out_visitor_to_sign_in_and_back(client):

@@ -74,3 +74,13 @@ def test_secret_key_meets_djangos_own_rule():
         assert message.count("\n") == 0
         assert "SECRET_KEY" in message
         assert weak not in message
+
+
+def test_filemail_writes_to_the_absolute_directory_it_names():
+    config = Env({"EMAIL_URL": "filemail:////var/mail/cs"}).email("EMAIL_URL", "consolemail://")
+    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert config["EMAIL_FILE_PATH"] == "/var/mail/cs"
+    # Three slashes would be a path relative to wherever the process runs; none, nowhere.
+    for url in ("filemail:///var/mail/cs", "filemail://"):
+        with pytest.raises(ConfigError, match="EMAIL_URL must name an absolute directory"):
+            Env({"EMAIL_URL": url}).email("EMAIL_URL", "consolemail://")

@@ -118,3 +118,16 @@ def test_api_docs_alone_get_a_nonce_for_swagger_uis_inline_script_and_style(acto
     # A second response gets a fresh nonce.
     again = parse_csp(actors["admin"].get("/api/docs/")["Content-Security-Policy"])
     assert f"'nonce-{nonce}'" not in again["script-src"]
+
+
+@pytest.mark.django_db
+def test_with_staff_sso_on_forms_may_lead_to_the_providers_origin_only(client, settings):
+    """The "Sign in with …" button's redirect to the provider is a form target to the
+    browser; every other directive stays as it was (tests/e2e/test_staff_sso.py clicks it)."""
+    settings.OIDC_SERVER_URL = "https://idp.vendor.example/realms/staff"
+    response = client.get("/login/")
+    directives = parse_csp(response["Content-Security-Policy"])
+    assert directives == {
+        **EXPECTED_CSP,
+        "form-action": {"'self'", "https://idp.vendor.example"},
+    }

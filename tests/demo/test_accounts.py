@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Account, Contact, User
+from accounts.models import Account, AccountDomain, Contact, Invitation, User
 from core.models import Job
 from core.roles import Role
 from demo.cast import DORMANT, cast
-from demo.services.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from demo.services.accounts import DEMO_LOGINS, DEMO_PASSWORD, LANGUAGE_LOGINS, seed_demo
 
 pytestmark = pytest.mark.django_db
 #: The pinned day (tests/clock.py): the demo's usage must not lie ahead of the clock.
@@ -53,7 +53,7 @@ def test_data_is_realistic():
 
 def test_every_demo_login_signs_in_with_the_documented_password():
     seed_demo(accounts=5, seed=1, today=DAY)
-    for login in DEMO_LOGINS:
+    for login in [*DEMO_LOGINS, *LANGUAGE_LOGINS]:
         assert Client().login(username=login.username, password=DEMO_PASSWORD), login.username
         assert User.objects.get(username=login.username).role == login.role
     assert User.objects.get(username="customer").contact is not None
@@ -105,4 +105,41 @@ def test_command_if_empty_leaves_existing_data_and_prints_logins():
     call_command("seed_demo", "--accounts", "9", "--if-empty", stdout=out)
     assert Account.objects.count() == 3
     assert "already present" in out.getvalue()
-    assert all(login.username in out.getvalue() for login in DEMO_LOGINS)
+    assert all(login.username in out.getvalue() for login in [*DEMO_LOGINS, *LANGUAGE_LOGINS])
+
+
+def test_the_demo_customer_signs_in_with_the_readme_sso_link(settings):
+    """README: `manage.py sso_link --email customer@demo.csplatform.test --account
+    DEMO-00001` prints a link that signs the demo customer in; reseeding keeps the secret."""
+    from accounts.models import SsoSecret
+
+    seed_demo(accounts=5, seed=1, today=DAY, activity=False)
+    secret = SsoSecret.objects.get(is_current=True)
+    seed_demo(accounts=5, seed=1, today=DAY, activity=False)
+    assert SsoSecret.objects.get() == secret
+
+    settings.SITE_URL = "http://testserver"
+    out = StringIO()
+    call_command(
+        "sso_link", "--email=customer@demo.csplatform.test", "--account=DEMO-00001", stdout=out
+    )
+    client = Client()
+    response = client.get(out.getvalue().strip().removeprefix("http://testserver"))
+
+    assert response["Location"] == "/ideas/"
+    assert client.get("/api/me/").json()["username"] == "customer"
+
+
+def test_the_demo_has_a_contact_waiting_on_an_invitation_and_a_verified_domain():
+    seed_demo(accounts=5, seed=4, today=DAY)
+    seed_demo(accounts=5, seed=4, today=DAY)  # seeding again adds nothing
+
+    waiting = Invitation.objects.get()
+    assert waiting.status == Invitation.Status.PENDING
+    assert waiting.contact.email == waiting.email
+    first = waiting.contact.account
+    domain = AccountDomain.objects.get()
+    assert (domain.account, domain.domain) == (first, first.domain)
+    first.refresh_from_db()
+    assert first.self_signup
+    assert first.signup_needs_approval

@@ -12,7 +12,13 @@ from django.utils import timezone
 from accounts.models import Account, UsageEvent, User
 from demo.cast import DORMANT
 from demo.services.accounts import cast_of, seed_demo
-from demo.services.board import ACKNOWLEDGED_GAP, IDEAS, seed_feedback_demo
+from demo.services.board import (
+    ACKNOWLEDGED_GAP,
+    IDEAS,
+    LOCAL_IDEAS,
+    LOCAL_TITLES,
+    seed_feedback_demo,
+)
 from demo.services.roadmap import quarter_of, seed_roadmap_demo
 from feedback.models import Category, Comment, Idea, IdeaTicket, StatusChange, Vote
 from feedback.statuses import IdeaStatus
@@ -56,7 +62,7 @@ def test_board_is_skewed_with_exact_counters(demo_accounts):
             public_comments=Count("comments", filter=Q(comments__is_internal=False), distinct=True),
         ).order_by("-vote_count")
     )
-    assert len(ideas) == len(IDEAS) >= 35
+    assert len(ideas) == len(IDEAS) + len(LOCAL_IDEAS) >= 35
     assert all(idea.vote_count == idea.rows for idea in ideas)
     assert all(idea.comment_count == idea.public_comments for idea in ideas)
     # Skewed like real boards: the top fifth of the ideas holds most of the votes.
@@ -69,6 +75,22 @@ def test_board_is_skewed_with_exact_counters(demo_accounts):
     assert all(idea.category_id for idea in ideas)
     assert not Idea.objects.filter(tags=None).exists()
     assert Idea.objects.filter(description_html__contains="<strong>").exists()
+
+
+def test_the_spanish_and_greek_customers_post_ideas_and_comments_in_their_language(
+    demo_accounts,
+):
+    _seed()
+
+    for username, language, word in (("lucia", "es", "informes"), ("eleni", "el", "αναφορών")):
+        customer = User.objects.get(username=username)
+        assert customer.language == language
+        # They are board members too, so they may also have posted English ideas.
+        ideas = Idea.objects.filter(author=customer, title__in=LOCAL_TITLES)
+        assert ideas.count() == 2
+        assert ideas.filter(title__contains=word).exists()
+        assert Comment.objects.filter(idea__in=ideas, author=customer).count() == 2
+    assert Idea.objects.get(title="Ελληνικά στην πύλη πελατών").vote_count == 1
 
 
 def test_votes_comments_history_and_tickets_are_all_there(demo_accounts):
@@ -220,9 +242,9 @@ def test_seeding_emails_nobody_and_dates_what_people_were_told(
 
 def test_seed_demo_command_seeds_the_board_and_the_roadmap():
     call_command("seed_demo", "--accounts", "3", stdout=(out := StringIO()))
-    assert Idea.objects.count() == len(IDEAS)
+    assert Idea.objects.count() == len(IDEAS) + len(LOCAL_IDEAS)
     assert RoadmapItem.objects.filter(column=Column.SHIPPED).exists()
-    assert f"{len(IDEAS)} ideas" in out.getvalue()
+    assert f"{len(IDEAS) + len(LOCAL_IDEAS)} ideas" in out.getvalue()
 
 
 def test_shipped_ideas_resolve_the_flags_their_demand_raised(demo_accounts):

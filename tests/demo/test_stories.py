@@ -21,7 +21,9 @@ from accounts.models import Account, User
 from core.roles import Role
 from feedback.models import Idea
 from healthscores.models import AccountHealth
+from healthscores.selectors.backtest import scorecard_backtest
 from notifications.models import Alert
+from plays.models import Play, Playbook, Task
 from productrisk.models import ProductRisk
 from productrisk.selectors.flags import impact_report, resolved_risks
 from tests.accounts.factories import AccountFactory, UserFactory
@@ -86,6 +88,29 @@ def missing_stories() -> list[str]:
     response = client.get(reverse("accounts:portfolio"), {"scope": "all", "health": "red"})
     if response.context["page"].paginator.count < bands.count("red"):
         missing.append("the red accounts in the CSM's portfolio filtered to red")
+
+    # Does red predict churn? A real answer: red caught churners, missed some, and
+    # some red accounts were saved, 60 days ahead as 90.
+    for horizon in (60, 90):
+        report = scorecard_backtest(start=today - timedelta(days=365), end=today, horizon=horizon)
+        figures = (report.precision_red, report.recall_red)
+        if not all(figure is not None and 0 < figure < 1 for figure in figures):
+            missing.append(f"precision and recall of red between 0 and 1 ({horizon}d: {figures})")
+        if report.missed_churn.empty or report.saved_red.empty:
+            missing.append(f"churned green and saved red accounts ({horizon}d)")
+    response = client.get(reverse("healthscores:backtest"))
+    if response.status_code != 200 or b"backtest-churn-rate" not in response.content:
+        missing.append(f"the scorecard report's page ({response.status_code})")
+
+    # Plays: three playbooks, plays in several states, and the CSM has something due.
+    books = set(Playbook.objects.values_list("name", flat=True))
+    if not {"Red rescue", "Onboarding stuck", "Renewal prep"} <= books:
+        missing.append(f"the three demo playbooks ({sorted(books)})")
+    states = set(Play.objects.values_list("state", flat=True))
+    if not {"active", "completed", "resolved"} <= states:
+        missing.append(f"active, completed and resolved plays ({sorted(states)})")
+    if not Task.objects.filter(status="open", due_on__lt=today).exists():
+        missing.append("an overdue task")
     return missing
 
 
@@ -107,3 +132,4 @@ def test_a_book_without_the_stories_is_caught():
     assert any(story.startswith("red, yellow and green") for story in missing)
     assert any(story.startswith("a late onboarding") for story in missing)
     assert any(story.startswith("flags on at most a quarter") for story in missing)
+    assert any(story.startswith("precision and recall of red") for story in missing)

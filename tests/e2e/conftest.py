@@ -40,7 +40,7 @@ _artefact_dirs: set[Path] = set()
 
 @pytest.fixture(scope="session")
 def artefacts(tmp_path_factory) -> Path:
-    """Where tests save screenshots (``page.screenshot(path=artefacts / "name.png")``)."""
+    """Where tests save artefacts (``page.screenshot(path=artefacts / "name.png")``)."""
     configured = os.environ.get(ARTEFACTS_ENV)
     path = Path(configured) if configured else tmp_path_factory.getbasetemp() / "e2e-artefacts"
     path.mkdir(parents=True, exist_ok=True)
@@ -66,8 +66,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def sign_in(page, live_server):
-    def do(username: str, password: str = "correct-horse-battery"):
-        return sign_in_on(page, live_server.url, username, password)
+    def do(username: str, password: str = "correct-horse-battery", *, succeed: bool = True):
+        return sign_in_on(page, live_server.url, username, password, succeed=succeed)
 
     return do
 
@@ -83,3 +83,15 @@ def sign_out():
         return page
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _sign_ins_unlimited(settings):
+    """Every browser test signs in from 127.0.0.1, many within a minute, and the attempt
+    counters live in the Redis both workers share: the per-address sign-in limit would
+    refuse people by test order. The limits have their own tests (tests/accounts)."""
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "login": "100000/m/ip",
+        "login_failed": "100000/m/ip",
+    }

@@ -16,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import Resolver404, resolve
 
 from demo.services.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from tests.e2e.browser import sign_in_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,12 +104,7 @@ def test_every_page_of_every_role_passes_axe(page, live_server, settings):
 
     for login in DEMO_LOGINS:
         context = page.context.browser.new_context()
-        role_page = context.new_page()
-        role_page.goto(f"{origin}/login/")
-        role_page.get_by_label("Username").fill(login.username)
-        role_page.get_by_label("Password").fill(DEMO_PASSWORD)
-        role_page.get_by_role("button", name="Sign in").click()
-        role_page.wait_for_load_state()
+        role_page = sign_in_on(context.new_page(), origin, login.username, DEMO_PASSWORD)
         for path in _crawl(role_page, origin, urlsplit(role_page.url).path):
             problems += _report(f"{login.role} {path}", axe.run(role_page).response["violations"])
             checked[str(login.role)] = checked.get(str(login.role), 0) + 1

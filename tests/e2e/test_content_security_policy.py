@@ -14,6 +14,7 @@ from accounts.models import Account
 from demo.services.accounts import DEMO_PASSWORD
 from feedback.models import Idea
 from productrisk.models import ProductRisk
+from tests.e2e.browser import sign_in_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,11 +41,7 @@ class Visitor:
         self.violations: list[str] = []
         self.page.on("console", self._console)
         if username:
-            self.visit("/login/")
-            self.page.get_by_label("Username").fill(username)
-            self.page.get_by_label("Password").fill(DEMO_PASSWORD)
-            self.page.get_by_role("button", name="Sign in").click()
-            self.page.wait_for_load_state()
+            sign_in_on(self.page, base_url, username, DEMO_PASSWORD)
 
     def _console(self, message) -> None:
         if "Content Security Policy" in message.text:

@@ -14,6 +14,7 @@ from feedback.statuses import IdeaStatus
 from notifications.models import Alert
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import AccountFactory, UserFactory
+from tests.e2e.browser import sign_in_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,13 +23,9 @@ ITEM = "Scheduled report e-mails"
 
 
 def _signed_in(browser, live_server, username: str):
-    page = browser.new_context().new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    return page
+    return sign_in_on(
+        browser.new_context().new_page(), live_server.url, username, "correct-horse-battery"
+    )
 
 
 def test_an_idea_goes_from_a_customer_to_the_changelog_and_back(browser, live_server):
@@ -90,6 +87,7 @@ def test_an_idea_goes_from_a_customer_to_the_changelog_and_back(browser, live_se
         pm.keyboard.press("Enter")
         # Moving a public item tells its voters: the board asks first, focus on the answer.
         expect(pm.get_by_role("alertdialog")).to_be_visible()
+        expect(pm.get_by_role("button", name="Yes, go ahead")).to_be_focused()
         pm.keyboard.press("Enter")
         expect(
             pm.locator(f"section[data-column='{column}']").get_by_role(

@@ -121,6 +121,8 @@ def test_the_header_menus_work_from_the_keyboard(demo, signed_in, live_server):
     expect(menu).to_contain_text("Admin")
     expect(menu.get_by_role("link", name="Administration site")).to_have_count(1)
     page.keyboard.press("Tab")
+    expect(menu.get_by_role("link", name="Your settings")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(menu.get_by_role("link", name="Administration site")).to_be_focused()
     page.keyboard.press("Escape")
     expect(menu).to_be_hidden()

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from core.roles import Role
 from productrisk.models import ProductRisk
 from tests.accounts.factories import AccountFactory, UserFactory
+from tests.e2e.browser import sign_in_on
 from tests.feedback.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,11 +41,12 @@ def test_three_accounts_ask_and_the_pm_ships_the_gap(sign_in, live_server, brows
             renews_on=today + timedelta(days=renews_in),
         )
         UserFactory(username=f"voter{index}", role=Role.CUSTOMER, contact__account=account)
-        voter = browser.new_context().new_page()
-        voter.goto(f"{live_server.url}/login/")
-        voter.get_by_label("Username").fill(f"voter{index}")
-        voter.get_by_label("Password").fill("correct-horse-battery")
-        voter.get_by_role("button", name="Sign in").click()
+        voter = sign_in_on(
+            browser.new_context().new_page(),
+            live_server.url,
+            f"voter{index}",
+            "correct-horse-battery",
+        )
         voter.get_by_role("link", name="Ideas").click()
         voter.get_by_role("button", name=f"Vote for “{IDEA}”").click()
         expect(voter.get_by_role("button", name=f"Remove your vote for “{IDEA}”")).to_contain_text(

@@ -9,6 +9,7 @@ from feedback import services as feedback_services
 from roadmap import services
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import UserFactory
+from tests.e2e.browser import sign_in_on
 from tests.feedback.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,6 +37,7 @@ def test_pm_ships_an_item_with_the_keyboard_and_the_voter_hears_of_it_once(
     page.keyboard.press("Enter")
     # Shipping tells the voter: the board asks first, and its answer has the focus.
     expect(page.get_by_role("alertdialog")).to_contain_text("1 person will be told")
+    expect(page.get_by_role("button", name="Yes, go ahead")).to_be_focused()
     page.keyboard.press("Enter")
 
     shipped = page.locator("section[data-column='shipped']")
@@ -44,7 +46,7 @@ def test_pm_ships_an_item_with_the_keyboard_and_the_voter_hears_of_it_once(
         "“Spreadsheet exports” is now in Shipped, position 1."
     )
     # "Next column" is disabled in the last column: the focus moved to the card's title.
-    assert page.evaluate("document.activeElement.textContent") == "Spreadsheet exports"
+    expect(shipped.get_by_role("link", name="Spreadsheet exports", exact=True)).to_be_focused()
     page.keyboard.press("Shift+Tab")  # nothing was lost: the board is still navigable
     assert page.evaluate("window.__sameDocument") is True
     item.refresh_from_db()
@@ -57,11 +59,9 @@ def test_pm_ships_an_item_with_the_keyboard_and_the_voter_hears_of_it_once(
     expect(entry.get_by_role("heading", name="Spreadsheet exports")).to_be_visible()
     expect(entry).to_contain_text("Export to Excel")
 
-    reader = browser.new_context().new_page()
-    reader.goto(f"{live_server.url}/login/")
-    reader.get_by_label("Username").fill("e2e-customer")
-    reader.get_by_label("Password").fill("correct-horse-battery")
-    reader.get_by_role("button", name="Sign in").click()
+    reader = sign_in_on(
+        browser.new_context().new_page(), live_server.url, "e2e-customer", "correct-horse-battery"
+    )
     reader.get_by_role("link", name="Notifications").click()
     expect(reader.get_by_role("heading", level=1)).to_have_text("Notifications")
     rows = reader.locator("tbody tr", has_text="Shipped: Spreadsheet exports")

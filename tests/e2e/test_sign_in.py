@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 HOMES = [
     (Role.ADMIN, "/accounts/getting-started/", "Getting started"),
-    (Role.CSM, "/accounts/", "Portfolio"),
+    (Role.CSM, "/today/", "Today"),
     (Role.PM, "/ideas/triage/", "Triage"),
     (Role.CUSTOMER, "/ideas/", "Ideas"),
 ]
@@ -36,15 +36,17 @@ def test_customer_is_refused_a_csm_page_with_a_friendly_page(sign_in, live_serve
 
 def test_wrong_password_shows_an_error_and_keeps_the_visitor_out(sign_in, live_server):
     UserFactory(username="e2e-csm", role=Role.CSM)
-    page = sign_in("e2e-csm", password="not-the-password")
+    page = sign_in("e2e-csm", password="not-the-password", succeed=False)
     expect(page).to_have_url(re.compile(r"/login/$"))
-    expect(page.locator("form")).to_contain_text("correct username and password")
+    expect(page.locator("form[action='/login/']")).to_contain_text("correct username and password")
 
 
 def test_csm_opens_an_account_from_the_portfolio_and_signs_out(sign_in, sign_out, live_server):
     csm = UserFactory(username="e2e-csm", role=Role.CSM)
     AccountFactory(name="Northwind Foods", csm_owner=csm)
     page = sign_in("e2e-csm")
+    page.get_by_role("link", name="Portfolio", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portfolio")
     page.get_by_role("link", name="Northwind Foods").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Northwind Foods")
     sign_out(page)

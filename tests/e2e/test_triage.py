@@ -21,6 +21,7 @@ from feedback.models import Idea
 from notifications.models import Alert
 from roadmap.models import Column, RoadmapItem
 from tests.accounts.factories import AccountFactory, ContactFactory, UserFactory
+from tests.e2e.browser import sign_in_on
 from tests.feedback.factories import IdeaFactory, VoteFactory, demand_refresh
 from tests.roadmap.factories import RoadmapItemFactory
 
@@ -138,11 +139,7 @@ def test_unpublishing_without_javascript_asks_on_a_page(sign_in, live_server, br
     UserFactory(username="e2e-pm", role=Role.PM)
     item = RoadmapItemFactory(title="Dark mode", is_public=True, column=Column.PLANNED)
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("e2e-pm")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    page = sign_in_on(context.new_page(), live_server.url, "e2e-pm", "correct-horse-battery")
     page.goto(f"{live_server.url}/roadmap/edit/")
     page.locator(f"#edit-item-{item.pk} button[name=public]").click()
     expect(page.get_by_role("heading", level=1)).to_have_count(0)

@@ -84,6 +84,53 @@ def test_another_customer_sees_no_account_contact_revenue_or_health(
         assert leaked == [], f"{page} leaks {leaked}"
 
 
+def test_a_customer_signed_in_by_an_sso_token_sees_nothing_of_another_account(
+    busy_idea, admin_user
+):
+    """The same walls stand whatever the way in: here a token from the vendor's product
+    for a person the site has never seen, whose contact and user it creates."""
+    import time
+    import uuid
+
+    import jwt
+    from django.test import Client
+
+    from accounts.services import sso_secret_rotate
+
+    secret = sso_secret_rotate(actor=admin_user).secret
+    initech = AccountFactory(name="Initech")
+    now = int(time.time())
+    token = jwt.encode(
+        {
+            "email": "peter@initech.example",
+            "name": "Peter Gibbons",
+            "account": initech.external_id,
+            "exp": now + 120,
+            "jti": str(uuid.uuid4()),
+        },
+        secret,
+        algorithm="HS256",
+    )
+    client = Client(REMOTE_ADDR="203.0.113.50")
+    assert client.get(reverse("sso"), {"token": token}).status_code == 302
+
+    for page, body in _pages_for(client, busy_idea).items():
+        leaked = [secret for secret in SECRETS if secret in body]
+        assert leaked == [], f"{page} leaks {leaked}"
+    account_a = busy_idea.author.contact.account
+    for url in (
+        reverse("accounts:portfolio"),
+        reverse("accounts:detail", args=[account_a.pk]),
+        reverse("account-list"),
+        reverse("contact-list"),
+    ):
+        assert client.get(url).status_code == 403, url
+    me = client.get(reverse("api-me")).json()
+    assert me["role"] == "customer"
+    assert "Account A" not in str(me)
+    assert "Globex" not in str(me)
+
+
 def test_another_customer_sees_voters_only_as_a_count_and_the_author_by_first_name(
     busy_idea, customer_b, client_for
 ):

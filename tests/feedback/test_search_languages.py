@@ -28,17 +28,25 @@ def _search(user, text: str) -> list[str]:
     "language", [*SEARCH_CONFIGS, "fr"], ids=lambda language: f"language={language}"
 )
 def test_stored_vector_is_built_with_the_ideas_language(language):
-    """Migration 0007 writes SEARCH_CONFIGS into the generated column: the two agree."""
+    """Migrations 0007 and 0009 write SEARCH_CONFIGS into the generated column: the two
+    agree; a Spanish vector also holds its words stemmed without their accents."""
     idea = IdeaFactory(
         title="Exportación de informes", description="Εξαγωγή αναφορών", language=language
     )
     config = SEARCH_CONFIGS.get(language, FALLBACK_CONFIG)
+    expected = (
+        "setweight(to_tsvector(%(c)s::regconfig, title), 'A')"
+        " || setweight(to_tsvector(%(c)s::regconfig, description), 'B')"
+    )
+    if language == "es":
+        expected += (
+            " || setweight(to_tsvector('spanish', unaccent(title)), 'A')"
+            " || setweight(to_tsvector('spanish', unaccent(description)), 'B')"
+        )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT search_vector = setweight(to_tsvector(%s::regconfig, title), 'A')"
-            " || setweight(to_tsvector(%s::regconfig, description), 'B')"
-            " FROM feedback_idea WHERE id = %s",
-            [config, config, idea.pk],
+            f"SELECT search_vector = {expected} FROM feedback_idea WHERE id = %(id)s",
+            {"c": config, "id": idea.pk},
         )
         assert cursor.fetchone() == (True,)
 
@@ -55,6 +63,21 @@ def test_spanish_stems_verbs_and_nouns_alike(customer_a):
     IdeaFactory(title="Informes de uso por cuenta", language="es")
     assert _search(customer_a, "exportar informes") == ["Exportación de informes"]
     assert _search(customer_a, "exportaciones") == ["Exportación de informes"]
+
+
+@pytest.mark.parametrize(
+    "query", ["exportacion", "EXPORTACION DE INFORMES", "exportación", "configuracion"]
+)
+def test_spanish_is_found_with_or_without_the_accents(customer_a, query):
+    IdeaFactory(title="Exportación de informes", language="es")
+    IdeaFactory(title="Configuración de exportación", description="Más opciones", language="es")
+    IdeaFactory(title="Modo oscuro", language="es")
+    found = _search(customer_a, query)
+    if query.startswith("config"):
+        assert found == ["Configuración de exportación"]
+    else:
+        assert "Exportación de informes" in found
+        assert "Modo oscuro" not in found
 
 
 def test_spanish_sentence_in_the_description_is_found(customer_a):

@@ -410,10 +410,12 @@ def test_posting_for_an_unknown_account_is_404(client_for, csm):
 
 # --- Queries --------------------------------------------------------------------------
 
-#: The account page's 13 queries (tests/accounts/test_customer360.py), the onboarding
-#: section's at most 3, and this section's 5: current health, snapshots (with the
-#: scorecard), sentiments, override in force, the scorecard versions compared.
-PAGE_QUERIES = 13 + 3 + 5
+#: The account page's 14 queries (tests/accounts/test_customer360.py), the onboarding
+#: section's at most 3, this section's 5 (current health, snapshots with the scorecard,
+#: sentiments, override in force, the scorecard versions compared), the tasks panel's 4
+#: (playbooks to start, open and recently closed tasks, owners to assign) and the recent
+#: activity panel's 12, one per timeline source (core.timeline), whatever their sizes.
+PAGE_QUERIES = 14 + 3 + 5 + 4 + 12
 
 
 @pytest.mark.parametrize("snapshots", [1, 30])

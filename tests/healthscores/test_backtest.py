@@ -151,3 +151,20 @@ def test_replay_scores_the_stored_raw_values_with_the_draft_of_its_scorecard_onl
     assert replayed["m:usage"].tolist() == [20, 90, 90]
     assert rows["band"].tolist() == ["green", "green", "green"], "the input is left as it was"
     assert backtest(replayed).recall_red == pytest.approx(0.5)
+
+
+def test_replay_writes_fractional_scores_over_whole_stored_ones():
+    """Scores read back from the database as whole numbers arrive as integers; the
+    draft's scores are fractional and must not be refused by that dtype."""
+    rows = _rows(("green", 80, "churned"), ("green", 90, "renewed"))
+    rows["score"] = rows["score"].astype("int64")
+    rows["scorecard_id"] = 1
+    rows["r:usage"] = [0.333, 0.5]
+    draft = ScorecardConfig(
+        id=1,
+        version=2,
+        red_below=40,
+        green_from=70,
+        measures=(MeasureConfig(kind="usage", weight=1.0, points=((0, 0), (1, 100))),),
+    )
+    assert replay(rows, draft)["score"].tolist() == pytest.approx([33.3, 50.0])

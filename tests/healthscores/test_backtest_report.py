@@ -14,7 +14,7 @@ from healthscores.models import Band, Scorecard
 from tests.accounts.factories import AccountFactory, RenewalOutcomeFactory
 from tests.actors import ACTORS
 from tests.healthscores.factories import HealthSnapshotFactory
-from tests.healthscores.test_scorecard_editor import editor_post
+from tests.healthscores.test_scorecard_editor import editor_post, preview_finished
 
 pytestmark = pytest.mark.django_db
 
@@ -123,12 +123,14 @@ def test_a_new_outcome_is_in_the_next_report_despite_the_cache(story, client_for
 
 
 def test_the_editor_preview_replays_the_draft_beside_the_saved_scorecard(
-    story, client_for, admin_user
+    story, client_for, admin_user, django_capture_on_commit_callbacks
 ):
     scorecard = Scorecard.objects.get(segment="")
-    response = client_for(admin_user).post(
-        reverse("healthscores:scorecard_preview", args=[scorecard.pk]),
+    _posted, response = preview_finished(
+        client_for(admin_user),
+        scorecard,
         editor_post(scorecard),
+        django_capture_on_commit_callbacks,
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()

@@ -339,6 +339,23 @@ def scored_accounts(db):
     return accounts
 
 
+def preview_finished(client, scorecard: Scorecard, data: dict, capture, **extra):
+    """Post the editor's preview, let the job it queues run (tasks are inline in tests,
+    after commit), and read the finished preview as the polling does."""
+    with capture(execute=True):
+        response = client.post(
+            reverse("healthscores:scorecard_preview", args=[scorecard.pk]), data, **extra
+        )
+    assert response.status_code == 200
+    job = response.context["replay"].job
+    status = client.get(
+        reverse("healthscores:scorecard_replay", args=[scorecard.pk, job.pk]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert status.status_code == 200
+    return response, status
+
+
 def _bands() -> dict[int, str]:
     return dict(AccountHealth.objects.values_list("account_id", "band"))
 
@@ -353,17 +370,24 @@ def _bands() -> dict[int, str]:
     ],
 )
 def test_preview_counts_are_what_the_recompute_then_produces(
-    client_for, admin_user, default, scored_accounts, changes, settings
+    client_for,
+    admin_user,
+    default,
+    scored_accounts,
+    changes,
+    settings,
+    django_capture_on_commit_callbacks,
 ):
-    settings.HEALTH_CHUNK_SIZE = 3  # several chunks
+    settings.HEALTH_CHUNK_SIZE = 3  # several chunks, merged into one preview
     client = client_for(admin_user)
     before = _bands()
     data = editor_post(default, **changes)
-    response = client.post(
-        reverse("healthscores:scorecard_preview", args=[default.pk]), data, HTTP_HX_REQUEST="true"
+    _posted, response = preview_finished(
+        client, default, data, django_capture_on_commit_callbacks, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 200
-    comparison = response.context["comparison"]
+    replay = response.context["replay"]
+    assert replay.job.chunks_total == 3
+    comparison = replay.comparison
     assert comparison.accounts == len(scored_accounts)
     assert not HealthSnapshot.objects.filter(scorecard_version=2).exists(), "preview writes nothing"
 
@@ -387,23 +411,25 @@ def test_preview_with_errors_shows_them_and_no_preview(client_for, admin_user, d
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert response.context["comparison"] is None
+    assert response.context["replay"] is None
+    assert not Job.objects.filter(kind="scorecard_replay").exists()
     html = response.content.decode()
     assert "Fix the problems marked below to see the preview." in html
     assert "<html" not in html  # the partial only, for htmx
 
 
-def test_preview_of_a_segment_scores_only_its_accounts(client_for, admin_user, default):
+def test_preview_of_a_segment_scores_only_its_accounts(
+    client_for, admin_user, default, django_capture_on_commit_callbacks
+):
     AccountFactory.create_batch(2, segment="Enterprise")
     AccountFactory.create_batch(3, segment="SMB")
     enterprise = services.scorecard_create(segment="Enterprise", user=admin_user)
-    response = client_for(admin_user).post(
-        reverse("healthscores:scorecard_preview", args=[enterprise.pk]), editor_post(enterprise)
-    )
-    assert response.status_code == 200
-    assert response.context["comparison"].accounts == 2
-    assert response.context["comparison"].changed == 0
-    assert "<html" in response.content.decode()  # a plain post gets the whole page
+    client = client_for(admin_user)
+    capture = django_capture_on_commit_callbacks
+    posted, status = preview_finished(client, enterprise, editor_post(enterprise), capture)
+    assert "<html" in posted.content.decode()  # a plain post gets the whole page
+    assert status.context["replay"].comparison.accounts == 2
+    assert status.context["replay"].comparison.changed == 0
 
 
 # --- Backfill ------------------------------------------------------------------------

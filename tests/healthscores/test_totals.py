@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.db.models import Count, Sum
 
 from healthscores import services
@@ -63,3 +64,38 @@ def test_refresh_leaves_out_grey_days_and_reads_ranges():
     wide = health_totals_between([(old, today)])
     assert [row["day"] for row in wide] == [today - timedelta(days=10), today]
     assert health_totals_between([]) == []
+
+
+def test_deleting_an_account_recounts_the_days_it_was_counted_in():
+    today = services.today_utc()
+    yesterday = today - timedelta(days=1)
+    kept, erased = AccountFactory(), AccountFactory()
+    HealthSnapshotFactory(account=kept, day=today, score=60.0)
+    HealthSnapshotFactory(account=erased, day=today, score=80.0)
+    HealthSnapshotFactory(account=erased, day=yesterday, score=30.0)
+    health_totals_refresh([yesterday, today])
+    assert DailyHealthTotal.objects.get(day=today).score_n == 2
+
+    erased.delete()
+
+    assert health_totals_between([(yesterday, today)]) == [
+        {"day": today, "score_sum": 60.0, "score_n": 1}
+    ]
+    assert DailyHealthTotal.objects.get(day=yesterday).score_n == 0
+
+
+def test_a_failed_account_delete_leaves_the_totals_as_they_were():
+    today = services.today_utc()
+    account = AccountFactory()
+    HealthSnapshotFactory(account=account, day=today, score=80.0)
+    health_totals_refresh([today])
+
+    def delete_then_fail():
+        with transaction.atomic():
+            account.delete()
+            raise RuntimeError("the delete's transaction rolls back")
+
+    with pytest.raises(RuntimeError):
+        delete_then_fail()
+
+    assert DailyHealthTotal.objects.get(day=today).score_n == 1

@@ -639,3 +639,28 @@ def test_a_nul_in_a_csv_file_is_an_error_of_its_row(tmp_path, acme):
     job = import_file(kind="usage", path=path, partial=True)
     assert (job.status, job.rows_inserted) == (ImportJob.Status.SUCCEEDED, 2)
     assert job.errors == [{"row": 3, "column": "account_external_id", "reason": CONTROL}]
+
+
+def test_an_import_remembers_the_accounts_it_landed_rows_for(tmp_path, acme):
+    """What the accounts' timelines list as "imports that touched it": the accounts of
+    the rows landed, once each, and none for a file that landed nothing new."""
+    from ingest.models import ImportedAccount
+
+    other = AccountFactory(external_id="BETA", name="Beta")
+    AccountFactory(external_id="IDLE", name="Idle")
+    path = usage_file(
+        tmp_path,
+        [
+            "ACME,login,2026-11-20T10:00:00,1,",
+            "ACME,login,2026-11-20T11:00:00,1,",
+            "BETA,login,2026-11-20T11:00:00,1,",
+        ],
+    )
+    first = import_file(kind="usage", path=path)
+    second = import_file(kind="usage", path=path)  # duplicates only
+
+    assert set(ImportedAccount.objects.values_list("job_id", "account_id")) == {
+        (first.pk, acme.pk),
+        (first.pk, other.pk),
+    }
+    assert second.rows_duplicate == 3

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from core.jobs import today_utc
 from productrisk.models import ProductRisk
 from productrisk.services.flags import product_risk_recompute
 from tests.accounts.factories import AccountFactory, ContactFactory
@@ -102,6 +103,9 @@ def test_retrieve_shows_the_evidence_and_the_explanation(flags, actors, account_
         "name": "Account A",
         "arr": "200000.00",
         "band": "red",
+        "band_on": today_utc().isoformat(),
+        "band_now": "red",
+        "band_now_on": today_utc().isoformat(),
         "renews_soon": False,
         "late_onboarding": False,
         "by_vote": True,

@@ -7,7 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from feedback import services as feedback_services
+from feedback.models import Idea
 from feedback.statuses import IdeaStatus
+from notifications.models import Alert
+from roadmap import services
 from roadmap.models import Column
 from tests.feedback.factories import IdeaFactory
 from tests.roadmap.factories import RoadmapItemFactory
@@ -52,7 +56,7 @@ def test_linking_to_a_public_planned_item_plans_the_idea(client_for, pm):
     idea = IdeaFactory(title="PDF export")
     item = RoadmapItemFactory(title="Reporting v2", column=Column.PLANNED, is_public=True)
 
-    response = client_for(pm).post(LINK, {"item": item.pk, "idea": idea.pk})
+    response = client_for(pm).post(LINK, {"item": item.pk, "idea": idea.pk, "confirm": "1"})
 
     assert response.status_code == 302
     assert response["Location"] == EDITOR
@@ -87,3 +91,62 @@ def test_admins_link_too(client_for, admin_user):
     item = RoadmapItemFactory()
     assert client_for(admin_user).post(LINK, {"item": item.pk, "idea": idea.pk}).status_code == 302
     assert list(item.ideas.all()) == [idea]
+
+
+def test_linking_to_a_public_item_asks_first_saying_who_will_be_told(
+    client_for, pm, customer_a, django_capture_on_commit_callbacks
+):
+    idea = IdeaFactory(title="PDF export")
+    feedback_services.vote_cast(idea=idea, actor=customer_a)
+    item = RoadmapItemFactory(title="Reporting v2", column=Column.PLANNED, is_public=True)
+    Alert.objects.all().delete()
+    client = client_for(pm)
+
+    asked = client.post(LINK, {"item": item.pk, "idea": idea.pk})
+
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert 'data-testid="roadmap-confirm"' in html
+    assert "1 person will be told" in html
+    assert 'name="confirm" value="1"' in html
+    assert "hx-post" not in html  # a page of its own: answered by a plain post
+    assert not item.ideas.exists()
+    idea.refresh_from_db()
+    assert idea.status == IdeaStatus.OPEN
+    assert not Alert.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = client.post(LINK, {"item": item.pk, "idea": idea.pk, "confirm": "1"})
+
+    assert answered.status_code == 302
+    assert list(item.ideas.all()) == [idea]
+    assert Alert.objects.filter(recipient=customer_a).count() == 1
+
+
+def test_linking_to_a_draft_tells_no_one_and_does_not_ask(client_for, pm, customer_a):
+    idea = IdeaFactory(title="PDF export")
+    feedback_services.vote_cast(idea=idea, actor=customer_a)
+    item = RoadmapItemFactory(title="Reporting v2", column=Column.PLANNED, is_public=False)
+
+    response = client_for(pm).post(LINK, {"item": item.pk, "idea": idea.pk})
+
+    assert response.status_code == 302
+    assert list(item.ideas.all()) == [idea]
+
+
+def test_link_consequence_counts_only_ideas_the_item_moves_on(pm, customer_a):
+    planned, shipped = IdeaFactory(status=IdeaStatus.PLANNED), IdeaFactory()
+    for idea in (planned, shipped):
+        feedback_services.vote_cast(idea=idea, actor=customer_a)
+    Idea.objects.filter(pk=shipped.pk).update(status=IdeaStatus.SHIPPED)
+    shipped.refresh_from_db()
+    in_progress = RoadmapItemFactory(column=Column.IN_PROGRESS, is_public=True)
+    planned_item = RoadmapItemFactory(column=Column.PLANNED, is_public=True)
+
+    moves = services.item_link_consequence(item=in_progress, ideas=[planned], actor_id=pm.pk)
+    stays = services.item_link_consequence(
+        item=planned_item, ideas=[planned, shipped], actor_id=pm.pk
+    )
+
+    assert (moves.ideas, moves.people, moves.needs_confirmation) == (1, 1, True)
+    assert (stays.ideas, stays.people, stays.needs_confirmation) == (0, 0, False)

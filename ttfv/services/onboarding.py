@@ -41,7 +41,9 @@ def compute_chunk(job: Job, scope: jobs.ChunkScope) -> int:
         alerts=job.raise_alerts,
     )
     if result["changed"]:
-        recompute_request(account_ids=result["changed"])
+        # The health job carries this job's cause (the import, the tracked events): it
+        # is what moved the onboarding, and it folds with the health job it also woke.
+        recompute_request(account_ids=result["changed"], cause=jobs.JobCause.of(job))
     return result["accounts"]
 
 
@@ -70,9 +72,12 @@ def onboarding_recompute(
     return job.accounts_processed
 
 
-def onboarding_recompute_request(*, account_ids: Iterable[int] | None = None) -> Job:
-    """Queue an onboarding recompute once committed, or fold it into the one queued."""
-    return jobs.job_request(KIND, account_ids=account_ids)
+def onboarding_recompute_request(
+    *, account_ids: Iterable[int] | None = None, cause: jobs.JobCause = jobs.NO_CAUSE
+) -> Job:
+    """Queue an onboarding recompute once committed, or fold it into the one of the same
+    cause queued."""
+    return jobs.job_request(KIND, account_ids=account_ids, cause=cause)
 
 
 def _account_onboarding(account: Account) -> Onboarding:

@@ -6,8 +6,10 @@
   "use strict";
 
   // A button at the edge of the board comes back disabled (the last column has no
-  // "next"): then the card's title link takes the focus instead.
-  document.body.addEventListener("htmx:afterSwap", function () {
+  // "next"): then the card's title link takes the focus instead. After settling, not
+  // swapping: htmx wires the new board's forms up only then, and a quick Enter on a
+  // button focused earlier would post the form without htmx and leave the page.
+  document.body.addEventListener("htmx:afterSettle", function () {
     var target = document.querySelector("#editor-board [data-autofocus]");
     if (!target) return;
     if (target.disabled) {
