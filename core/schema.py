@@ -11,9 +11,9 @@ the layers around it, and are added here from the same facts those layers read:
   refused even where none is needed);
 - 400 wherever there is input to get wrong (query parameters or a body), or an action
   whose service may refuse it (an unsafe method of a view that translates service
-  errors), with the errors by field name or a ``detail``; the door refuses a control character in any
-  query parameter that way (``core.middleware.RefuseNulMiddleware``), so every 400 may
-  have that shape besides the one its view declares;
+  errors), with the errors by field name or a ``detail``; the door refuses a control
+  character in any query parameter that way (``core.middleware.RefuseNulMiddleware``),
+  so every 400 may have that shape besides the one its view declares;
 - 404 wherever the path names an object, or a page may lie beyond the last;
 - pages and filters only on GET: REST framework paginates and filters what ``list``
   answers, never the list a POST creates;
