@@ -602,6 +602,41 @@ def _date_flags(*, pm: User | None, now: datetime) -> None:
 
 
 @transaction.atomic
+def recompute_flags_quietly(*, now: datetime | None = None) -> None:
+    """The seed's last product-risk recompute, quiet like the first.
+
+    The usage and renewals seeded after the board move some bands, so this recompute
+    may open (or reopen) a flag no story planned. A quiet recompute records it as told;
+    here it also gets the notifications a live one would have written, dated now, unread
+    and marked e-mailed: every flag on the risks page has its PM's alert, on any date
+    and seed.
+    """
+    now = now or timezone.now()
+    product_risk_recompute(notify=False)
+    told = {
+        key.rsplit(":", 1)[0]
+        for key in Alert.objects.filter(dedupe_key__startswith="risk:").values_list(
+            "dedupe_key", flat=True
+        )
+    }
+    untold = [
+        pk
+        for pk, generation in ProductRisk.objects.filter(
+            status__in=ProductRisk.ACTIVE_STATUSES
+        ).values_list("pk", "generation")
+        if f"risk:{pk}:g{generation}" not in told
+    ]
+    if not untold:
+        return
+    ProductRisk.objects.filter(pk__in=untold).update(notified_severity="")
+    product_risks_notify(risk_ids=untold)
+    for pk in untold:
+        Alert.objects.filter(dedupe_key__startswith=f"risk:{pk}:").update(
+            emailed_at=now, email_state=Alert.EmailState.SENT
+        )
+
+
+@transaction.atomic
 def _ship(ships: list[_Ship], *, pm: User | None) -> None:
     """Move the held-back ideas to shipped on their dates; their flags resolve then."""
     clock = _Clock()

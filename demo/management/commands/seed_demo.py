@@ -8,13 +8,13 @@ from django.db import transaction
 from accounts.models import Account, User
 from demo.services.accounts import DEMO_LOGINS, DEMO_PASSWORD, LANGUAGE_LOGINS, seed_demo
 from demo.services.adoption import seed_adoption_demo
-from demo.services.board import seed_feedback_demo
+from demo.services.board import recompute_flags_quietly, seed_feedback_demo
 from demo.services.health import seed_health_demo, seed_health_history
 from demo.services.onboarding import seed_onboarding_demo
 from demo.services.plays import seed_plays_demo
 from demo.services.renewals import seed_renewals_demo
 from demo.services.roadmap import seed_roadmap_demo
-from productrisk.services.flags import product_risk_recompute, product_risk_recompute_deferred
+from productrisk.services.flags import product_risk_recompute_deferred
 
 
 class Command(BaseCommand):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
             # A year of renewals and the history before them: the scorecard report's story.
             renewals = seed_renewals_demo(seed=seed)
             # Open flags' evidence carries today's bands, which the new usage moved.
-            product_risk_recompute(notify=False)
+            recompute_flags_quietly()
             # Last: the rules read today's health, onboarding and flags.
             plays = seed_plays_demo()
             self.stdout.write(
