@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "roadmap",
     "productrisk",
     "plays",
+    "widget",
     "demo",
 ]
 

@@ -1,0 +1,27 @@
+"""Reads of the widget, scoped to one widget session (its person and account)."""
+
+from widget.selectors.guidance import (
+    Checklist,
+    ChecklistStep,
+    Entry,
+    WhatsNew,
+    checklist,
+    milestone_of_account,
+    unread_count,
+    whats_new,
+)
+from widget.selectors.setup import allowed_origins, origin_is_allowed, widget_settings
+
+__all__ = [
+    "Checklist",
+    "ChecklistStep",
+    "Entry",
+    "WhatsNew",
+    "allowed_origins",
+    "checklist",
+    "milestone_of_account",
+    "origin_is_allowed",
+    "unread_count",
+    "whats_new",
+    "widget_settings",
+]
