@@ -10,15 +10,23 @@ from widget.selectors.guidance import (
     unread_count,
     whats_new,
 )
-from widget.selectors.setup import allowed_origins, origin_is_allowed, widget_settings
+from widget.selectors.setup import (
+    DemoPerson,
+    allowed_origins,
+    demo_person,
+    origin_is_allowed,
+    widget_settings,
+)
 
 __all__ = [
     "Checklist",
     "ChecklistStep",
+    "DemoPerson",
     "Entry",
     "WhatsNew",
     "allowed_origins",
     "checklist",
+    "demo_person",
     "milestone_of_account",
     "origin_is_allowed",
     "unread_count",

@@ -111,20 +111,22 @@ def settings_look(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def demo_page(request: HttpRequest) -> HttpResponse:
-    """A stand-in for the vendor's product (the demo and development only): a page that
-    embeds the widget for the demo customer with a freshly signed token."""
-    if not settings.DEBUG:
+    """A stand-in for the vendor's product (``WIDGET_DEMO_PAGE``, on in ``make run``): a
+    page that embeds the widget for the demo customer with a freshly signed token, as
+    the vendor's server would sign it. ``?email=&account=`` picks someone else."""
+    if not settings.WIDGET_DEMO_PAGE:
         raise Http404
-    email = request.GET.get("email", "demo.customer@example.com")
-    account = request.GET.get("account", "")
+    person = selectors.demo_person(
+        email=request.GET.get("email", ""), account=request.GET.get("account", "")
+    )
     token = ""
-    if account:
+    if person is not None:
         try:
-            token = sso_token_issue(email=email, account_external_id=account)
+            token = sso_token_issue(email=person.email, account_external_id=person.account)
         except SsoError:
             token = ""
     return render(
         request,
         "widget/demo.html",
-        {"token": token, "script_src": reverse("widget-script")},
+        {"token": token, "person": person, "script_src": reverse("widget-script")},
     )
