@@ -8,6 +8,10 @@ A request from an origin not allowed is refused before anything runs (a token it
 carries is not even spent) with a JSON 403 and no CORS header, so the page's script
 cannot read even that. No cookie is ever involved: ``Access-Control-Allow-Credentials``
 is never sent, and the session travels as ``Authorization: Bearer``.
+
+A request without ``Origin`` is not a browser's cross-origin call (browsers send it on
+every CORS request): a server or a script, which CORS never restrained anyway. It is
+answered like any other, and the bearer session, not the origin, is what guards it.
 """
 
 from __future__ import annotations
