@@ -21,6 +21,7 @@ COPY feedback ./feedback
 COPY roadmap ./roadmap
 COPY productrisk ./productrisk
 COPY plays ./plays
+COPY widget ./widget
 COPY demo ./demo
 COPY templates ./templates
 COPY manage.py ./

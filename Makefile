@@ -36,8 +36,9 @@ run: $(VENV)/.installed compile-messages  ## Serve the app on SQLite with demo d
 	@$(BIN)/python manage.py seed_demo --if-empty
 	@echo
 	@echo "  csplatform is starting at http://$(HOST):$(PORT)/"
+	@echo "  the in-app widget on a stand-in vendor page: http://$(HOST):$(PORT)/widget/demo/"
 	@echo
-	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@WIDGET_DEMO_PAGE=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev compile-messages  ## Run the whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run

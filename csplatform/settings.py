@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "roadmap",
     "productrisk",
     "plays",
+    "widget",
     "demo",
 ]
 
@@ -499,6 +500,11 @@ SSO_TOKEN_MAX_LIFETIME_SECONDS = env.int("SSO_TOKEN_MAX_LIFETIME_SECONDS", 600, 
 SSO_CLOCK_SKEW_SECONDS = env.int("SSO_CLOCK_SKEW_SECONDS", 30, minimum=0)
 #: Sign-in attempts per client IP address and minute at /sso/; beyond them 429.
 SSO_ATTEMPTS_PER_MINUTE = env.int("SSO_ATTEMPTS_PER_MINUTE", 30, minimum=1)
+# A stand-in vendor page embedding the in-app widget at /widget/demo/ (`make run` turns
+# it on): it signs tokens for any account, so it is never for production.
+WIDGET_DEMO_PAGE = env.bool("WIDGET_DEMO_PAGE", default=DEBUG)
+if WIDGET_DEMO_PAGE and PRODUCTION:
+    raise ConfigError("WIDGET_DEMO_PAGE=true is refused when CSPLATFORM_ENV is production.")
 
 # --- Tracking API ----------------------------------------------------------------------
 #: Whether a Segment group call may replace an account's name, plan and segment. By

@@ -20,6 +20,7 @@ from plays.api.tasks import TaskViewSet
 from productrisk.api.flags import ProductRiskViewSet
 from roadmap import api as roadmap_api
 from ttfv import api as ttfv_api
+from widget import views as widget_views
 
 admin.site.site_header = _("csplatform administration")
 admin.site.site_title = _("csplatform")
@@ -172,4 +173,8 @@ urlpatterns = [
     path("ideas/", include("feedback.urls")),
     path("", include("roadmap.urls")),
     path("", include("ingest.tracking_urls")),  # Segment-compatible /v1/...
+    # The in-app widget: the address vendors paste (a redirect to the hashed script),
+    # its API for widget.js, and its settings page.
+    path("widget.js", widget_views.script, name="widget-script"),
+    path("widget/", include("widget.urls")),
 ]

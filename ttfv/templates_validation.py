@@ -41,6 +41,9 @@ class MilestoneDraft:
     min_contacts: int | None = None
     is_first_value: bool = False
     id: int | None = None
+    how_to: str = ""
+    help_url: str = ""
+    nudge_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,14 @@ class Problems:
 
 def milestone_normalised(milestone: MilestoneDraft) -> MilestoneDraft:
     """Trim text; a manual rule drops the usage fields (see the module docstring)."""
-    milestone = replace(milestone, name=milestone.name.strip(), event=milestone.event.strip())
+    milestone = replace(
+        milestone,
+        name=milestone.name.strip(),
+        event=milestone.event.strip(),
+        how_to=milestone.how_to.strip(),
+        help_url=milestone.help_url.strip(),
+        nudge_text=milestone.nudge_text.strip(),
+    )
     if milestone.rule == MANUAL:
         return replace(milestone, event="", min_events=None, min_contacts=None)
     return milestone

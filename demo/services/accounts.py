@@ -28,6 +28,7 @@ from accounts.signals import announce_account_data_changed, one_announcement
 from core.roles import Role
 from demo.cast import JOURNEY_AGES, USAGE_DAYS, Part, cast
 from demo.services.activity import seed_activity
+from demo.services.widget import seed_widget
 
 DEMO_PASSWORD = "csplatform-demo"
 #: Every demo account's external ID starts with it.
@@ -373,6 +374,7 @@ def seed_demo(
         # Sign-in from the vendor's product works out of the box: `manage.py sso_link`
         # signs the demo customer's link with it (README).
         sso_secret_rotate(actor=admin)
+    seed_widget(admin=admin)  # the stand-in vendor page at /widget/demo/ may embed it
     _upsert_user(logins[Role.PM])
     _upsert_user(logins[Role.CUSTOMER], contact=champion)
     for login, account in zip((SPANISH_CUSTOMER, GREEK_CUSTOMER), seeded[1:], strict=False):

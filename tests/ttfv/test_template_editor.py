@@ -430,3 +430,33 @@ def test_the_editor_runs_the_same_queries_for_few_or_many_milestones(admin, defa
     services.onboarding_recompute()
     assert _queries(admin, url) == few
     assert few <= 10
+
+
+# --- What the in-app widget shows of a milestone ------------------------------------
+
+
+def test_the_editor_keeps_each_milestones_how_to_link_and_nudge(admin, default):
+    rows = rows_of(default)
+    rows[1].update(
+        how_to="Connect your warehouse in Settings.",
+        help_url="https://app.vendor.example/settings/data",
+        nudge_text="Connect your data to see your first report.",
+    )
+    response = admin.post(edit_url(default), post_data(default, rows, first_value=2))
+    assert response.status_code == 302
+    stored = default.milestones.get(name="Data connected")
+    assert stored.how_to == "Connect your warehouse in Settings."
+    assert stored.help_url == "https://app.vendor.example/settings/data"
+    assert stored.nudge_text == "Connect your data to see your first report."
+    assert (
+        'value="https://app.vendor.example/settings/data"'
+        in admin.get(edit_url(default)).content.decode()
+    )
+
+
+def test_the_editor_refuses_a_product_link_that_is_not_a_web_address(admin, default):
+    rows = rows_of(default)
+    rows[1]["help_url"] = "javascript:alert(1)"
+    response = admin.post(edit_url(default), post_data(default, rows, first_value=2))
+    assert response.status_code == 400
+    assert not default.milestones.exclude(help_url="").exists()

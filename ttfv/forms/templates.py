@@ -160,6 +160,26 @@ class MilestoneForm(forms.Form):
         help_text=_("Optional: distinct contacts among those events."),
         error_messages={"invalid": _("Enter a whole number.")},
     )
+    how_to = forms.CharField(
+        label=_("How to (in-app checklist)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to the customer's people in the in-app checklist."),
+    )
+    help_url = forms.URLField(
+        label=_("Link into the product"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where in your product this step is done (the checklist's button)."),
+    )
+    nudge_text = forms.CharField(
+        label=_("Nudge"),
+        max_length=200,
+        required=False,
+        help_text=_("A short sentence shown when an onboarding stalls before this step."),
+    )
 
 
 class BaseMilestoneFormSet(forms.BaseFormSet):
@@ -199,6 +219,9 @@ class TemplateEditor:
                     "event": m.event,
                     "min_events": m.min_events,
                     "min_contacts": m.min_contacts,
+                    "how_to": m.how_to,
+                    "help_url": m.help_url,
+                    "nudge_text": m.nudge_text,
                 }
                 for index, m in enumerate(milestones)
             ],
@@ -271,6 +294,9 @@ class TemplateEditor:
                     min_events=row.cleaned_data.get("min_events"),
                     min_contacts=row.cleaned_data.get("min_contacts"),
                     is_first_value=row.prefix == self.first_value,
+                    how_to=row.cleaned_data.get("how_to", ""),
+                    help_url=row.cleaned_data.get("help_url", ""),
+                    nudge_text=row.cleaned_data.get("nudge_text", ""),
                 )
                 for row in self._ordered
             ),

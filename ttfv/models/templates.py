@@ -77,6 +77,29 @@ class Milestone(models.Model):
         _("by at least K people"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     is_first_value = models.BooleanField(_("first value"), default=False)
+    # What the in-app widget's checklist and nudge show the customer's people: how to
+    # reach the milestone, and a button into the vendor's product where it is done.
+    how_to = models.TextField(
+        _("how to"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Shown to the customer's people in the in-app checklist."),
+    )
+    help_url = models.URLField(
+        _("link into the product"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where in your product this step is done (the checklist's button)."),
+    )
+    nudge_text = models.CharField(
+        _("nudge"),
+        max_length=200,
+        blank=True,
+        help_text=_("A short sentence shown when an onboarding stalls before this step."),
+    )
+    #: The nudge in other languages, by language code ({"es": "…", "el": "…"}): written
+    #: by the vendor, so no catalogue holds it; the widget picks the reader's language.
+    nudge_translations = models.JSONField(_("nudge in other languages"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("milestone")

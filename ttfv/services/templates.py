@@ -102,6 +102,9 @@ def _store_milestones(template: MilestoneTemplate, milestones: tuple[MilestoneDr
             "min_events": draft.min_events,
             "min_contacts": draft.min_contacts,
             "is_first_value": draft.is_first_value,
+            "how_to": draft.how_to,
+            "help_url": draft.help_url,
+            "nudge_text": draft.nudge_text,
         }
         if draft.id in kept:
             Milestone.objects.filter(pk=draft.id).update(**values)
@@ -171,6 +174,10 @@ def template_create(*, plan: str = "", segment: str = "") -> MilestoneTemplate:
                 min_events=m.min_events,
                 min_contacts=m.min_contacts,
                 is_first_value=m.is_first_value,
+                how_to=m.how_to,
+                help_url=m.help_url,
+                nudge_text=m.nudge_text,
+                nudge_translations=m.nudge_translations,
             )
             for m in default.milestones.order_by("position", "pk")
         ]

@@ -1,0 +1,12 @@
+"""The widget's pages: its script's lasting address, the admins' settings, the demo."""
+
+from widget.views.pages import (
+    demo_page,
+    origin_add,
+    origin_remove,
+    script,
+    settings_look,
+    settings_page,
+)
+
+__all__ = ["demo_page", "origin_add", "origin_remove", "script", "settings_look", "settings_page"]
