@@ -96,23 +96,22 @@ def guidance_table(frame: pd.DataFrame, *, today: date) -> pd.DataFrame:
     rows = decided(frame, today=today)
     keys = ["milestone_id", "milestone", "template", "position"]
     counts = ["n", *(f"{what}_{days}" for days in WINDOWS for what in ("decided", "reached"))]
-    totals = rows.groupby([*keys, "group"], sort=False)[counts].sum().unstack("group")
-    totals = totals.reindex(
-        columns=pd.MultiIndex.from_product([counts, list(GROUPS)]), fill_value=0
-    ).fillna(0)
-    totals.columns = [f"{group}_{measure}" for measure, group in totals.columns]
-    totals = totals.astype("int64")
+    summed: pd.DataFrame = rows.groupby([*keys, "group"], sort=False)[counts].sum()
+    wide = pd.DataFrame(summed.unstack("group"))
+    wide = wide.reindex(columns=pd.MultiIndex.from_product([counts, list(GROUPS)]))
+    wide.columns = pd.Index([f"{group}_{measure}" for measure in counts for group in GROUPS])
+    totals = wide.fillna(0).astype("int64")
     totals = totals.loc[totals["nudged_n"] > 0]
+    rates: dict[tuple[str, int], pd.Series] = {}
     for group in GROUPS:
         for days in WINDOWS:
-            over = totals[f"{group}_decided_{days}"].where(totals[f"{group}_decided_{days}"] > 0)
-            totals[f"{group}_pct_{days}"] = (100 * totals[f"{group}_reached_{days}"] / over).round(
-                1
-            )
+            decided_n: pd.Series = totals[f"{group}_decided_{days}"]
+            over = decided_n.where(decided_n > 0)
+            rates[group, days] = 100 * totals[f"{group}_reached_{days}"] / over
+            totals[f"{group}_pct_{days}"] = rates[group, days].round(1)
     for days in WINDOWS:
-        totals[f"lift_{days}"] = (
-            totals[f"nudged_pct_{days}"] - totals[f"comparison_pct_{days}"]
-        ).round(1)
+        # From the unrounded rates: 66.67 - 33.33 is 33.3, not 66.7 - 33.3.
+        totals[f"lift_{days}"] = (rates["nudged", days] - rates["comparison", days]).round(1)
     table = totals.reset_index().sort_values(["template", "position", "milestone_id"])
     return table[RESULT_COLUMNS].reset_index(drop=True)
 
