@@ -17,6 +17,7 @@ from ttfv.selectors.dashboard import (
     status_counts,
 )
 from ttfv.selectors.guidance import (
+    GUIDANCE_DEFAULT_DAYS,
     GuidanceChoices,
     GuidanceFilters,
     GuidanceReport,
@@ -35,6 +36,7 @@ from ttfv.selectors.reports import (
 )
 
 __all__ = [
+    "GUIDANCE_DEFAULT_DAYS",
     "SORTS",
     "AccountOnboarding",
     "DashboardChoices",

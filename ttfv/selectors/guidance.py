@@ -108,6 +108,10 @@ GROUP BY c.milestone_id, m.name, t.name, m.position, c.grp, c.day0
 """
 
 
+#: The report covers first nudges of the last GUIDANCE_DEFAULT_DAYS days unless told.
+GUIDANCE_DEFAULT_DAYS = 90
+
+
 @dataclass(frozen=True)
 class GuidanceFilters:
     """Which first nudges the report covers: ``day_from`` to ``day_to``, both included."""

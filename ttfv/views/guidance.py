@@ -14,8 +14,6 @@ from core.access import allow
 from core.roles import STAFF_ROLES
 from ttfv import selectors, services
 
-#: The report covers first nudges of the last DEFAULT_DAYS days unless told otherwise.
-DEFAULT_DAYS = 90
 DAY_FORMAT = "%Y-%m-%d"
 
 
@@ -72,7 +70,7 @@ class GuidanceFilterForm(forms.Form):
             value[name] = None
         day_to = value["day_to"] or self.today
         return selectors.GuidanceFilters(
-            day_from=value["day_from"] or day_to - timedelta(days=DEFAULT_DAYS),
+            day_from=value["day_from"] or day_to - timedelta(days=selectors.GUIDANCE_DEFAULT_DAYS),
             day_to=day_to,
             template_id=value["template"],
             csm_id=value["csm"],
