@@ -215,3 +215,45 @@ def test_page_runs_a_constant_number_of_queries(
     assert UsageEvent.objects.filter(event=NUDGE_SHOWN).count() > 20
     with django_assert_max_num_queries(6):
         client.get(reverse("ttfv:guidance"))
+
+
+# --- The API ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"), list(zip(ACTORS, [401, FORBIDDEN, OK, OK, OK], strict=True))
+)
+def test_guidance_api_is_for_staff(actors, actor, expected):
+    response = actors[actor].get(reverse("api-ttfv-guidance"), HTTP_ACCEPT="application/json")
+    assert response.status_code == expected
+    if expected != OK:
+        assert "detail" in response.json()
+
+
+def test_guidance_api_mirrors_the_page(story, client_for, csm):
+    client = client_for(csm)
+    data = client.get(reverse("api-ttfv-guidance")).json()
+    today = services.today_utc()
+    assert data["day_to"] == today.isoformat()
+    assert data["day_from"] == (today - timedelta(days=90)).isoformat()
+    (row,) = data["rows"]
+    page = client.get(reverse("ttfv:guidance")).context["report"].rows[0]
+    assert row == {key: page[key] for key in row}
+    assert row["lift_14"] == 33.3
+    data = client.get(reverse("api-ttfv-guidance"), {"template": story["other"].pk}).json()
+    assert data["rows"] == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"day_from": "soon"}, "day_from"),
+        ({"template": "x"}, "template"),
+        ({"csm": "0"}, "csm"),
+        ({"day_from": "2026-05-01", "day_to": "2026-04-01"}, "day_to"),
+    ],
+)
+def test_guidance_api_refuses_bad_parameters(client_for, csm, params, field):
+    response = client_for(csm).get(reverse("api-ttfv-guidance"), params)
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
