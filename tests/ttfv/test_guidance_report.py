@@ -257,3 +257,22 @@ def test_guidance_api_refuses_bad_parameters(client_for, csm, params, field):
     response = client_for(csm).get(reverse("api-ttfv-guidance"), params)
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "chart_title"),
+    [
+        ("es", "Informe de orientación", "Hitos alcanzados tras un recordatorio"),
+        ("el", "Αναφορά καθοδήγησης", "Ορόσημα που επιτεύχθηκαν μετά από υπενθύμιση"),
+    ],
+)
+def test_the_page_and_its_chart_speak_spanish_and_greek(
+    story, client_for, csm, language, title, chart_title
+):
+    response = client_for(csm).get(reverse("ttfv:guidance"), HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert title in html
+    assert f'data-plotly-locale="{language}"' in html
+    assert f"vendor/plotly-locales/{language}.js" in html
+    chart = figure(html, "ttfv-guidance-data")
+    assert chart["layout"]["title"]["text"].startswith(chart_title)
