@@ -90,6 +90,7 @@ api_patterns = [
     ),
     *router.urls,
     path("ttfv/cohorts/", ttfv_api.CohortsView.as_view(), name="api-ttfv-cohorts"),
+    path("ttfv/guidance/", ttfv_api.GuidanceView.as_view(), name="api-ttfv-guidance"),
     # Last: whatever no endpoint matched is a JSON 404, not Django's HTML page.
     re_path(r"^.*$", errors.api_not_found, name=errors.NOT_FOUND_NAME),
 ]

@@ -164,3 +164,50 @@ def trend_figure(months: list[dict[str, Any]], *, target_days: int) -> go.Figure
     layout["xaxis"]["type"] = "category"
     layout |= {"showlegend": False} | _target_marks(days=target_days, vertical=False)
     return go.Figure(data=[trend], layout=layout)
+
+
+def guidance_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    """Per milestone (rows of ``ttfv.guidance.guidance_rows``): % of nudged and of
+    comparison accounts that reached it within 7 and 14 days, as grouped bars.
+
+    Nudged bars are solid and comparison bars pale in the same colour per window, so each
+    pair reads as "with and without a nudge". A rate with nothing decided yet is a gap.
+    """
+    names = [
+        _("%(milestone)s (%(template)s)")
+        % {"milestone": row["milestone"], "template": row["template"]}
+        for row in rows
+    ]
+    series = [
+        ("nudged", 7, _("Nudged, within 7 days"), PALETTE[0], 1),
+        ("comparison", 7, _("Not nudged, within 7 days"), PALETTE[0], IMMATURE_OPACITY),
+        ("nudged", 14, _("Nudged, within 14 days"), PALETTE[1], 1),
+        ("comparison", 14, _("Not nudged, within 14 days"), PALETTE[1], IMMATURE_OPACITY),
+    ]
+    bars = [
+        go.Bar(
+            x=names,
+            y=[row[f"{group}_pct_{days}"] for row in rows],
+            customdata=[row[f"{group}_n"] for row in rows],
+            name=label,
+            marker={"color": colour, "opacity": opacity},
+            hovertemplate=_("%(label)s: %(value)s%% of %(count)s accounts")
+            % {"label": label, "value": "%{y}", "count": "%{customdata}"}
+            + "<extra></extra>",
+        )
+        for group, days, label, colour, opacity in series
+    ]
+    layout = _layout(
+        title=_("Milestones reached after a nudge, against comparable accounts"),
+        x_title=_("Milestone"),
+        y_title=_("Reached the milestone (%)"),
+    )
+    layout["xaxis"]["type"] = "category"
+    layout["yaxis"] |= {"range": [0, 105], "tickvals": [0, 25, 50, 75, 100]}
+    layout |= {
+        "barmode": "group",
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left"},
+        "margin": {"l": 56, "r": 16, "t": 72, "b": 64},
+        "height": 380,
+    }
+    return go.Figure(data=bars, layout=layout)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ttfv.views import account, dashboard, reports, templates
+from ttfv.views import account, dashboard, guidance, reports, templates
 
 app_name = "ttfv"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("templates/<int:template_id>/delete/", templates.template_delete, name="template_delete"),
     path("", dashboard.dashboard, name="dashboard"),
     path("reports/", reports.reports, name="reports"),
+    path("guidance/", guidance.guidance, name="guidance"),
     path(
         "accounts/<int:account_id>/milestones/<int:milestone_id>/check/",
         account.milestone_check,

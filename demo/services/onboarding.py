@@ -4,19 +4,26 @@ people share reports, first value wants three) and a stuck one (its data never g
 connected). Their usage milestones are detected from the usage the activity demo made for
 them; the kickoff call is checked off by hand. Accounts that started before the demo's
 usage history get their milestones checked off by hand at realistic offsets, so the
-cohort reports span many months."""
+cohort reports span many months.
+
+Some of the recent fast and on-track journeys were shown the in-app widget's nudge
+toward first value the day after they started, so the guidance report has nudged
+accounts to hold against the rest (the late and stuck ones among them), on any day."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.db import transaction
 
+from accounts.models import Source, UsageEvent
+from demo.cast import FAST, ON_TRACK
 from demo.services.accounts import cast_of, demo_accounts
 from ttfv import services
 from ttfv.models import Milestone, MilestoneProgress, Onboarding
+from ttfv.selectors.guidance import NUDGE_SHOWN
 
 MILESTONES = [
     # name, target day, rule, event, N, K, first value
@@ -30,6 +37,7 @@ MILESTONES = [
 class OnboardingDemoSummary:
     onboardings: int
     checked_off: int
+    nudged: int = 0
 
 
 @transaction.atomic
@@ -77,4 +85,39 @@ def seed_onboarding_demo(*, seed: int = 42) -> OnboardingDemoSummary:
         for account, milestone, offset in checks
     )
     count = services.onboarding_recompute(alerts=False)
-    return OnboardingDemoSummary(onboardings=count, checked_off=len(checks))
+    nudged = _seed_nudges(accounts, parts, milestones[-1], today)
+    return OnboardingDemoSummary(onboardings=count, checked_off=len(checks), nudged=nudged)
+
+
+def _seed_nudges(accounts, parts, milestone: Milestone, today) -> int:
+    """Every other fast or on-track journey is nudged toward first value the day after
+    its start, unless it was already there by then.
+
+    Written as the widget's events directly rather than imported: no milestone or health
+    measure reads them, and an import would announce the accounts again and queue a
+    second round of recomputes in the middle of the seed.
+    """
+    UsageEvent.objects.filter(account__in=accounts, event=NUDGE_SHOWN).delete()
+    reached = dict(
+        MilestoneProgress.objects.filter(milestone=milestone, account__in=accounts).values_list(
+            "account_id", "achieved_on"
+        )
+    )
+    journeys = [account for account in accounts if parts[account.pk].journey in {FAST, ON_TRACK}]
+    events = []
+    for account in journeys[::2]:
+        day = min(account.started_on + timedelta(days=1), today)
+        if reached.get(account.pk) is not None and reached[account.pk] < day:
+            continue
+        events.append(
+            UsageEvent(
+                account=account,
+                event=NUDGE_SHOWN,
+                occurred_at=datetime.combine(day, time(10), tzinfo=UTC),
+                properties={"milestone": milestone.pk},
+                source=Source.API,
+                source_id=f"demo-nudge-{account.external_id}",
+            )
+        )
+    UsageEvent.objects.bulk_create(events)
+    return len(events)

@@ -29,6 +29,7 @@ from productrisk.selectors.flags import impact_report, resolved_risks
 from tests.accounts.factories import AccountFactory, UserFactory
 from tests.healthscores.factories import AccountHealthFactory
 from ttfv.models import MilestoneProgress, Onboarding
+from ttfv.selectors import GuidanceFilters, guidance_report
 
 pytestmark = pytest.mark.any_day
 
@@ -62,6 +63,12 @@ def missing_stories() -> list[str]:
     ]
     if not stuck:
         missing.append("a stuck onboarding (at risk, nothing since the kickoff call)")
+
+    guidance = guidance_report(
+        filters=GuidanceFilters(day_from=today - timedelta(days=90), day_to=today), today=today
+    )
+    if not any(row["nudged_n"] and row["comparison_n"] for row in guidance.rows):
+        missing.append(f"nudged and comparable accounts in the guidance report ({guidance.rows})")
 
     soon = Account.objects.filter(renews_on__range=(today, today + timedelta(days=90)))
     if not soon.filter(health__band="red").exists():
@@ -131,5 +138,6 @@ def test_a_book_without_the_stories_is_caught():
     missing = missing_stories()
     assert any(story.startswith("red, yellow and green") for story in missing)
     assert any(story.startswith("a late onboarding") for story in missing)
+    assert any(story.startswith("nudged and comparable accounts") for story in missing)
     assert any(story.startswith("flags on at most a quarter") for story in missing)
     assert any(story.startswith("precision and recall of red") for story in missing)

@@ -16,6 +16,15 @@ from ttfv.selectors.dashboard import (
     onboarding_accounts,
     status_counts,
 )
+from ttfv.selectors.guidance import (
+    GUIDANCE_DEFAULT_DAYS,
+    GuidanceChoices,
+    GuidanceFilters,
+    GuidanceReport,
+    guidance_filter_choices,
+    guidance_frame,
+    guidance_report,
+)
 from ttfv.selectors.reports import (
     ReportChoices,
     ReportFilters,
@@ -27,10 +36,14 @@ from ttfv.selectors.reports import (
 )
 
 __all__ = [
+    "GUIDANCE_DEFAULT_DAYS",
     "SORTS",
     "AccountOnboarding",
     "DashboardChoices",
     "DashboardRow",
+    "GuidanceChoices",
+    "GuidanceFilters",
+    "GuidanceReport",
     "ReportChoices",
     "ReportFilters",
     "StatusCount",
@@ -40,6 +53,9 @@ __all__ = [
     "cohort_rows",
     "dashboard_filter_choices",
     "dashboard_rows",
+    "guidance_filter_choices",
+    "guidance_frame",
+    "guidance_report",
     "milestone_or_404",
     "onboarding_accounts",
     "onboardings_frame",
