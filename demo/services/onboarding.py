@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 
-from accounts.models import Source, UsageEvent
-from demo.cast import FAST, ON_TRACK
+from accounts.models import Account, Source, UsageEvent
+from demo.cast import FAST, ON_TRACK, Part
 from demo.services.accounts import cast_of, demo_accounts
 from ttfv import services
 from ttfv.models import Milestone, MilestoneProgress, Onboarding
@@ -89,7 +89,9 @@ def seed_onboarding_demo(*, seed: int = 42) -> OnboardingDemoSummary:
     return OnboardingDemoSummary(onboardings=count, checked_off=len(checks), nudged=nudged)
 
 
-def _seed_nudges(accounts, parts, milestone: Milestone, today) -> int:
+def _seed_nudges(
+    accounts: list[Account], parts: dict[int, Part], milestone: Milestone, today: date
+) -> int:
     """Every other fast or on-track journey is nudged toward first value the day after
     its start, unless it was already there by then.
 
@@ -98,7 +100,7 @@ def _seed_nudges(accounts, parts, milestone: Milestone, today) -> int:
     second round of recomputes in the middle of the seed.
     """
     UsageEvent.objects.filter(account__in=accounts, event=NUDGE_SHOWN).delete()
-    reached = dict(
+    reached: dict[int, date] = dict(
         MilestoneProgress.objects.filter(milestone=milestone, account__in=accounts).values_list(
             "account_id", "achieved_on"
         )
@@ -106,8 +108,11 @@ def _seed_nudges(accounts, parts, milestone: Milestone, today) -> int:
     journeys = [account for account in accounts if parts[account.pk].journey in {FAST, ON_TRACK}]
     events = []
     for account in journeys[::2]:
+        if account.started_on is None:
+            continue
         day = min(account.started_on + timedelta(days=1), today)
-        if reached.get(account.pk) is not None and reached[account.pk] < day:
+        achieved = reached.get(account.pk)
+        if achieved is not None and achieved < day:
             continue
         events.append(
             UsageEvent(
