@@ -164,11 +164,13 @@ class Account(models.Model):
     self_signup = models.BooleanField(
         _("sign-up by company domain"),
         default=False,
+        db_default=False,
         help_text=_("People with an address at a verified domain of this account may join it."),
     )
     signup_needs_approval = models.BooleanField(
         _("approve sign-ups first"),
         default=True,
+        db_default=True,
         help_text=_("A CSM approves each person who signs up before they can sign in."),
     )
     started_on = models.DateField(_("contract start"), null=True, blank=True)

@@ -64,7 +64,7 @@ class Alert(models.Model):
     #: ``{"title": …, "body": …}`` as ``core.i18n`` deferred texts: translated into the
     #: reader's language when shown or e-mailed, whoever raised the alert. Empty for
     #: alerts whose text is not ours to translate.
-    message = models.JSONField(_("message"), default=dict, blank=True)
+    message = models.JSONField(_("message"), default=dict, db_default={}, blank=True)
     #: Where "Open" leads: the page that explains the alert.
     url = models.CharField(_("link"), max_length=300, blank=True)
     #: One alert per fact: raising the same key again (a recompute, a retried task) is a
