@@ -12,18 +12,28 @@ is never sent, and the session travels as ``Authorization: Bearer``.
 A request without ``Origin`` is not a browser's cross-origin call (browsers send it on
 every CORS request): a server or a script, which CORS never restrained anyway. It is
 answered like any other, and the bearer session, not the origin, is what guards it.
+
+Our own site's origin is not an allowed origin, but the settings page's preview runs
+there: a request from it is let through to authentication and then answered only for
+a preview session (anything else, the session door included, is refused as from any
+origin not allowed). A preview session answers our own origin (or no ``Origin``) only,
+and every write of it is refused (``services.widget_session_may_write``).
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -56,17 +66,38 @@ class WidgetSessionAuthentication(BaseAuthentication):
         return f'{self.keyword} realm="widget"'
 
 
+def _origin_refused_text() -> str:
+    return _("This site may not show the in-app widget.")
+
+
 def origin_refused() -> JsonResponse:
-    return JsonResponse({"detail": _("This site may not show the in-app widget.")}, status=403)
+    return JsonResponse({"detail": _origin_refused_text()}, status=403)
+
+
+def own_origins(request: HttpRequest) -> set[str]:
+    """Our own site's origin, as configured (``SITE_URL``) and as this request reached
+    us (its host checked against ``ALLOWED_HOSTS``)."""
+    site = urlsplit(settings.SITE_URL)
+    return {
+        f"{site.scheme}://{site.netloc}".lower(),
+        f"{request.scheme}://{request.get_host()}".lower(),
+    }
 
 
 class CorsMixin:
-    """Answer preflights and name the caller's origin, for allowed origins only."""
+    """Answer preflights and name the caller's origin, for allowed origins only (and
+    our own, for previews: see the module's notes)."""
+
+    #: The request came from our own origin, which is not an allowed one.
+    own_origin_only = False
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         origin = request.headers.get("Origin")
+        self.own_origin_only = False
         if origin is not None and not selectors.origin_is_allowed(origin):
-            return origin_refused()
+            if origin.lower() not in own_origins(request):
+                return origin_refused()
+            self.own_origin_only = True
         if origin is not None and request.method == "OPTIONS":
             response: HttpResponseBase = JsonResponse({}, status=200)
             response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
@@ -91,6 +122,15 @@ class WidgetAPIView(CorsMixin, ServiceErrorsMixin, APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        session = request.auth if isinstance(request.auth, services.WidgetSession) else None
+        preview = session is not None and session.preview
+        origin = request.headers.get("Origin")
+        if self.own_origin_only and not preview:
+            raise PermissionDenied(_origin_refused_text())
+        if preview and origin is not None and origin.lower() not in own_origins(request):
+            raise PermissionDenied(_origin_refused_text())
+        if session is not None and request.method not in SAFE_METHODS:
+            services.widget_session_may_write(session=session)
         # The person's saved language, else their browser's (LocaleMiddleware chose it
         # from Accept-Language before anyone was authenticated).
         language = getattr(request.user, "language", "")

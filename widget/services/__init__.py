@@ -12,6 +12,8 @@ from widget.services.session import (
     SESSION_SECONDS,
     WidgetSession,
     WidgetSessionError,
+    widget_preview_start,
+    widget_session_may_write,
     widget_session_read,
     widget_session_start,
 )
@@ -39,6 +41,8 @@ __all__ = [
     "origin_normalise",
     "origin_remove",
     "widget_events_record",
+    "widget_preview_start",
+    "widget_session_may_write",
     "widget_session_read",
     "widget_session_start",
     "widget_settings_ensure",

@@ -29,7 +29,7 @@ from ttfv.selectors.guidance import (
 )
 from widget.models import NudgeDismissal, WidgetPerson
 from widget.selectors import milestone_of_account
-from widget.services.session import WidgetSession
+from widget.services.session import WidgetSession, widget_session_may_write
 from widget.services.setup import widget_write_key
 
 #: Events that name a milestone of the account (``properties["milestone"]``).
@@ -54,6 +54,7 @@ def _person(session: WidgetSession) -> WidgetPerson:
 @transaction.atomic
 def entries_mark_read(*, session: WidgetSession) -> None:
     """The person has looked at "What's new": every entry shipped so far is read."""
+    widget_session_may_write(session=session)
     newest = changelog_items().values("pk", "shipped_on").first()
     if newest is None:
         return
@@ -106,18 +107,24 @@ def _next_step(session: WidgetSession, today: date) -> Milestone | None:
 def nudge_take(*, session: WidgetSession, language: str, today: date) -> Nudge | None:
     """Today's nudge for the person, or None. At most one a day: the day is claimed by
     a conditional update, so two tabs opening at once show it once between them; a
-    day without a reason to nudge is not spent."""
+    day without a reason to nudge is not spent. A preview shows the nudge the person
+    would get without claiming their day (nor anything else)."""
     step = _next_step(session, today)
     if step is None:
         return None
-    _person(session)
-    claimed = (
-        WidgetPerson.objects.filter(contact=session.contact)
-        .filter(Q(nudged_on__isnull=True) | ~Q(nudged_on=today))
-        .update(nudged_on=today)
-    )
-    if not claimed:
-        return None
+    if session.preview:
+        nudged_today = WidgetPerson.objects.filter(contact=session.contact, nudged_on=today)
+        if nudged_today.exists():
+            return None
+    else:
+        _person(session)
+        claimed = (
+            WidgetPerson.objects.filter(contact=session.contact)
+            .filter(Q(nudged_on__isnull=True) | ~Q(nudged_on=today))
+            .update(nudged_on=today)
+        )
+        if not claimed:
+            return None
     return Nudge(
         milestone_id=step.pk,
         title=step.name,
@@ -128,6 +135,7 @@ def nudge_take(*, session: WidgetSession, language: str, today: date) -> Nudge |
 
 def nudge_dismiss(*, session: WidgetSession, milestone_id: object) -> None:
     """The person closed the nudge of this milestone: never show it to them again."""
+    widget_session_may_write(session=session)
     milestone = milestone_of_account(account=session.account, milestone_id=milestone_id)
     if milestone is None:
         raise ValidationError({"milestone": [_("This is not a step of your onboarding.")]})
@@ -188,6 +196,7 @@ def widget_events_record(*, session: WidgetSession, events: Any) -> EventsRecord
     through the tracking door with the widget's write key; an event sent twice (a
     retry after a lost answer) lands once. Raises ValidationError for a batch with an
     event the widget does not send: nothing of it is recorded."""
+    widget_session_may_write(session=session)
     if not isinstance(events, list) or not 1 <= len(events) <= MAX_EVENTS:
         raise ValidationError(
             {"events": [_("Send between 1 and %(max)s events.") % {"max": MAX_EVENTS}]}
