@@ -10,6 +10,7 @@ urlpatterns = [
     path("settings/origins/", views.origin_add, name="origin_add"),
     path("settings/origins/<int:pk>/remove/", views.origin_remove, name="origin_remove"),
     path("settings/look/", views.settings_look, name="settings_look"),
+    path("settings/preview/", views.settings_preview, name="settings_preview"),
     path("demo/", views.demo_page, name="demo"),
     path("api/session/", api.SessionView.as_view(), name="api-session"),
     path("api/config/", api.ConfigView.as_view(), name="api-config"),

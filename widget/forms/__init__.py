@@ -32,3 +32,19 @@ class LookForm(forms.Form):
     hide_checklist_after_first_value = forms.BooleanField(
         label=_("Hide “Getting started” once the account reaches first value"), required=False
     )
+
+
+class PreviewForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Contact e-mail"),
+        max_length=254,
+        help_text=_("The widget is shown as this person sees it, read-only: nothing is saved."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    account = forms.CharField(
+        label=_("Account ID (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed only when people of several accounts share the address."),
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )

@@ -7,6 +7,15 @@ from widget.views.pages import (
     script,
     settings_look,
     settings_page,
+    settings_preview,
 )
 
-__all__ = ["demo_page", "origin_add", "origin_remove", "script", "settings_look", "settings_page"]
+__all__ = [
+    "demo_page",
+    "origin_add",
+    "origin_remove",
+    "script",
+    "settings_look",
+    "settings_page",
+    "settings_preview",
+]

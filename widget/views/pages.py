@@ -20,7 +20,7 @@ from accounts.services import SsoError, sso_token_issue
 from core.access import allow, public
 from core.roles import Role
 from widget import selectors, services
-from widget.forms import LookForm, OriginForm
+from widget.forms import LookForm, OriginForm, PreviewForm
 
 SCRIPT = "widget/widget.js"
 
@@ -45,6 +45,7 @@ def _settings_context(**extra: Any) -> dict[str, Any]:
         "snippet_src": _site() + reverse("widget-script"),
         "origins": selectors.allowed_origins(),
         "origin_form": OriginForm(),
+        "preview_form": PreviewForm(),
         "look_form": LookForm(
             initial={
                 "accent_colour": row.accent_colour,
@@ -105,6 +106,37 @@ def settings_look(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The widget's settings were saved."))
             return redirect("widget:settings")
     return render(request, "widget/settings.html", _settings_context(look_form=form), status=400)
+
+
+@allow(Role.ADMIN)
+@never_cache
+@require_POST
+def settings_preview(request: HttpRequest) -> HttpResponse:
+    """The settings page with the widget shown as a chosen contact sees it: a read-only
+    preview session (widget.services.session), handed to widget.js by attribute."""
+    form = PreviewForm(request.POST)
+    if form.is_valid():
+        try:
+            token, contact = services.widget_preview_start(
+                actor=cast(User, request.user),
+                email=form.cleaned_data["email"],
+                account=form.cleaned_data["account"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return render(
+                request,
+                "widget/settings.html",
+                _settings_context(
+                    preview_form=form,
+                    preview_token=token,
+                    preview_contact=contact,
+                    script_src=reverse("widget-script"),
+                ),
+            )
+    return render(request, "widget/settings.html", _settings_context(preview_form=form), status=400)
 
 
 @public

@@ -8,11 +8,14 @@
  *
  *   <script src="https://<host>/widget.js" data-token="<signed token>" async></script>
  *   window.csplatform('identify', token)   // single-page apps, after sign-in
+ *
+ * The settings page's preview hands a preview session (ours, read-only) instead:
+ *   <script src="/widget.js" data-session="<preview session token>" async></script>
  */
 (function () {
   "use strict";
   var me = document.currentScript ||
-    document.querySelector('script[src*="widget"][data-token]');
+    document.querySelector('script[src*="widget"][data-token], script[src*="widget"][data-session]');
   if (!me || window.__csplatformWidget) return;
   window.__csplatformWidget = true;
   var base = new URL(me.src, location.href).origin + "/widget/api/";
@@ -297,8 +300,13 @@
 
   function identify(vendorToken) {
     if (!vendorToken) return;
-    api("POST", "session/", undefined, vendorToken).then(function (s) {
+    begin(api("POST", "session/", undefined, vendorToken).then(function (s) {
       session = s.token;
+    }));
+  }
+
+  function begin(started) {
+    started.then(function () {
       return api("GET", "config/");
     }).then(function (c) {
       config = c; T = c.texts; EV = c.events;
@@ -312,5 +320,6 @@
   var queued = (window.csplatform && window.csplatform.q) || [];
   window.csplatform = function (command, arg) { if (command === "identify") identify(arg); };
   queued.forEach(function (args) { window.csplatform.apply(null, args); });
-  if (me.dataset.token) identify(me.dataset.token);
+  if (me.dataset.session) { session = me.dataset.session; begin(Promise.resolve()); }
+  else if (me.dataset.token) identify(me.dataset.token);
 })();
