@@ -28,7 +28,7 @@ from accounts.models import SsoTokenUse, UsageEvent
 from core.roles import Role
 from feedback.models import Vote
 from ingest.services.imports import import_tracking_batch
-from tests.accounts.factories import AccountFactory, UserFactory
+from tests.accounts.factories import AccountFactory, ContactFactory, UserFactory
 from tests.feedback.factories import IdeaFactory
 from tests.roadmap.factories import RoadmapItemFactory
 from tests.ttfv.factories import MilestoneFactory, MilestoneTemplateFactory, OnboardingFactory
@@ -264,6 +264,45 @@ def test_an_origin_not_allowed_gets_nothing(page, live_server, installation):
         assert not SsoTokenUse.objects.exists()
     finally:
         vendor.shutdown()
+
+
+def test_an_admin_previews_the_widget_as_a_contact(page, live_server, installation, sign_in):
+    """On the settings page, with no origin allowed: the widget of a chosen contact, its
+    checklist read from their account, and a vote that saves nothing."""
+    _secret, acme = installation
+    ana = ContactFactory(account=acme, email="ana@acme.example", name="Ana")
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.add_init_script(OPEN_SHADOW)
+    sign_in("e2e-admin")
+    page.goto(live_server.url + "/widget/settings/")
+    page.get_by_label("Contact e-mail").fill("nobody@acme.example")
+    page.get_by_role("button", name="Show preview").click()
+    expect(page.get_by_text("No contact has this e-mail address.")).to_be_visible()
+    expect(page.locator("[data-csplatform-widget]")).to_have_count(0)
+
+    page.get_by_label("Contact e-mail").fill("ana@acme.example")
+    page.get_by_label("Contact e-mail").press("Enter")  # the keyboard submits it
+    expect(page.get_by_test_id("widget-preview-status")).to_contain_text("ana@acme.example")
+    launcher = page.get_by_role("button", name="Help and news (1 unread)")
+    expect(launcher).to_be_visible()
+    launcher.click()
+    dialog = page.get_by_role("dialog", name="Guidance, news and ideas")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_text("1 of 3")).to_be_visible()
+    expect(dialog.get_by_text("Share a report")).to_be_visible()
+
+    page.get_by_role("tab", name="Ideas").click()
+    dialog.get_by_role("button", name="Vote · 0").click()
+    page.wait_for_load_state("networkidle")
+    assert not Vote.objects.exists()
+    assert not AllowedOrigin.objects.exists()
+    assert not SsoTokenUse.objects.exists()
+    assert not UsageEvent.objects.filter(account=acme, contact=ana).exists()
+    assert not problems, problems
 
 
 def _wait_for(condition, timeout: float = 5.0) -> None:
