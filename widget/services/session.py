@@ -81,10 +81,13 @@ def widget_preview_start(*, actor: User, email: str, account: str = "") -> tuple
     if account.strip():
         contacts = contacts.filter(account__external_id=account.strip())
     found = list(contacts[:2]) if email else []
+    if not found and account.strip():
+        message = _("No contact of the account %(account)s has this e-mail address.") % {
+            "account": account.strip()
+        }
+        raise ValidationError({"email": [message]})
     if not found:
-        raise ValidationError(
-            {"email": [_("No contact has this e-mail address%(of)s.") % {"of": _of(account)}]}
-        )
+        raise ValidationError({"email": [_("No contact has this e-mail address.")]})
     if len(found) > 1:
         raise ValidationError(
             {
@@ -102,10 +105,6 @@ def widget_preview_start(*, actor: User, email: str, account: str = "") -> tuple
     )
     logger.info("Widget preview of contact %s by admin %s", contact.pk, actor.pk)
     return token, contact
-
-
-def _of(account: str) -> str:
-    return (" " + _("in account %(account)s") % {"account": account.strip()}) if account else ""
 
 
 def widget_session_may_write(*, session: WidgetSession) -> None:
