@@ -107,8 +107,10 @@ def test_widget_api_at_scale():
         ("checklist", "/widget/api/checklist/"),
         ("what's new", "/widget/api/whats-new/"),
         ("ideas (top)", "/widget/api/ideas/"),
-        ("ideas (search)", "/widget/api/ideas/?q=exports"),
-        ("similar ideas", "/widget/api/ideas/similar/?text=Export%20reports"),
+        # Every title says "exports": the worst case, all 10,000 ideas ranked.
+        ("ideas (search, every idea matches)", "/widget/api/ideas/?q=exports"),
+        ("ideas (search, one match)", "/widget/api/ideas/?q=4217"),
+        ("similar ideas (every title alike)", "/widget/api/ideas/similar/?text=Export%20reports"),
         ("nudge", "/widget/api/nudge/"),
     ]:
         report(
