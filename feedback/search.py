@@ -29,6 +29,7 @@ from django.contrib.postgres.search import (
     SearchQueryCombinable,
     SearchRank,
     SearchVectorField,
+    TrigramDistance,
     TrigramSimilarity,
 )
 from django.db import connection
@@ -74,6 +75,9 @@ ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
 #: order of 0.1 to 1 for words matched in a title), tuned on the labelled pairs of
 #: tests/feedback/data/duplicates.csv: 0.91 recall@5 without trigrams, 0.94 with.
 TRIGRAM_WEIGHT = 1.0
+#: How many ideas of each signal the similar-ideas ranking considers: far more than the
+#: handful it shows, so the sum of the two signals still picks the best.
+SIMILAR_CANDIDATES = 200
 
 
 def search_config(language: str) -> str:
@@ -159,8 +163,16 @@ def ideas_similar(queryset: QuerySet, text: str, *, language: str) -> QuerySet:
 
     On PostgreSQL an idea qualifies by sharing a word (stemmed as ``language`` stems it,
     or as written) or by a title alike in its letters (pg_trgm's ``%``, similarity of at
-    least 0.3, answered by the trigram index on titles), and ranks by the sum of
-    the two signals; ties go to the idea more people want. SQLite shares any word.
+    least 0.3), and ranks by the sum of the two signals; ties go to the idea more people
+    want. SQLite shares any word.
+
+    Only the best :data:`SIMILAR_CANDIDATES` ideas of each signal are ranked: the words'
+    by their rank, and the titles nearest ``text`` from the GiST trigram index
+    (migration 0011), whatever their similarity. An idea outside both lists trails 200
+    others on each signal, and could reach the handful shown only by being close behind
+    on both at once: an approximation, which the recall of the labelled pairs
+    (``tests/benchmarks/test_search.py``) keeps honest. In exchange a board whose titles
+    all look alike no longer computes every title's similarity.
     """
     terms = words(text)
     if not terms:
@@ -169,11 +181,20 @@ def ideas_similar(queryset: QuerySet, text: str, *, language: str) -> QuerySet:
         return _like(queryset, terms, any_word=True)
     query = _query(terms, any_word=True, configs=[search_config(language), FALLBACK_CONFIG])
     cleaned = " ".join(terms)
+    by_words = (
+        queryset.alias(search=StoredVector(), words_rank=SearchRank(StoredVector(), query))
+        .filter(search=query)
+        .order_by("-words_rank")
+        .values("pk")[:SIMILAR_CANDIDATES]
+    )
+    by_title = queryset.order_by(TrigramDistance("title", cleaned)).values("pk")[
+        :SIMILAR_CANDIDATES
+    ]
     # Aliases, not annotations: a selected similarity would be computed once more per
-    # matching row besides the rank's (PostgreSQL does not share the two), which was 40%
-    # of the query when every title of a 10,000-idea board matched.
+    # row besides the rank's (PostgreSQL does not share the two).
     return (
-        queryset.alias(search=StoredVector(), title_similarity=TrigramSimilarity("title", cleaned))
+        queryset.filter(Q(pk__in=by_words) | Q(pk__in=by_title))
+        .alias(search=StoredVector(), title_similarity=TrigramSimilarity("title", cleaned))
         .filter(Q(search=query) | Q(TrigramMatch(F("title"), Value(cleaned))))
         .annotate(
             similar_rank=SearchRank(F("search"), query) + F("title_similarity") * TRIGRAM_WEIGHT
