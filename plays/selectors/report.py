@@ -10,6 +10,7 @@ its segment, within its cool-down or before it existed; they were not chosen at 
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,22 +81,52 @@ def playbooks_overview() -> QuerySet[Playbook]:
     ).prefetch_related("steps", "rules")
 
 
+#: The two dialects the report's statement is written in: PostgreSQL, and SQLite (the
+#: embedded default of `make run`). ``day`` is a timestamp's UTC day; ``add`` a date
+#: plus a number of days (either may be an expression).
+_DIALECTS = {
+    "postgresql": {
+        "day": "(({0}) AT TIME ZONE 'UTC')::date",
+        "add": "(({0}) + ({1}))",
+    },
+    "sqlite": {
+        "day": "date({0})",
+        "add": "date({0}, ({1}) || ' days')",
+    },
+}
+
+
 def _outcome_sql(horizon: int) -> str:
+    """Per side (played, compared): accounts with a snapshot ``horizon`` days after the
+    day, how many of them green and not red, renewals within the window, and renewed.
+
+    Portable SQL: the first renewal of the window is a correlated subquery rather than a
+    LATERAL join, and the filtered counts are sums of CASEs.
+    """
+    dialect = _DIALECTS["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+
+    def day(column: str) -> str:
+        return dialect["day"].format(column)
+
+    def add(value: str, days: int | str) -> str:
+        return dialect["add"].format(value, days)
+
     play, snap = Play._meta.db_table, HealthSnapshot._meta.db_table
     renewal = RenewalOutcome._meta.db_table
     shown = "COALESCE(NULLIF({t}.override_band, ''), {t}.band)"
+    gap = COMPARISON_GAP_DAYS
     return f"""
         WITH played AS (
-            SELECT DISTINCT p.account_id, (p.started_at AT TIME ZONE 'UTC')::date AS d
+            SELECT DISTINCT p.account_id, {day("p.started_at")} AS d
             FROM {play} p
             WHERE p.playbook_id = %(playbook)s AND p.band_at_start <> ''
-              AND (p.started_at AT TIME ZONE 'UTC')::date + {horizon} <= %(today)s
+              AND {add(day("p.started_at"), horizon)} <= %(today)s
         ),
         starts AS (
-            SELECT DISTINCT (p.started_at AT TIME ZONE 'UTC')::date AS d, p.band_at_start AS b
+            SELECT DISTINCT {day("p.started_at")} AS d, p.band_at_start AS b
             FROM {play} p
             WHERE p.playbook_id = %(playbook)s AND p.band_at_start <> ''
-              AND (p.started_at AT TIME ZONE 'UTC')::date + {horizon} <= %(today)s
+              AND {add(day("p.started_at"), horizon)} <= %(today)s
         ),
         compared AS (
             SELECT DISTINCT s0.account_id, st.d
@@ -104,31 +135,61 @@ def _outcome_sql(horizon: int) -> str:
             WHERE NOT EXISTS (
                 SELECT 1 FROM {play} q
                 WHERE q.playbook_id = %(playbook)s AND q.account_id = s0.account_id
-                  AND (q.started_at AT TIME ZONE 'UTC')::date
-                      BETWEEN st.d - {COMPARISON_GAP_DAYS} AND st.d + {COMPARISON_GAP_DAYS})
+                  AND {day("q.started_at")}
+                      BETWEEN {add("st.d", -gap)} AND {add("st.d", gap)})
         ),
         both_sides AS (
             SELECT 'played' AS side, account_id, d FROM played
             UNION ALL
             SELECT 'compared', account_id, d FROM compared
+        ),
+        looked AS (
+            SELECT b.side, sn.account_id AS snapped, {shown.format(t="sn")} AS shown,
+                   (SELECT ro.outcome FROM {renewal} ro
+                    WHERE ro.account_id = b.account_id
+                      AND ro.renewed_on > b.d AND ro.renewed_on <= {add("b.d", horizon)}
+                    ORDER BY ro.renewed_on LIMIT 1) AS outcome
+            FROM both_sides b
+            LEFT JOIN {snap} sn ON sn.account_id = b.account_id
+                               AND sn.day = {add("b.d", horizon)}
         )
-        SELECT b.side,
-               COUNT(sn.account_id),
-               COUNT(*) FILTER (WHERE {shown.format(t="sn")} = 'green'),
-               COUNT(*) FILTER (WHERE sn.account_id IS NOT NULL
-                                  AND {shown.format(t="sn")} NOT IN ('red', 'grey')),
-               COUNT(r.id),
-               COUNT(r.id) FILTER (WHERE r.outcome IN ('renewed', 'expanded'))
-        FROM both_sides b
-        LEFT JOIN {snap} sn ON sn.account_id = b.account_id AND sn.day = b.d + {horizon}
-        LEFT JOIN LATERAL (
-            SELECT ro.id, ro.outcome FROM {renewal} ro
-            WHERE ro.account_id = b.account_id
-              AND ro.renewed_on > b.d AND ro.renewed_on <= b.d + {horizon}
-            ORDER BY ro.renewed_on LIMIT 1
-        ) r ON true
-        GROUP BY b.side
+        SELECT side,
+               COUNT(snapped),
+               SUM(CASE WHEN shown = 'green' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN snapped IS NOT NULL AND shown NOT IN ('red', 'grey')
+                        THEN 1 ELSE 0 END),
+               COUNT(outcome),
+               SUM(CASE WHEN outcome IN ('renewed', 'expanded') THEN 1 ELSE 0 END)
+        FROM looked
+        GROUP BY side
     """  # noqa: S608 - table names only, values as parameters
+
+
+def _median_days(playbook: Playbook) -> float | None:
+    """Median days from start to completion of the playbook's completed plays:
+    aggregated by PostgreSQL, read and computed here on SQLite (the embedded demo)."""
+    completed = Play.objects.filter(
+        playbook=playbook, state=Play.State.COMPLETED, finished_at__isnull=False
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT percentile_cont(0.5) WITHIN GROUP (
+                    ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) / 86400.0)
+                FROM {Play._meta.db_table}
+                WHERE playbook_id = %s AND state = %s AND finished_at IS NOT NULL
+                """,  # noqa: S608 - table names only, values as parameters
+                [playbook.pk, Play.State.COMPLETED],
+            )
+            median = cursor.fetchone()[0]
+        return None if median is None else float(median)
+    spans = [
+        (finished - started).total_seconds() / 86400
+        for started, finished in completed.values_list("started_at", "finished_at")
+        if finished is not None
+    ]
+    return statistics.median(spans) if spans else None
 
 
 def playbook_report(*, playbook: Playbook, today: date | None = None) -> PlaybookReport:
@@ -142,16 +203,6 @@ def playbook_report(*, playbook: Playbook, today: date | None = None) -> Playboo
         active=Count("pk", filter=Q(state=Play.State.ACTIVE)),
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT percentile_cont(0.5) WITHIN GROUP (
-                ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) / 86400.0)
-            FROM {Play._meta.db_table}
-            WHERE playbook_id = %s AND state = %s AND finished_at IS NOT NULL
-            """,  # noqa: S608 - table names only, values as parameters
-            [playbook.pk, Play.State.COMPLETED],
-        )
-        median = cursor.fetchone()[0]
         horizons = []
         for horizon in HORIZONS:
             cursor.execute(_outcome_sql(horizon), {"playbook": playbook.pk, "today": today})
@@ -166,7 +217,7 @@ def playbook_report(*, playbook: Playbook, today: date | None = None) -> Playboo
             )
     return PlaybookReport(
         playbook=playbook,
-        median_days=None if median is None else float(median),
+        median_days=_median_days(playbook),
         horizons=horizons,
         **counts,
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,7 +112,15 @@ def _in_scope(rule: Rule, account_ids: list[int] | None) -> QuerySet[Account]:
 # --- Starting -------------------------------------------------------------------------
 
 
-def _step_tasks_sql() -> str:
+#: A step's due day, ``today`` (the first parameter) plus its days: PostgreSQL adds days
+#: to a date; SQLite (the embedded default of `make run`) has date() modifiers.
+_DUE_ON = {
+    "postgresql": "%s::date + s.due_in_days",
+    "sqlite": "date(%s, '+' || s.due_in_days || ' days')",
+}
+
+
+def _step_tasks_sql(plays: int) -> str:
     """One INSERT … SELECT that writes the tasks of every step of the given plays.
 
     The owner: the account's CSM; a named person (or the CSM when that person left);
@@ -121,6 +129,11 @@ def _step_tasks_sql() -> str:
     task, step = Task._meta.db_table, PlaybookStep._meta.db_table
     play, account = Play._meta.db_table, Account._meta.db_table
     user = User._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    due_on = _DUE_ON["postgresql" if postgres else "sqlite"]
+    # One array parameter on PostgreSQL (a first run may start tens of thousands of
+    # plays, past its 65,535 parameters); SQLite has no arrays.
+    in_plays = "= ANY(%s)" if postgres else f"IN ({', '.join(['%s'] * plays)})"
     return f"""
         INSERT INTO {task} (account_id, play_id, step_id, title, notes, owner_id, due_on,
                             priority, status, skip_reason, keep, created_by_id, rule_id,
@@ -134,21 +147,22 @@ def _step_tasks_sql() -> str:
                                          WHERE u.role = s.owner_role AND u.is_active)
                    END,
                    a.csm_owner_id, p.started_by_id),
-               %s::date + s.due_in_days, 'normal', 'open', '', false, p.started_by_id,
+               {due_on}, 'normal', 'open', '', false, p.started_by_id,
                p.rule_id, %s
         FROM {play} p
         JOIN {step} s ON s.playbook_id = p.playbook_id
         JOIN {account} a ON a.id = p.account_id
-        WHERE p.id = ANY(%s)
+        WHERE p.id {in_plays}
         ORDER BY p.id, s.position, s.id
-    """  # noqa: S608 - table names only, values as parameters
+    """  # noqa: S608 - table names and placeholders only, values as parameters
 
 
 def _write_step_tasks(play_ids: list[int], today: date, now: datetime) -> None:
     if not play_ids:
         return
     with connection.cursor() as cursor:
-        cursor.execute(_step_tasks_sql(), [today, now, play_ids])
+        ids: list[Any] = [play_ids] if connection.vendor == "postgresql" else play_ids
+        cursor.execute(_step_tasks_sql(len(play_ids)), [today, now, *ids])
 
 
 @transaction.atomic
@@ -235,7 +249,9 @@ def _start_for_rule(rule: Rule, ids: list[int] | None, today: date) -> int:
         .filter(condition(rule, today))
         .filter(~Exists(recent))
         .annotate(band_now=band)
-        .values("pk", "band_now")
+        # Named columns: the statement below reads them as c.candidate and c.band_now
+        # on both databases (SQLite takes no column list after a subquery's alias).
+        .values("band_now", candidate=F("pk"))
         .order_by()
     )
     select_sql, select_params = candidates.query.sql_with_params()
@@ -245,8 +261,9 @@ def _start_for_rule(rule: Rule, ids: list[int] | None, today: date) -> int:
             f"""
             INSERT INTO {play_table} (playbook_id, account_id, rule_id, state, cause,
                                       band_at_start, started_at)
-            SELECT %s, c.id, %s, 'active', %s, COALESCE(c.band_now, ''), %s
-            FROM ({select_sql}) AS c (id, band_now)
+            SELECT %s, c.candidate, %s, 'active', %s, COALESCE(c.band_now, ''), %s
+            FROM ({select_sql}) AS c
+            WHERE true
             ON CONFLICT (account_id, playbook_id) WHERE state = 'active' DO NOTHING
             RETURNING id
             """,  # noqa: S608 - table names only, values as parameters
