@@ -168,9 +168,6 @@ def _outcome_sql(horizon: int) -> str:
 def _median_days(playbook: Playbook) -> float | None:
     """Median days from start to completion of the playbook's completed plays:
     aggregated by PostgreSQL, read and computed here on SQLite (the embedded demo)."""
-    completed = Play.objects.filter(
-        playbook=playbook, state=Play.State.COMPLETED, finished_at__isnull=False
-    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -186,7 +183,9 @@ def _median_days(playbook: Playbook) -> float | None:
         return None if median is None else float(median)
     spans = [
         (finished - started).total_seconds() / 86400
-        for started, finished in completed.values_list("started_at", "finished_at")
+        for started, finished in Play.objects.filter(
+            playbook=playbook, state=Play.State.COMPLETED, finished_at__isnull=False
+        ).values_list("started_at", "finished_at")
         if finished is not None
     ]
     return statistics.median(spans) if spans else None
