@@ -44,6 +44,9 @@ class MilestoneDraft:
     how_to: str = ""
     help_url: str = ""
     nudge_text: str = ""
+    #: The nudge in other languages as (language code, text) pairs; empty texts are
+    #: dropped by :func:`milestone_normalised`, so the widget falls back to ``nudge_text``.
+    nudge_translations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,11 @@ def milestone_normalised(milestone: MilestoneDraft) -> MilestoneDraft:
         how_to=milestone.how_to.strip(),
         help_url=milestone.help_url.strip(),
         nudge_text=milestone.nudge_text.strip(),
+        nudge_translations=tuple(
+            sorted(
+                (code, text.strip()) for code, text in milestone.nudge_translations if text.strip()
+            )
+        ),
     )
     if milestone.rule == MANUAL:
         return replace(milestone, event="", min_events=None, min_contacts=None)

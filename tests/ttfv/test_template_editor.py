@@ -460,3 +460,35 @@ def test_the_editor_refuses_a_product_link_that_is_not_a_web_address(admin, defa
     response = admin.post(edit_url(default), post_data(default, rows, first_value=2))
     assert response.status_code == 400
     assert not default.milestones.exclude(help_url="").exists()
+
+
+def test_the_editor_writes_the_nudge_in_each_other_language(admin, default):
+    """The vendor writes its own nudges, so the editor has a field per other language;
+    a blank one is not stored, and the widget then falls back to the nudge itself."""
+    rows = rows_of(default)
+    rows[1].update(
+        nudge_text="Connect your data to see your first report.",
+        nudge_es="  Conecta tus datos para ver tu primer informe. ",
+        nudge_el="",
+    )
+    response = admin.post(edit_url(default), post_data(default, rows, first_value=2))
+    assert response.status_code == 302
+    stored = default.milestones.get(name="Data connected")
+    assert stored.nudge_translations == {"es": "Conecta tus datos para ver tu primer informe."}
+    page = admin.get(edit_url(default)).content.decode()
+    assert 'value="Conecta tus datos para ver tu primer informe."' in page
+    assert "Nudge in Ελληνικά" in page
+
+    rows[1].update(nudge_es="", nudge_el="Συνδέστε τα δεδομένα σας.")
+    admin.post(edit_url(default), post_data(default, rows, first_value=2))
+    stored.refresh_from_db()
+    assert stored.nudge_translations == {"el": "Συνδέστε τα δεδομένα σας."}
+
+
+def test_a_nudge_translation_longer_than_a_nudge_is_refused_on_its_field(admin, default):
+    rows = rows_of(default)
+    rows[1]["nudge_es"] = "x" * 201
+    response = admin.post(edit_url(default), post_data(default, rows, first_value=2))
+    assert response.status_code == 400
+    assert "200" in error_text(response, "id_milestones-1-nudge_es_error")
+    assert not default.milestones.exclude(nudge_translations={}).exists()

@@ -4,9 +4,10 @@ the rules of a template live in ``ttfv.templates_validation``, whose problems th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ttfv.models import Milestone, MilestoneTemplate
@@ -24,6 +25,12 @@ from ttfv.templates_validation import (
 MILESTONES_PREFIX = "milestones"
 #: The datalist the event inputs point at (rendered once by the editor).
 KNOWN_EVENTS_LIST_ID = "known-events"
+
+
+def nudge_languages() -> list[tuple[str, str]]:
+    """The languages besides the default one a nudge can be written in, as (code, name):
+    the vendor writes these sentences, so no catalogue can translate them for it."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 def _number(*, label, required: bool = True, help_text: str = "", **attrs: Any):
@@ -181,6 +188,28 @@ class MilestoneForm(forms.Form):
         help_text=_("A short sentence shown when an onboarding stalls before this step."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, name in nudge_languages():
+            self.fields[f"nudge_{code}"] = forms.CharField(
+                label=_("Nudge in %(language)s") % {"language": name},
+                max_length=200,
+                required=False,
+                help_text=_("Left empty, people reading %(language)s see the nudge above.")
+                % {"language": name},
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
+
+    @property
+    def nudge_translation_fields(self) -> list[forms.BoundField]:
+        return [self[f"nudge_{code}"] for code, _name in nudge_languages()]
+
+    def nudge_translations(self) -> tuple[tuple[str, str], ...]:
+        """The submitted nudge per other language (call after validation)."""
+        return tuple(
+            (code, self.cleaned_data.get(f"nudge_{code}", "")) for code, _name in nudge_languages()
+        )
+
 
 class BaseMilestoneFormSet(forms.BaseFormSet):
     def add_fields(self, form: forms.Form, index: int | None) -> None:
@@ -222,6 +251,10 @@ class TemplateEditor:
                     "how_to": m.how_to,
                     "help_url": m.help_url,
                     "nudge_text": m.nudge_text,
+                    **{
+                        f"nudge_{code}": (m.nudge_translations or {}).get(code, "")
+                        for code, _name in nudge_languages()
+                    },
                 }
                 for index, m in enumerate(milestones)
             ],
@@ -297,6 +330,7 @@ class TemplateEditor:
                     how_to=row.cleaned_data.get("how_to", ""),
                     help_url=row.cleaned_data.get("help_url", ""),
                     nudge_text=row.cleaned_data.get("nudge_text", ""),
+                    nudge_translations=cast(MilestoneForm, row).nudge_translations(),
                 )
                 for row in self._ordered
             ),

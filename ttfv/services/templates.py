@@ -105,6 +105,7 @@ def _store_milestones(template: MilestoneTemplate, milestones: tuple[MilestoneDr
             "how_to": draft.how_to,
             "help_url": draft.help_url,
             "nudge_text": draft.nudge_text,
+            "nudge_translations": dict(draft.nudge_translations),
         }
         if draft.id in kept:
             Milestone.objects.filter(pk=draft.id).update(**values)
