@@ -7,6 +7,8 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import UsageEvent
@@ -132,6 +134,21 @@ def test_a_recent_nudge_waits_for_its_window(clock):
 def test_the_report_is_one_query(story, django_assert_num_queries):
     with django_assert_num_queries(1):
         report()
+
+
+@pytest.mark.needs_postgres
+def test_the_first_nudges_are_read_from_the_partial_index(story):
+    """The migration names the event in the index's predicate; were it to drift from
+    NUDGE_SHOWN, the report would fall back to scanning every usage event."""
+    with CaptureQueriesContext(connection) as queries:
+        report()
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "usage_nudge_shown_idx" in plan
 
 
 # --- The page ---------------------------------------------------------------------
