@@ -163,11 +163,13 @@ def test_timeline_pages_at_scale(django_assert_max_num_queries):
     with django_assert_max_num_queries(len(few)):
         assert client.get(deep).status_code == 200
 
+    ratios: dict[str, float] = {}
     for name, target in (("first page", url), (f"page {DEEP_PAGE}", deep)):
-        report(
+        ratios[name] = report(
             f"GET account timeline, {name}, {NOTES:,} notes / {2 * ALERT_FACTS:,} alert rows "
             f"/ {SNAPSHOT_DAYS:,} snapshots / {IMPORTS:,} imports, p95",
             measured=_p95_ms(client, target),
             reference=P95_REFERENCE_MS,
             unit="ms",
         )
+    assert all(ratio < 1 for ratio in ratios.values()), ratios

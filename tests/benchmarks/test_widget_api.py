@@ -102,6 +102,7 @@ def test_widget_api_at_scale():
     client = Client(headers={"Origin": ORIGIN})
     headers = {"Authorization": f"Bearer {_session(client, secret)}"}
     scale = f"{ACCOUNTS:,} accounts / {votes:,} votes"
+    ratios: dict[str, float] = {}
     for name, url in [
         ("config", "/widget/api/config/"),
         ("checklist", "/widget/api/checklist/"),
@@ -113,9 +114,10 @@ def test_widget_api_at_scale():
         ("similar ideas (every title alike)", "/widget/api/ideas/similar/?text=Export%20reports"),
         ("nudge", "/widget/api/nudge/"),
     ]:
-        report(
+        ratios[name] = report(
             f"widget GET {name}, {scale}, p95",
             measured=_p95_ms(client, url, headers),
             reference=P95_REFERENCE_MS,
             unit="ms",
         )
+    assert all(ratio < 1 for ratio in ratios.values()), ratios
