@@ -20,6 +20,11 @@ Definitions, per milestone (the widget's NUDGE_SHOWN events carry its id):
   since day 0). An account still inside its window could go either way, so the rate
   leaves it out rather than counting a miss, as the cohort reports do with targets.
 - **rate**: reached over decided, in percent (None when nothing is decided yet).
+  The comparison's rate is **weighted to the nudged accounts' weeks**: each week's
+  comparison rate counts as often as that week has decided nudged accounts, so both
+  groups are compared over the same mix of weeks (a week of many nudges and a slow
+  season cannot tilt one side only). Weeks without decided comparison accounts drop out
+  of the weighting; the comparison's counts (n, decided, reached) stay plain sums.
 - **lift**: nudged rate minus comparison rate, in percentage points (None when either
   rate is missing). It is an observed difference, not a proven effect: nudges are not
   randomised.
@@ -103,17 +108,42 @@ def guidance_table(frame: pd.DataFrame, *, today: date) -> pd.DataFrame:
     totals = wide.fillna(0).astype("int64")
     totals = totals.loc[totals["nudged_n"] > 0]
     rates: dict[tuple[str, int], pd.Series] = {}
-    for group in GROUPS:
-        for days in WINDOWS:
-            decided_n: pd.Series = totals[f"{group}_decided_{days}"]
-            over = decided_n.where(decided_n > 0)
-            rates[group, days] = 100 * totals[f"{group}_reached_{days}"] / over
+    for days in WINDOWS:
+        decided_n: pd.Series = totals[f"nudged_decided_{days}"]
+        rates["nudged", days] = (
+            100 * totals[f"nudged_reached_{days}"] / decided_n.where(decided_n > 0)
+        )
+        rates["comparison", days] = _weighted_comparison_rate(rows, keys, days).reindex(
+            totals.index
+        )
+        for group in GROUPS:
             totals[f"{group}_pct_{days}"] = rates[group, days].round(1)
     for days in WINDOWS:
         # From the unrounded rates: 66.67 - 33.33 is 33.3, not 66.7 - 33.3.
         totals[f"lift_{days}"] = (rates["nudged", days] - rates["comparison", days]).round(1)
     table = totals.reset_index().sort_values(["template", "position", "milestone_id"])
     return table[RESULT_COLUMNS].reset_index(drop=True)
+
+
+def _weighted_comparison_rate(rows: pd.DataFrame, keys: list[str], days: int) -> pd.Series:
+    """Per milestone, the comparison's rate over ``days`` in percent, each ISO week
+    weighted by its decided nudged accounts (see the module docstring); NaN where no
+    week has both."""
+    day0 = pd.to_datetime(rows["day0"])
+    weeks = rows.assign(week=(day0 - pd.to_timedelta(day0.dt.day_of_week, unit="D")).dt.date)
+    counts = [f"decided_{days}", f"reached_{days}"]
+    summed: pd.DataFrame = weeks.groupby([*keys, "week", "group"], sort=False)[counts].sum()
+    by_week = pd.DataFrame(summed.unstack("group"))
+    by_week = by_week.reindex(columns=pd.MultiIndex.from_product([counts, list(GROUPS)]))
+    by_week = by_week.fillna(0)
+    comparison_decided = by_week[f"decided_{days}", "comparison"]
+    rate = by_week[f"reached_{days}", "comparison"] / comparison_decided.where(
+        comparison_decided > 0
+    )
+    weight = by_week[f"decided_{days}", "nudged"].where(rate.notna(), 0)
+    weighted = (rate.fillna(0) * weight).groupby(level=keys, sort=False).sum()
+    total = weight.groupby(level=keys, sort=False).sum()
+    return 100 * weighted / total.where(total > 0)
 
 
 def guidance_rows(frame: pd.DataFrame, *, today: date) -> list[dict[str, Any]]:

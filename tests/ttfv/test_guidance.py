@@ -67,7 +67,32 @@ def test_weeks_and_days_add_up_per_milestone():
     row = rows[0]
     assert (row["nudged_n"], row["nudged_reached_7"], row["nudged_decided_7"]) == (2, 1, 2)
     assert row["comparison_n"] == 6
-    assert row["comparison_pct_14"] == 50.0
+    assert (row["comparison_decided_14"], row["comparison_reached_14"]) == (6, 3)
+    # Only the week of the nudge 30 days ago has comparison accounts (the one 31 days
+    # ago; 45 days ago is an earlier week), so its rate, 1 of 3, is the comparison's.
+    assert row["comparison_pct_14"] == 33.3
+
+
+def test_the_comparison_is_weighted_to_the_weeks_of_the_nudges():
+    """Nine nudges in a slow week and one in a fast one: pooled, the comparison would be
+    the fast week's 80 % (90 of its 100 accounts are there) and the lift -34 points;
+    weighted to the nudges' weeks it is 26 %, and the lift +14."""
+    row = guidance.guidance_rows(
+        frame(
+            (1, "nudged", 28, 9, 1, 3),
+            (1, "comparison", 28, 10, 1, 2),
+            (1, "nudged", 21, 1, 1, 1),
+            (1, "comparison", 21, 90, 50, 72),
+        ),
+        today=TODAY,
+    )[0]
+    assert (row["comparison_n"], row["comparison_reached_14"]) == (100, 74)
+    assert row["nudged_pct_14"] == 40.0
+    assert row["comparison_pct_14"] == 26.0
+    assert row["lift_14"] == 14.0
+    # Over 7 days: (9 x 10 % + 1 x 55.6 %) / 10 = 14.6 % against the nudged 20 %.
+    assert row["comparison_pct_7"] == 14.6
+    assert row["lift_7"] == 5.4
 
 
 def test_an_open_window_counts_only_the_accounts_that_already_reached_it():
