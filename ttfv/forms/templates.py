@@ -190,13 +190,14 @@ class MilestoneForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        default = dict(settings.LANGUAGES)[settings.LANGUAGE_CODE]
         for code, name in nudge_languages():
             self.fields[f"nudge_{code}"] = forms.CharField(
                 label=_("Nudge in %(language)s") % {"language": name},
                 max_length=200,
                 required=False,
-                help_text=_("Left empty, people reading %(language)s see the nudge above.")
-                % {"language": name},
+                help_text=_("Left empty, people reading %(language)s see the nudge in %(default)s.")
+                % {"language": name, "default": default},
                 widget=forms.TextInput(attrs={"lang": code}),
             )
 
