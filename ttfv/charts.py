@@ -170,8 +170,9 @@ def guidance_figure(rows: list[dict[str, Any]]) -> go.Figure:
     """Per milestone (rows of ``ttfv.guidance.guidance_rows``): % of nudged and of
     comparison accounts that reached it within 7 and 14 days, as grouped bars.
 
-    Nudged bars are solid and comparison bars pale in the same colour per window, so each
-    pair reads as "with and without a nudge". A rate with nothing decided yet is a gap.
+    Nudged bars are solid and comparison bars pale and hatched in the same colour per
+    window, so each pair reads as "with and without a nudge" without telling shades
+    apart (the legend shows the hatching too). A rate with nothing decided yet is a gap.
     """
     names = [
         _("%(milestone)s (%(template)s)")
@@ -190,7 +191,11 @@ def guidance_figure(rows: list[dict[str, Any]]) -> go.Figure:
             y=[row[f"{group}_pct_{days}"] for row in rows],
             customdata=[row[f"{group}_n"] for row in rows],
             name=label,
-            marker={"color": colour, "opacity": opacity},
+            marker={
+                "color": colour,
+                "opacity": opacity,
+                "pattern": {"shape": "/" if group == "comparison" else ""},
+            },
             hovertemplate=_("%(label)s: %(value)s%% of %(count)s accounts")
             % {"label": label, "value": "%{y}", "count": "%{customdata}"}
             + "<extra></extra>",

@@ -89,3 +89,32 @@ def test_figures_of_empty_inputs_still_have_titles_and_axes():
         assert title
         assert x_title
         assert y_title
+
+
+def test_guidance_bars_pair_each_window_and_hatch_the_comparison():
+    row = {
+        "milestone": "Data connected",
+        "template": "Growth",
+        **{f"{group}_n": n for group, n in (("nudged", 3), ("comparison", 12))},
+        "nudged_pct_7": 66.7,
+        "nudged_pct_14": 100.0,
+        "comparison_pct_7": 25.0,
+        "comparison_pct_14": None,
+    }
+    figure = charts.guidance_figure([row])
+    assert titles(figure) == (
+        "Milestones reached after a nudge, against comparable accounts",
+        "Milestone",
+        "Reached the milestone (%)",
+    )
+    assert [bar.name for bar in figure.data] == [
+        "Nudged, within 7 days",
+        "Not nudged, within 7 days",
+        "Nudged, within 14 days",
+        "Not nudged, within 14 days",
+    ]
+    assert [list(bar.y) for bar in figure.data] == [[66.7], [25.0], [100.0], [None]]
+    assert list(figure.data[0].x) == ["Data connected (Growth)"]
+    # Told apart by hatching, not only by a paler shade of the same colour.
+    assert [bar.marker.pattern.shape for bar in figure.data] == ["", "/", "", "/"]
+    assert figure.data[0].marker.color == figure.data[1].marker.color
