@@ -19,7 +19,7 @@ from typing import Any, TypeAlias
 
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 
 from core import formats
 
@@ -68,6 +68,23 @@ def label_context(label: str | Promise) -> str | None:
     if len(args) == 2 and all(isinstance(arg, str) for arg in args):
         return str(args[0])
     return None
+
+
+def _interpolate(message: str | Promise, params: Mapping[str, Any]) -> str:
+    return str(message) % params
+
+
+_interpolate_lazy = lazy(_interpolate, str)
+
+
+def interpolate_lazy(message: str | Promise, /, **params: Any) -> str:
+    """``message % params`` for a ``gettext_lazy`` message, formatted only when shown.
+
+    ``gettext_lazy("Within %(days)d days") % {...}`` in a class body or a module runs
+    once, at import, and stays in whatever language was active then (English) for
+    every reader; a form's choices built this way kept their English labels.
+    """
+    return _interpolate_lazy(message, params)
 
 
 def _day(value: str) -> str:

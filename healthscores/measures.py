@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,6 +24,15 @@ if TYPE_CHECKING:
 
 HIGHER = "higher"
 LOWER = "lower"
+
+#: What the scorecard editor shows for a unit: the key itself is also the API's value.
+UNIT_LABELS: dict[str, str | Promise] = {
+    "ratio": pgettext_lazy("measure unit", "ratio"),
+    "percent": pgettext_lazy("measure unit", "percent"),
+    "count": pgettext_lazy("measure unit", "count"),
+    "score": pgettext_lazy("measure unit", "score"),
+    "sentiment": pgettext_lazy("measure unit", "sentiment"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,11 @@ class MeasureType:
     weight: float
     #: Which data the account page links to when this measure moved: a key of EVIDENCE.
     evidence: str
+
+    @property
+    def unit_label(self) -> str | Promise:
+        """The unit in the reader's language; a unit with no label shows its key."""
+        return UNIT_LABELS.get(self.unit, self.unit)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from accounts.selectors import (
     portfolio_sorts,
 )
 from accounts.services import NOTE_MAX_LENGTH
+from core.i18n import interpolate_lazy
 
 
 class NoteForm(forms.Form):
@@ -54,7 +55,10 @@ class PortfolioQueryForm(forms.Form):
         empty_value=None,
         choices=[
             ("", _("Any time")),
-            *[(days, _("Within %(days)d days") % {"days": days}) for days in RENEWAL_WINDOWS],
+            *[
+                (days, interpolate_lazy(_("Within %(days)d days"), days=days))
+                for days in RENEWAL_WINDOWS
+            ],
         ],
     )
     sort = forms.ChoiceField(required=False)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import interpolate_lazy
 from core.jobs import today_utc
 from healthscores.backtest import DEFAULT_HORIZON, HORIZONS
 
@@ -22,7 +23,9 @@ class BacktestForm(forms.Form):
     end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
     horizon = forms.TypedChoiceField(
         label=_("Band taken"),
-        choices=[(days, _("%(days)d days before") % {"days": days}) for days in HORIZONS],
+        choices=[
+            (days, interpolate_lazy(_("%(days)d days before"), days=days)) for days in HORIZONS
+        ],
         coerce=int,
     )
 

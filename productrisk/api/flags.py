@@ -12,6 +12,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -31,7 +32,7 @@ from productrisk.services import flags as risk_services
 class WritesByPM(BasePermission):
     """Reading is for every staff role (checked by RolePermission); writing for PMs."""
 
-    message = _("Only product managers and admins can change a product-risk flag.")
+    message = gettext_lazy("Only product managers and admins can change a product-risk flag.")
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or request.user.role in PRODUCT_ROLES
