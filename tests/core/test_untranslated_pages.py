@@ -21,18 +21,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from html.parser import HTMLParser
 from io import StringIO
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 from django.test import Client
-from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from accounts.forms.accounts import PortfolioQueryForm
@@ -40,7 +37,7 @@ from accounts.models import User
 from demo.services.accounts import DEMO_LOGINS, GREEK_CUSTOMER, SPANISH_CUSTOMER
 from healthscores.forms.backtest import BacktestForm
 from healthscores.measures import UNIT_LABELS
-from tests.demo.embedded_crawl import SKIPPED_PREFIXES, SKIPPED_SUFFIXES
+from tests.crawl import crawl
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +83,6 @@ class _VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
-        self.links: list[str] = []
         self.figures: list[str] = []
         #: The open elements, and whether each is code (its text is not prose).
         self._open: list[tuple[str, bool]] = []
@@ -94,8 +90,6 @@ class _VisibleText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
-        if tag == "a" and attributes.get("href"):
-            self.links.append(attributes["href"])
         self.texts.extend(attributes[name] for name in SHOWN_ATTRIBUTES if attributes.get(name))
         if tag == "input" and attributes.get("type") in ("submit", "button", "reset"):
             self.texts.append(attributes.get("value", ""))
@@ -134,8 +128,8 @@ def _figure_texts(value: Any, path: str = "") -> list[str]:
     return []
 
 
-def _visible(html: str) -> tuple[list[str], list[str]]:
-    """The visible texts of a page and its links."""
+def _visible(html: str) -> list[str]:
+    """The visible texts of a page, chart texts included."""
     parser = _VisibleText()
     parser.feed(html)
     texts = [" ".join(text.split()) for text in parser.texts]
@@ -144,7 +138,7 @@ def _visible(html: str) -> tuple[list[str], list[str]]:
             texts.extend(_figure_texts(json.loads(figure)))
         except ValueError:
             continue
-    return [text for text in texts if text], parser.links
+    return [text for text in texts if text]
 
 
 def _stored_text() -> str:
@@ -188,43 +182,19 @@ def _latin_runs(text: str) -> list[str]:
     ]
 
 
-def _pattern(path: str) -> str | None:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    return f"{match.namespace}:{match.url_name}"
-
-
 def _english(client: Client, start: str, data: str) -> dict[str, set[str]]:
     """The English runs of every page reachable from ``start``, by path."""
-    queue = deque([start, *EXTRA_PAGES])
-    seen: set[tuple[str | None, bool]] = set()
     found: dict[str, set[str]] = {}
-    while queue and len(seen) < MAX_PAGES_PER_LOGIN:
-        path = queue.popleft()
-        key = (_pattern(path.split("?")[0]) or path, "?" in path)
-        if key in seen:
-            continue
-        seen.add(key)
-        response = client.get(path)
+    for path, response in crawl(client, [start, *EXTRA_PAGES], max_pages=MAX_PAGES_PER_LOGIN):
         if "text/html" not in response.get("Content-Type", ""):
             continue
-        texts, links = _visible(response.content.decode())
+        texts = _visible(response.content.decode())
         runs = {run for text in texts for run in _latin_runs(text)}
         english = {run for run in runs if run not in KEPT and run not in data}
         # Greek writes the currency after the amount ("28.000 $"), as core.formats.money does.
         english.update(amount for text in texts for amount in CURRENCY_FIRST.findall(text))
         if english:
             found[path] = english
-        if response.status_code != 200:
-            continue
-        for href in links:
-            url = urlsplit(urljoin("http://testserver" + path, href))
-            if url.netloc != "testserver" or url.path.startswith(SKIPPED_PREFIXES):
-                continue
-            if not url.path.endswith(SKIPPED_SUFFIXES):
-                queue.append(url.path + (f"?{url.query}" if url.query else ""))
     return found
 
 

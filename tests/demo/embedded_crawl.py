@@ -12,10 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import deque
-from html.parser import HTMLParser
 from io import StringIO
-from urllib.parse import urljoin, urlsplit
 
 import django
 
@@ -24,61 +21,12 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.urls import Resolver404, resolve  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from demo.services.accounts import DEMO_LOGINS  # noqa: E402
+from tests.crawl import crawl  # noqa: E402
 
-SKIPPED_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/v1/", "/logout/")
-SKIPPED_SUFFIXES = (".csv", ".json", ".xml", ".atom", "/feed/", "/export/", ".js")
 MAX_PAGES_PER_LOGIN = 60
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.hrefs.append(href)
-
-
-def _pattern(path: str) -> str | None:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    return f"{match.namespace}:{match.url_name}"
-
-
-def _crawl(client: Client, start: str) -> tuple[int, list[str]]:
-    seen: set[tuple[str | None, bool]] = set()
-    queue, visited, failed = deque([start]), 0, []
-    while queue and visited < MAX_PAGES_PER_LOGIN:
-        path = queue.popleft()
-        key = (_pattern(path.split("?")[0]), "?" in path)
-        if key[0] is None or key in seen:
-            continue
-        seen.add(key)
-        response = client.get(path)
-        visited += 1
-        if response.status_code >= 500:
-            failed.append(path)
-            continue
-        if "text/html" not in response.get("Content-Type", "") or response.status_code != 200:
-            continue
-        links = _Links()
-        links.feed(response.content.decode())
-        for href in links.hrefs:
-            url = urlsplit(urljoin("http://testserver" + path, href))
-            if url.netloc != "testserver" or url.path.startswith(SKIPPED_PREFIXES):
-                continue
-            if url.path.endswith(SKIPPED_SUFFIXES):
-                continue
-            queue.append(url.path + (f"?{url.query}" if url.query else ""))
-    return visited, failed
 
 
 def main() -> None:
@@ -89,8 +37,12 @@ def main() -> None:
         client = Client(raise_request_exception=False)
         client.force_login(User.objects.get(username=login.username))
         landing = client.get("/", follow=True).request["PATH_INFO"]
-        visited, failed = _crawl(client, landing)
-        result[login.username] = {"visited": visited, "failed": failed}
+        statuses = {
+            path: response.status_code
+            for path, response in crawl(client, [landing], max_pages=MAX_PAGES_PER_LOGIN)
+        }
+        failed = [path for path, status in statuses.items() if status >= 500]
+        result[login.username] = {"visited": len(statuses), "failed": failed}
     sys.stdout.write(json.dumps(result) + "\n")
 
 
