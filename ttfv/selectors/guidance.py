@@ -53,11 +53,13 @@ _DIALECTS = {
         "day": "(e.occurred_at AT TIME ZONE 'UTC')::date",
         "week": "date_trunc('week', {0})::date",
         "days": "({0} - {1})",
+        "materialized": "MATERIALIZED",
     },
     "sqlite": {
         "day": "date(e.occurred_at)",
         "week": "date({0}, '-' || ((CAST(strftime('%%w', {0}) AS INTEGER) + 6) %% 7) || ' days')",
         "days": "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
+        "materialized": "",
     },
 }
 
@@ -73,7 +75,7 @@ nudged AS (
     SELECT n.milestone_id, n.template_id, n.first_day AS day0, p.achieved_on
     FROM nudges n
     JOIN {onboarding} o ON o.account_id = n.account_id AND o.template_id = n.template_id
-    JOIN {account} a ON a.id = n.account_id
+    {account_join}
     LEFT JOIN {progress} p ON p.account_id = n.account_id AND p.milestone_id = n.milestone_id
     WHERE n.first_day >= %(day_from)s AND n.first_day <= %(day_to)s
       AND (p.achieved_on IS NULL OR p.achieved_on >= n.first_day) {csm_scope}
@@ -81,30 +83,48 @@ nudged AS (
 weeks AS (
     SELECT DISTINCT milestone_id, template_id, {week_of_day0} AS day0 FROM nudged
 ),
-comparison AS (
-    SELECT w.milestone_id, w.day0, p.achieved_on
-    FROM weeks w
-    JOIN {onboarding} o ON o.template_id = w.template_id AND o.started_on <= w.day0
-    JOIN {account} a ON a.id = o.account_id
-    LEFT JOIN {progress} p ON p.account_id = o.account_id AND p.milestone_id = w.milestone_id
-    WHERE (p.achieved_on IS NULL OR p.achieved_on >= w.day0) {csm_scope}
+candidates AS {materialized} (
+    -- Once per milestone, not once per week: the onboardings of its template never
+    -- nudged toward it that were still on their way at its first week. Materialised,
+    -- or PostgreSQL inlines it into the weekly join and repeats it for every week.
+    SELECT m.milestone_id, o.started_on, p.achieved_on
+    FROM (
+        SELECT milestone_id, template_id, MIN(day0) AS first_week, MAX(day0) AS last_week
+        FROM weeks GROUP BY milestone_id, template_id
+    ) m
+    JOIN {onboarding} o ON o.template_id = m.template_id AND o.started_on <= m.last_week
+    {account_join}
+    LEFT JOIN {progress} p ON p.account_id = o.account_id AND p.milestone_id = m.milestone_id
+    WHERE (p.achieved_on IS NULL OR p.achieved_on >= m.first_week) {csm_scope}
       AND NOT EXISTS (
         SELECT 1 FROM nudges n
-        WHERE n.account_id = o.account_id AND n.milestone_id = w.milestone_id
+        WHERE n.account_id = o.account_id AND n.milestone_id = m.milestone_id
       )
+),
+comparison AS (
+    SELECT w.milestone_id, w.day0, c.achieved_on
+    FROM weeks w
+    JOIN candidates c ON c.milestone_id = w.milestone_id
+    WHERE c.started_on <= w.day0 AND (c.achieved_on IS NULL OR c.achieved_on >= w.day0)
 ),
 counted AS (
     SELECT milestone_id, 'nudged' AS grp, day0, achieved_on FROM nudged
     UNION ALL
     SELECT milestone_id, 'comparison' AS grp, day0, achieved_on FROM comparison
 )
-SELECT c.milestone_id, m.name, t.name, m.position, c.grp, c.day0, COUNT(*),
-       SUM(CASE WHEN {elapsed} <= 7 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN {elapsed} <= 14 THEN 1 ELSE 0 END)
-FROM counted c
-JOIN {milestone} m ON m.id = c.milestone_id
+SELECT g.milestone_id, m.name, t.name, m.position, g.grp, g.day0, g.n, g.reached_7,
+       g.reached_14
+FROM (
+    -- Counted on narrow keys first, named after: grouping every row by the names too
+    -- sorted them all on disk.
+    SELECT c.milestone_id, c.grp, c.day0, COUNT(*) AS n,
+           SUM(CASE WHEN {elapsed} <= 7 THEN 1 ELSE 0 END) AS reached_7,
+           SUM(CASE WHEN {elapsed} <= 14 THEN 1 ELSE 0 END) AS reached_14
+    FROM counted c
+    GROUP BY c.milestone_id, c.grp, c.day0
+) g
+JOIN {milestone} m ON m.id = g.milestone_id
 JOIN {template} t ON t.id = m.template_id
-GROUP BY c.milestone_id, m.name, t.name, m.position, c.grp, c.day0
 """
 
 
@@ -159,23 +179,26 @@ def guidance_frame(filters: GuidanceFilters) -> pd.DataFrame:
         "day_from": filters.day_from,
         "day_to": filters.day_to,
     }
-    template_scope = csm_scope = ""
+    template_scope = csm_scope = account_join = ""
     if filters.template_id is not None:
         template_scope, params["template"] = "AND m.template_id = %(template)s", filters.template_id
     if filters.csm_id is not None:
+        # The accounts are joined for this filter alone: every onboarding has one.
+        account_join = f"JOIN {Account._meta.db_table} a ON a.id = o.account_id"
         csm_scope, params["csm"] = "AND a.csm_owner_id = %(csm)s", filters.csm_id
     sql = _REPORT_SQL.format(
         day=dialect["day"],
         week_of_day0=dialect["week"].format("day0"),
         elapsed=dialect["days"].format("c.achieved_on", "c.day0"),
+        materialized=dialect["materialized"],
         template_scope=template_scope,
         csm_scope=csm_scope,
+        account_join=account_join,
         event=UsageEvent._meta.db_table,
         milestone=Milestone._meta.db_table,
         template=MilestoneTemplate._meta.db_table,
         onboarding=Onboarding._meta.db_table,
         progress=MilestoneProgress._meta.db_table,
-        account=Account._meta.db_table,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
