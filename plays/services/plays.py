@@ -263,7 +263,7 @@ def _start_for_rule(rule: Rule, ids: list[int] | None, today: date) -> int:
                                       band_at_start, started_at)
             SELECT %s, c.candidate, %s, 'active', %s, COALESCE(c.band_now, ''), %s
             FROM ({select_sql}) AS c
-            WHERE true
+            WHERE true  -- SQLite reads ON CONFLICT after a bare SELECT as a join's ON
             ON CONFLICT (account_id, playbook_id) WHERE state = 'active' DO NOTHING
             RETURNING id
             """,  # noqa: S608 - table names only, values as parameters
